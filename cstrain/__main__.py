@@ -1,0 +1,3 @@
+from cstrain.cli import main
+
+main()

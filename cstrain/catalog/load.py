@@ -1,0 +1,313 @@
+"""Loading a project's sources into a :class:`Catalog`, collecting every problem on the way.
+
+Nothing here writes anything. Problems are gathered across all files and raised together as
+one :class:`ValidationFailed`, so an author sees the whole list in one run.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import get_args
+
+from pydantic import TypeAdapter, ValidationError
+
+from cstrain.catalog.model import DEFAULT_TRACKS, Catalog, Course, Module, Quiz
+from cstrain.catalog.problems import validation_problems
+from cstrain.errors import Problem, SourceError, ValidationFailed
+from cstrain.format import CourseSpec, ModuleMeta, QuizSpec
+from cstrain.format import quiz as quiz_format
+from cstrain.source import Located, load_yaml, read_text, split_front_matter
+
+COURSE_FILE = "course.yml"
+_QUESTION_MODELS = {get_args(model.model_fields["type"].annotation)[0]: model
+                    for model in get_args(get_args(quiz_format.Question)[0])}
+
+
+class _Loader:
+    def __init__(self, root: Path, docs_dir: Path, quizzes_dir: Path, tracks: dict[str, str]):
+        self.root = root
+        self.docs_dir = docs_dir
+        self.quizzes_dir = quizzes_dir
+        self.tracks = tracks
+        self.problems: list[Problem] = []
+        self.lines: dict[str, Located] = {}  # rel path → its YAML's lines
+
+    # -- helpers -----------------------------------------------------------------------------
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def error(self, rel: str, line: int, message: str) -> None:
+        self.problems.append(Problem(rel, line, message))
+
+    def warn(self, rel: str, line: int, message: str) -> None:
+        self.problems.append(Problem(rel, line, message, "warning"))
+
+    def _read_yaml(self, path: Path) -> Located | None:
+        rel = self.rel(path)
+        try:
+            return load_yaml(read_text(path, rel), rel)
+        except SourceError as exc:
+            self.problems.append(exc.problem)
+            return None
+
+    def _validate(self, model, located: Located, rel: str, fields=None):
+        if not isinstance(located.data, dict):
+            self.error(rel, 1, "expected a mapping of fields (key: value lines)")
+            return None
+        try:
+            return model.model_validate(located.data)
+        except ValidationError as exc:
+            self.problems.extend(validation_problems(exc, located, rel, fields=fields))
+            return None
+
+    # -- courses and modules -----------------------------------------------------------------
+    def load_courses(self) -> list[Course]:
+        courses = []
+        if not self.docs_dir.is_dir():
+            self.error(self.rel(self.docs_dir), 0, "the courses folder does not exist")
+            return courses
+        for course_file in sorted(self.docs_dir.rglob(COURSE_FILE)):
+            course = self._load_course(course_file)
+            if course:
+                courses.append(course)
+        self._check_stray_markdown({c.folder for c in courses})
+        return courses
+
+    def _load_course(self, course_file: Path) -> Course | None:
+        rel = self.rel(course_file)
+        located = self._read_yaml(course_file)
+        if located is None:
+            return None
+        self.lines[rel] = located
+        spec = self._validate(CourseSpec, located, rel, {(): list(CourseSpec.model_fields)})
+        folder = course_file.parent
+        if spec is None:
+            # still report the module files this course lists, as far as they can be read
+            listed = located.data.get("modules") if isinstance(located.data, dict) else None
+            for index, name in enumerate(listed if isinstance(listed, list) else []):
+                if isinstance(name, str) and name.endswith(".md") and (folder / name).is_file():
+                    self._load_module("?", folder / name)
+            return None
+        if spec.track not in self.tracks:
+            self.error(rel, located.line(("track",)),
+                       f"track: '{spec.track}' is not a track; use one of {', '.join(self.tracks)} "
+                       "(tracks are set under plugins: cstrain: tracks in mkdocs.yml)")
+        modules = []
+        for index, name in enumerate(spec.modules):
+            path = folder / name
+            if not path.is_file():
+                self.error(rel, located.line(("modules", index)),
+                           f"modules[{index}]: file {name} does not exist")
+                continue
+            module = self._load_module(spec.id, path)
+            if module:
+                modules.append(module)
+        self._check_module_ids(modules, rel)
+        listed = set(spec.modules)
+        for path in sorted(folder.glob("*.md")):
+            if path.name == "index.md":
+                self.error(self.rel(path), 1, "a course's overview page is generated from course.yml; "
+                           "move this text into course.yml's description")
+            elif path.name not in listed:
+                self.error(self.rel(path), 1, f"module file is not listed in {rel} modules; "
+                           "add it there or move it out of the course folder")
+        return Course(spec, folder.relative_to(self.docs_dir).as_posix(), rel, tuple(modules))
+
+    def _load_module(self, course_id: str, path: Path) -> Module | None:
+        rel = self.rel(path)
+        try:
+            text = read_text(path, rel)
+            yaml_text, _, _ = split_front_matter(text, rel)
+            located = load_yaml(yaml_text, rel)
+        except SourceError as exc:
+            self.problems.append(exc.problem)
+            return None
+        meta = self._validate(ModuleMeta, located, rel, {(): list(ModuleMeta.model_fields)})
+        if meta is None:
+            return None
+        module = Module(course_id, meta, path.relative_to(self.docs_dir).as_posix(), rel)
+        self.lines[rel] = located
+        return module
+
+    def _check_module_ids(self, modules: list[Module], course_rel: str) -> None:
+        seen: dict[str, Module] = {}
+        for module in modules:
+            if module.meta.id in seen:
+                self.error(module.rel, self.lines[module.rel].line(("id",)),
+                           f"id: module id '{module.meta.id}' is already used by "
+                           f"{seen[module.meta.id].rel}")
+            else:
+                seen[module.meta.id] = module
+
+    def _check_stray_markdown(self, course_folders: set[str]) -> None:
+        for path in sorted(self.docs_dir.rglob("*.md")):
+            folder = path.parent.relative_to(self.docs_dir).as_posix()
+            if folder == "." or folder in course_folders:
+                continue
+            if any(folder.startswith(course + "/") for course in course_folders):
+                self.warn(self.rel(path), 1, "Markdown file inside a course's subfolder is not a module; "
+                          "it is published as a plain page")
+
+    # -- cross-checks ------------------------------------------------------------------------
+    def check_courses(self, courses: list[Course]) -> list[Course]:
+        by_id: dict[str, Course] = {}
+        for course in courses:
+            if course.id in by_id:
+                self.error(course.rel, self.lines[course.rel].line(("id",)), f"id: course id '{course.id}' is already used by "
+                           f"{by_id[course.id].rel}")
+            else:
+                by_id[course.id] = course
+        for course in by_id.values():
+            for index, prereq in enumerate(course.spec.prerequisites):
+                if prereq not in by_id:
+                    self.error(course.rel, self.lines[course.rel].line(("prerequisites", index)),
+                               f"prerequisites[{index}]: no course has id '{prereq}'")
+                elif prereq == course.id:
+                    self.error(course.rel, self.lines[course.rel].line(("prerequisites", index)),
+                               "prerequisites: a course cannot require itself")
+        cycle = _find_cycle({cid: [p for p in c.spec.prerequisites if p in by_id and p != cid]
+                             for cid, c in by_id.items()})
+        if cycle:
+            self.error(by_id[cycle[0]].rel, self.lines[by_id[cycle[0]].rel].line(("prerequisites",)),
+                       f"prerequisites form a cycle: {' → '.join(cycle + [cycle[0]])}")
+            return list(by_id.values())
+        return self._order(list(by_id.values()))
+
+    def _order(self, courses: list[Course]) -> list[Course]:
+        """Track order first, then prerequisites before the courses that need them, then id."""
+        done: set[str] = set()
+        ordered: list[Course] = []
+        track_rank = {track: rank for rank, track in enumerate(self.tracks)}
+        pending = sorted(courses, key=lambda c: (track_rank.get(c.spec.track, 99), c.id))
+        while pending:
+            for course in pending:
+                local = [p for p in course.spec.prerequisites
+                         if p in {c.id for c in pending} and p not in done]
+                if not local:
+                    break
+            pending.remove(course)
+            done.add(course.id)
+            ordered.append(course)
+        return sorted(ordered, key=lambda c: track_rank.get(c.spec.track, 99))
+
+    # -- quizzes -----------------------------------------------------------------------------
+    def load_quizzes(self, courses: list[Course]) -> dict[str, Quiz]:
+        quizzes: dict[str, Quiz] = {}
+        wanted: dict[str, Module] = {}
+        for course in courses:
+            for module in course.modules:
+                if module.meta.quiz and module.meta.quiz not in wanted:
+                    wanted[module.meta.quiz] = module
+        for ref, module in wanted.items():
+            path = self.quizzes_dir / f"{ref}.yml"
+            if not path.is_file():
+                line = self.lines[module.rel].line(("quiz",))
+                self.error(module.rel, line,
+                           f"quiz: '{ref}' does not exist; expected {self.rel(path)}")
+                continue
+            quiz = self._load_quiz(ref, path)
+            if quiz:
+                quizzes[ref] = quiz
+        if self.quizzes_dir.is_dir():
+            for path in sorted(self.quizzes_dir.rglob("*.y*ml")):
+                ref = path.relative_to(self.quizzes_dir).with_suffix("").as_posix()
+                if path.suffix == ".yaml":
+                    self.error(self.rel(path), 0, "quiz files end in .yml; rename it")
+                elif ref not in wanted:
+                    self.warn(self.rel(path), 0, "no module uses this quiz; "
+                              f"add 'quiz: {ref}' to a module's front matter")
+        return quizzes
+
+    def _load_quiz(self, ref: str, path: Path) -> Quiz | None:
+        rel = self.rel(path)
+        located = self._read_yaml(path)
+        if located is None:
+            return None
+        data = located.data
+        fields = {(): list(QuizSpec.model_fields)}
+        ok = True
+        if isinstance(data, dict) and isinstance(data.get("questions"), list):
+            ok = self._check_raw_questions(data["questions"], located, rel, fields)
+        spec = self._validate(QuizSpec, located, rel, fields)
+        return Quiz(ref, spec, rel) if spec and ok else None
+
+    def _check_raw_questions(self, questions: list, located: Located, rel: str, fields) -> bool:
+        """Checks pydantic cannot do with a line each: the type tag and duplicate ids."""
+        ok = True
+        seen: dict[str, int] = {}
+        for index, question in enumerate(questions):
+            path = ("questions", index)
+            if not isinstance(question, dict):
+                continue
+            kind = question.get("type")
+            if kind not in _QUESTION_MODELS:
+                self.error(rel, located.line(path + ("type",)),
+                           f"questions[{index}].type: " + (
+                               f"'{kind}' is not a question type; use one of {', '.join(_QUESTION_MODELS)}"
+                               if kind is not None else "missing required field 'type'"))
+                ok = False
+                continue
+            model = _QUESTION_MODELS[kind]
+            fields[path] = list(model.model_fields)
+            for option_index in range(len(question.get("options") or []) if isinstance(
+                    question.get("options"), list) else 0):
+                fields[path + ("options", option_index)] = list(quiz_format.Option.model_fields)
+            if isinstance(question.get("variables"), dict):
+                for name in question["variables"]:
+                    fields[path + ("variables", name)] = list(quiz_format.Variable.model_fields)
+            qid = question.get("id")
+            if isinstance(qid, (str, int)):
+                if str(qid) in seen:
+                    self.error(rel, located.line(path + ("id",)),
+                               f"questions[{index}].id: '{qid}' is already used by the question "
+                               f"on line {seen[str(qid)]}")
+                    ok = False
+                else:
+                    seen[str(qid)] = located.line(path + ("id",))
+        return ok
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def load_catalog(root: Path, docs_dir: Path | None = None, quizzes_dir: Path | None = None,
+                 tracks: dict[str, str] | None = None) -> Catalog:
+    """Load and validate every source of the project at ``root``.
+
+    Returns the catalog (its ``warnings`` hold the non-fatal problems) or raises
+    :class:`ValidationFailed` with every error and warning found.
+    """
+    root = Path(root)
+    loader = _Loader(root, Path(docs_dir or root / "courses"), Path(quizzes_dir or root / "quizzes"),
+                     dict(tracks or DEFAULT_TRACKS))
+    courses = loader.load_courses()
+    courses = loader.check_courses(courses)
+    quizzes = loader.load_quizzes(courses)
+    if any(problem.level == "error" for problem in loader.problems):
+        raise ValidationFailed(loader.problems)
+    return Catalog(tuple(courses), quizzes, loader.tracks, tuple(sorted(loader.problems)))

@@ -1,0 +1,219 @@
+"""The ``cstrain`` command line: thin wrappers over library functions.
+
+Every command works on the project in the current folder or the one named with ``--project``.
+User mistakes exit with status 1 and a message, never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from cstrain import __version__
+from cstrain.errors import CstrainError, Problem, ValidationFailed
+from cstrain.project import find_project
+
+project_option = click.option(
+    "--project", "project_dir", default=".", show_default=True, metavar="DIR",
+    type=click.Path(file_okay=False), help="The cstrain project (folder with mkdocs.yml).")
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+
+
+def handle_errors(command):
+    """Turn cstrain's exceptions into messages and exit status 1."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as exc:
+            _report(exc.problems)
+            sys.exit(1)
+        except CstrainError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+def _mkdocs_logging(level: int) -> None:
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = []
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cstrain")
+def cli():
+    """cstrain: training courseware for e-commerce customer-service teams.
+
+    Courses are YAML and Markdown files; cstrain checks them and builds an MkDocs Material
+    site where new hires study and take quizzes.
+
+    \b
+    Start here:
+      cstrain init my-training && cd my-training
+      cstrain preview            # live preview at http://127.0.0.1:8000
+      cstrain build              # the static site in site/
+    """
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@handle_errors
+def init(directory):
+    """Create a new project in DIRECTORY: one course, two modules and quizzes
+    that use every question type.
+
+    \b
+    Example:
+      cstrain init my-training
+    """
+    from cstrain.format.jsonschema import write_schemas
+    from cstrain.scaffold import create_project
+
+    written = create_project(directory)
+    write_schemas(Path(directory) / "schema")
+    click.echo(f"Created {directory} ({len(written)} files). Next:")
+    click.echo(f"  cd {directory}")
+    click.echo("  cstrain preview      # edit courses/ and quizzes/, the browser reloads")
+    click.echo("  cstrain build        # writes site/")
+
+
+@cli.command()
+@project_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@handle_errors
+def check(project_dir, strict):
+    """Validate every course, module and quiz; print every problem as
+    path:line: message. Exit status 1 on errors (with --strict, on warnings too).
+
+    \b
+    Example:
+      cstrain check --strict
+    """
+    project = find_project(project_dir)
+    catalog = project.load_catalog()
+    if catalog.warnings:
+        _report(list(catalog.warnings))
+        if strict:
+            sys.exit(1)
+    questions = sum(len(q.spec.questions) for q in catalog.quizzes.values())
+    click.echo(f"OK: {len(catalog.courses)} course(s), {len(catalog.modules)} module(s), "
+               f"{len(catalog.quizzes)} quiz(zes) with {questions} question(s)")
+
+
+class _ProgressBar:
+    """A progress bar on a terminal; silent when output goes to a file or CI log."""
+
+    def __init__(self):
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Building pages", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.command()
+@project_option
+@click.option("--site-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Build a focused pack of the courses and modules with this tag; repeat for more.")
+@click.option("--strict", is_flag=True, help="Stop on warnings too.")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own messages.")
+@handle_errors
+def build(project_dir, site_dir, tags, strict, verbose):
+    """Validate the courseware, then build the static site.
+
+    The site is built aside and swapped in at the end: a failed build leaves the
+    previous site untouched.
+
+    \b
+    Examples:
+      cstrain build
+      cstrain build --tag 双十一 --site-dir site-1111   # a peak-season pack
+    """
+    from cstrain.site.build import build_site
+
+    _mkdocs_logging(logging.INFO if verbose else logging.WARNING)
+    project = find_project(project_dir)
+    bar = _ProgressBar()
+    try:
+        result = build_site(project, site_dir, list(tags), strict=strict, progress=bar)
+    finally:
+        bar.close()
+    catalog = result.catalog
+    pack = f" (tags: {', '.join(tags)})" if tags else ""
+    click.echo(f"Built {len(catalog.courses)} course(s), {len(catalog.modules)} module(s){pack} "
+               f"into {result.site_dir}: {result.files} files, {result.bytes / 1e6:.1f} MB")
+
+
+@cli.command()
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@handle_errors
+def preview(project_dir, host, port, open_browser):
+    """Serve the site for authors, rebuilding and reloading the browser on every save.
+
+    Problems found while you edit are printed here; the last good version stays up.
+
+    \b
+    Example:
+      cstrain preview --port 8001
+    """
+    from mkdocs.commands.serve import serve
+
+    project = find_project(project_dir)
+    project.load_catalog()  # refuse to start on broken sources, with the full list
+    _mkdocs_logging(logging.INFO)
+    serve(config_file=str(project.config_file), livereload=True, open_in_browser=open_browser,
+          dev_addr=f"{host}:{port}")
+
+
+@cli.command()
+@project_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the schema files (default: schema/ in the project).")
+@handle_errors
+def schema(project_dir, out_dir):
+    """Write JSON Schema files for course.yml, module front matter and quiz files,
+    so editors (VS Code's YAML extension) complete and check them.
+
+    \b
+    Example:
+      cstrain schema --out schema
+    """
+    from cstrain.format.jsonschema import write_schemas
+
+    out = Path(out_dir) if out_dir else Path(project_dir) / "schema"
+    for path in write_schemas(out):
+        click.echo(f"Wrote {path}")
+
+
+def main():
+    cli(prog_name="cstrain")

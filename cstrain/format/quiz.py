@@ -1,0 +1,182 @@
+"""Quiz files: ``quizzes/<ref>.yml``, a pool of questions of eight types."""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, PositiveInt, StringConstraints, field_validator, model_validator
+
+from cstrain.format.base import Percent, SourceModel, Text, duration_seconds
+from cstrain.grading import expr
+
+QuestionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
+VarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+class Option(SourceModel):
+    """One choice of a single or multiple question."""
+
+    text: Text
+    correct: bool = False
+    feedback: str = Field("", description="Shown when the learner picks this option.")
+
+
+class _Question(SourceModel):
+    id: QuestionId = Field(description="Stable id: history and item statistics key on it.")
+    prompt: Text = Field(description="The question, in Markdown.")
+    explanation: str = Field("", description="Markdown shown after answering.")
+    points: float = Field(1, gt=0, le=100)
+
+
+class SingleQuestion(_Question):
+    type: Literal["single"]
+    options: list[Option] = Field(min_length=2)
+    shuffle: bool = Field(True, description="Shuffle the options.")
+
+    @model_validator(mode="after")
+    def _one_correct(self):
+        correct = sum(option.correct for option in self.options)
+        if correct != 1:
+            raise ValueError(f"a single-choice question needs exactly one correct option, it has {correct}")
+        return self
+
+
+class MultipleQuestion(_Question):
+    type: Literal["multiple"]
+    options: list[Option] = Field(min_length=2)
+    shuffle: bool = True
+
+    @model_validator(mode="after")
+    def _some_correct(self):
+        if not any(option.correct for option in self.options):
+            raise ValueError("a multiple-choice question needs at least one correct option")
+        return self
+
+
+class TrueFalseQuestion(_Question):
+    type: Literal["true_false"]
+    answer: bool
+
+
+class FillQuestion(_Question):
+    type: Literal["fill"]
+    answers: list[Text] = Field(min_length=1, description="Accepted answers.")
+    case_sensitive: bool = False
+
+
+class NumericQuestion(_Question):
+    type: Literal["numeric"]
+    answer: float
+    tolerance: float = Field(0, ge=0)
+    unit: str = ""
+
+
+class Variable(SourceModel):
+    min: float
+    max: float
+    decimals: int = Field(0, ge=0, le=6)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min > self.max:
+            raise ValueError(f"min {self.min:g} is larger than max {self.max:g}")
+        return self
+
+
+class CalculatedQuestion(_Question):
+    type: Literal["calculated"]
+    variables: dict[VarName, Variable] = Field(min_length=1)
+    answer: str = Field(description="Arithmetic over the variables, e.g. buyers / inquiries * 100.")
+    tolerance: float = Field(0, ge=0)
+    unit: str = ""
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _text(cls, value):
+        return str(value) if isinstance(value, (int, float)) else value
+
+    @model_validator(mode="after")
+    def _known_variables(self):
+        try:
+            tree = expr.parse(self.answer)
+        except expr.ExpressionError as exc:
+            raise ValueError(f"answer: {exc}") from None
+        unknown = sorted(expr.variables(tree) - set(self.variables))
+        if unknown:
+            raise ValueError(f"answer uses undefined variable(s) {', '.join(unknown)}; "
+                             f"define them under variables")
+        for name in self.variables:
+            if "{" + name + "}" not in self.prompt:
+                raise ValueError(f"variable '{name}' does not appear in the prompt as {{{name}}}")
+        return self
+
+    @property
+    def tree(self) -> list:
+        return expr.parse(self.answer)
+
+
+class OrderingQuestion(_Question):
+    type: Literal["ordering"]
+    items: list[Text] = Field(min_length=2, description="Items in the correct order.")
+
+    @field_validator("items")
+    @classmethod
+    def _distinct(cls, value):
+        if len(set(value)) != len(value):
+            raise ValueError("items must all differ")
+        return value
+
+
+class MatchingQuestion(_Question):
+    type: Literal["matching"]
+    pairs: list[tuple[Text, Text]] = Field(min_length=2, description="[left, right] pairs that belong together.")
+
+    @field_validator("pairs")
+    @classmethod
+    def _distinct(cls, value):
+        for side, name in ((0, "left"), (1, "right")):
+            items = [pair[side] for pair in value]
+            if len(set(items)) != len(items):
+                raise ValueError(f"the {name} sides of the pairs must all differ")
+        return value
+
+
+Question = Annotated[
+    Union[SingleQuestion, MultipleQuestion, TrueFalseQuestion, FillQuestion, NumericQuestion,
+          CalculatedQuestion, OrderingQuestion, MatchingQuestion],
+    Field(discriminator="type"),
+]
+QUESTION_TYPES = ("single", "multiple", "true_false", "fill", "numeric", "calculated",
+                  "ordering", "matching")
+
+
+class QuizSpec(SourceModel):
+    """A quiz: a pool of questions, how many are drawn, and how it is graded."""
+
+    title: Text
+    mode: Literal["practice", "exam"] = Field(
+        "practice", description="practice: graded in the browser; exam: graded by the server only.")
+    pass_mark: Percent | None = Field(None, description="Percent; defaults to the course's pass_mark.")
+    shuffle: bool = Field(False, description="Shuffle question order.")
+    draw: PositiveInt | None = Field(None, description="Draw this many questions per attempt.")
+    attempts: PositiveInt | None = Field(None, description="Attempt limit (enforced by the server in exam mode).")
+    time_limit: str | None = Field(None, description="Exam time limit, e.g. 10m or 1h30m.")
+    questions: list[Question] = Field(min_length=1)
+
+    @field_validator("time_limit")
+    @classmethod
+    def _duration(cls, value):
+        if value is not None:
+            duration_seconds(value)
+        return value
+
+    @model_validator(mode="after")
+    def _pool(self):
+        # Duplicate question ids are checked by the catalog loader, on the raw data, so that
+        # they are reported with their line even when other questions have errors.
+        if self.draw is not None and self.draw > len(self.questions):
+            raise ValueError(f"draw is {self.draw} but the pool has only {len(self.questions)} questions")
+        return self
+
+    @property
+    def time_limit_seconds(self) -> int | None:
+        return duration_seconds(self.time_limit) if self.time_limit else None

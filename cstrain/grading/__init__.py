@@ -1,0 +1,1 @@
+"""Grading: the authoritative Python grader and the expression language of calculated questions."""

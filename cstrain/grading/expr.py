@@ -1,0 +1,110 @@
+"""Arithmetic for calculated questions, parsed and never evaluated by Python's eval.
+
+An answer such as ``buyers / inquiries * 100`` is parsed with :mod:`ast` into a small JSON tree
+(numbers, variables, + - * / // % **, unary minus, and round/abs/min/max). The same tree is
+evaluated here and by the quiz JavaScript, so the browser and the server agree.
+"""
+from __future__ import annotations
+
+import ast
+import math
+
+MAX_LENGTH = 500
+FUNCTIONS = {"round": (1, 2), "abs": (1, 1), "min": (2, 8), "max": (2, 8)}
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
+           ast.Mod: "%", ast.Pow: "**"}
+
+
+class ExpressionError(ValueError):
+    """The text is not an arithmetic expression cstrain accepts."""
+
+
+def parse(text: str) -> list:
+    """Parse ``text`` into a tree: ``["num", 2]``, ``["var", "x"]``, ``["+", a, b]``,
+    ``["neg", a]``, ``["call", "round", [args]]``."""
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        raise ExpressionError(f"'{text}' is not an arithmetic expression") from None
+    return _convert(tree.body)
+
+
+def _convert(node: ast.AST) -> list:
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return ["num", node.value]
+    if isinstance(node, ast.Name):
+        return ["var", node.id]
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        return [_BINARY[type(node.op)], _convert(node.left), _convert(node.right)]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _convert(node.operand)
+        return ["neg", inner] if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise ExpressionError(f"unknown function '{name}'; use {', '.join(FUNCTIONS)}")
+        low, high = FUNCTIONS[name]
+        if not low <= len(node.args) <= high:
+            raise ExpressionError(f"{name}() takes {low}–{high} arguments")
+        return ["call", name, [_convert(arg) for arg in node.args]]
+    raise ExpressionError("only numbers, variable names, + - * / // % ** and "
+                          "round/abs/min/max are allowed")
+
+
+def variables(tree: list) -> set[str]:
+    """The variable names a tree uses."""
+    kind = tree[0]
+    if kind == "var":
+        return {tree[1]}
+    if kind == "num":
+        return set()
+    if kind == "call":
+        return set().union(*(variables(arg) for arg in tree[2]))
+    return set().union(*(variables(arg) for arg in tree[1:]))
+
+
+def _round_half_up(value: float, digits: int = 0) -> float:
+    # Python's round() is banker's rounding; the browser's and a learner's calculator are not.
+    factor = 10 ** digits
+    return math.floor(value * factor + 0.5) / factor
+
+
+def evaluate(tree: list, values: dict[str, float]) -> float:
+    """Evaluate a tree. Raises ExpressionError for division by zero or huge powers."""
+    kind = tree[0]
+    if kind == "num":
+        return float(tree[1])
+    if kind == "var":
+        if tree[1] not in values:
+            raise ExpressionError(f"variable '{tree[1]}' has no value")
+        return float(values[tree[1]])
+    if kind == "neg":
+        return -evaluate(tree[1], values)
+    if kind == "call":
+        args = [evaluate(arg, values) for arg in tree[2]]
+        name = tree[1]
+        if name == "round":
+            return _round_half_up(args[0], int(args[1]) if len(args) > 1 else 0)
+        if name == "abs":
+            return abs(args[0])
+        return min(args) if name == "min" else max(args)
+    left, right = evaluate(tree[1], values), evaluate(tree[2], values)
+    if kind in ("/", "//", "%") and right == 0:
+        raise ExpressionError("division by zero")
+    if kind == "**" and (abs(right) > 64 or abs(left) > 1e6):
+        raise ExpressionError("power too large")
+    if kind == "+":
+        return left + right
+    if kind == "-":
+        return left - right
+    if kind == "*":
+        return left * right
+    if kind == "/":
+        return left / right
+    if kind == "//":
+        return float(math.floor(left / right))
+    if kind == "%":
+        return left - right * math.floor(left / right)
+    return left ** right

@@ -1,0 +1,118 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML composes a node graph; we construct plain Python data from it ourselves so that we can
+(1) record a line for every path, (2) refuse duplicate keys, which PyYAML silently overwrites,
+and (3) bound the work: a "billion laughs" alias bomb stops at :data:`MAX_NODES`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from cstrain.errors import Problem, SourceError
+
+MAX_NODES = 200_000
+Path = tuple  # a path into the data: keys and list indexes
+
+
+@dataclass
+class Located:
+    """YAML data plus the 1-based line of each path (``()`` is the document itself)."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line(self, path: Path) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def _tab_line(text: str) -> int:
+    for number, line in enumerate(text.split("\n"), 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return number
+    return 0
+
+
+class _Builder:
+    def __init__(self, rel: str):
+        self.rel = rel
+        self.count = 0
+        self.lines: dict[Path, int] = {}
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str):
+        raise SourceError(Problem(self.rel, node.start_mark.line + 1, message))
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(node, f"document expands to more than {MAX_NODES:,} values "
+                            "(an alias bomb?); write the data out without so many aliases")
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return self.scalars.construct_object(node)
+            except yaml.YAMLError as exc:
+                self.fail(node, f"bad value: {getattr(exc, 'problem', exc)}")
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        self.fail(node, "unsupported YAML node")
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
+        result: dict = {}
+        merged: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in sources:
+                    value = self.build(source, path)
+                    if not isinstance(value, dict):
+                        self.fail(value_node, "'<<' merges mappings only")
+                    merged = {**value, **merged}
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "a key must be a plain value, not a list or mapping")
+            key = self.scalars.construct_object(key_node)
+            if key in result:
+                self.fail(key_node, f"duplicate key '{key}'")
+            self.lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, path + (key,))
+        return {**merged, **result}
+
+
+def load_yaml(text: str, rel: str) -> Located:
+    """Parse one YAML document; any syntax error is a :class:`SourceError` with its line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        tab = _tab_line(text)
+        if tab:
+            raise SourceError(Problem(rel, tab, "tab used for indentation; YAML needs spaces")) from None
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise SourceError(Problem(rel, line, f"YAML syntax error: {message}")) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(Problem(rel, 1, f"YAML error: {exc}")) from None
+    except RecursionError:
+        raise SourceError(Problem(rel, 1, "YAML nested too deeply")) from None
+    if node is None:
+        return Located(None, {(): 1})
+    builder = _Builder(rel)
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        raise SourceError(Problem(rel, node.start_mark.line + 1,
+                                  "YAML nested too deeply (a recursive alias?)")) from None
+    return Located(data, builder.lines)
