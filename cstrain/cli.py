@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,9 @@ import click
 from cstrain import __version__
 from cstrain.errors import CstrainError, Problem, ValidationFailed
 from cstrain.project import find_project
+
+# Material prints a banner about its successor on import; cstrain's users cannot act on it.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 project_option = click.option(
     "--project", "project_dir", default=".", show_default=True, metavar="DIR",
@@ -104,10 +108,14 @@ def check(project_dir, strict):
     Example:
       cstrain check --strict
     """
+    from cstrain.site.config import theme_problems
+
     project = find_project(project_dir)
-    catalog = project.load_catalog()
-    if catalog.warnings:
-        _report(list(catalog.warnings))
+    config = project.config()
+    catalog = project.load_catalog(config)
+    warnings = theme_problems(config) + list(catalog.warnings)
+    if warnings:
+        _report(warnings)
         if strict:
             sys.exit(1)
     questions = sum(len(q.spec.questions) for q in catalog.quizzes.values())

@@ -30,6 +30,8 @@ class _Loader:
         self.tracks = tracks
         self.problems: list[Problem] = []
         self.lines: dict[str, Located] = {}  # rel path → its YAML's lines
+        self.orphans: list[Module] = []  # modules of a course.yml that failed
+        self.broken_courses = False  # some course.yml failed: its quizzes look unused
 
     # -- helpers -----------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -81,19 +83,23 @@ class _Loader:
         if located is None:
             return None
         self.lines[rel] = located
+        track = located.data.get("track") if isinstance(located.data, dict) else None
+        if isinstance(track, str) and track not in self.tracks:
+            self.error(rel, located.line(("track",)),
+                       f"track: '{track}' is not a track; use one of {', '.join(self.tracks)} "
+                       "(tracks are set under plugins: cstrain: tracks in mkdocs.yml)")
         spec = self._validate(CourseSpec, located, rel, {(): list(CourseSpec.model_fields)})
         folder = course_file.parent
         if spec is None:
+            self.broken_courses = True
             # still report the module files this course lists, as far as they can be read
             listed = located.data.get("modules") if isinstance(located.data, dict) else None
             for index, name in enumerate(listed if isinstance(listed, list) else []):
                 if isinstance(name, str) and name.endswith(".md") and (folder / name).is_file():
-                    self._load_module("?", folder / name)
+                    module = self._load_module("?", folder / name)
+                    if module:
+                        self.orphans.append(module)  # its quiz is still checked
             return None
-        if spec.track not in self.tracks:
-            self.error(rel, located.line(("track",)),
-                       f"track: '{spec.track}' is not a track; use one of {', '.join(self.tracks)} "
-                       "(tracks are set under plugins: cstrain: tracks in mkdocs.yml)")
         modules = []
         for index, name in enumerate(spec.modules):
             path = folder / name
@@ -196,10 +202,9 @@ class _Loader:
     def load_quizzes(self, courses: list[Course]) -> dict[str, Quiz]:
         quizzes: dict[str, Quiz] = {}
         wanted: dict[str, Module] = {}
-        for course in courses:
-            for module in course.modules:
-                if module.meta.quiz and module.meta.quiz not in wanted:
-                    wanted[module.meta.quiz] = module
+        for module in [m for course in courses for m in course.modules] + self.orphans:
+            if module.meta.quiz and module.meta.quiz not in wanted:
+                wanted[module.meta.quiz] = module
         for ref, module in wanted.items():
             path = self.quizzes_dir / f"{ref}.yml"
             if not path.is_file():
@@ -215,7 +220,7 @@ class _Loader:
                 ref = path.relative_to(self.quizzes_dir).with_suffix("").as_posix()
                 if path.suffix == ".yaml":
                     self.error(self.rel(path), 0, "quiz files end in .yml; rename it")
-                elif ref not in wanted:
+                elif ref not in wanted and not self.broken_courses:
                     self.warn(self.rel(path), 0, "no module uses this quiz; "
                               f"add 'quiz: {ref}' to a module's front matter")
         return quizzes

@@ -89,6 +89,8 @@ def validation_problems(exc: ValidationError, located: Located, rel: str,
     """One problem per pydantic error, at the line of the offending value."""
     problems = []
     for error in exc.errors():
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            continue  # the loader reports a bad or missing question type itself, at its line
         loc = _clean_loc(tuple(error["loc"]))
         message = _message(error, loc, fields or {})
         where = format_loc(base + loc)
