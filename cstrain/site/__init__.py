@@ -1,0 +1,1 @@
+"""Building the static site: the MkDocs plugin, the pages it generates, and ``cstrain build``."""

@@ -1,0 +1,1 @@
+/* cstrain quiz runtime */

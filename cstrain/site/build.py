@@ -1,0 +1,91 @@
+"""``cstrain build``: validate, build aside, then swap the new site in.
+
+A failed build leaves the previous site exactly as it was.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.exceptions import MkDocsException
+
+from cstrain.catalog import Catalog
+from cstrain.errors import BuildError, ValidationFailed
+from cstrain.project import Project
+from cstrain.site.config import theme_problems
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site_dir: Path
+    catalog: Catalog
+    files: int
+    bytes: int
+
+
+def _size(path: Path) -> tuple[int, int]:
+    files = total = 0
+    for dirpath, _, names in os.walk(path):
+        for name in names:
+            files += 1
+            total += os.path.getsize(os.path.join(dirpath, name))
+    return files, total
+
+
+def build_site(project: Project, site_dir: str | Path | None = None, tags: list[str] | None = None,
+               strict: bool = False, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Build the project's site into ``site_dir`` (default: mkdocs.yml's site_dir).
+
+    Raises :class:`ValidationFailed` before anything is written if the sources have errors
+    (or warnings, with ``strict``), and :class:`BuildError` if MkDocs fails.
+    """
+    config = project.config()
+    catalog = project.load_catalog(config)
+    warnings = theme_problems(config) + list(catalog.warnings)
+    if strict and warnings:
+        raise ValidationFailed(warnings)
+    if tags:
+        unknown = sorted(set(tags) - set(catalog.all_tags()))
+        if unknown:
+            raise BuildError(f"no course or module has the tag(s) {', '.join(unknown)}; "
+                             f"tags in use: {', '.join(catalog.all_tags()) or 'none'}")
+    final = Path(site_dir).resolve() if site_dir else Path(config.site_dir)
+    staging = final.parent / f".{final.name}.building-{os.getpid()}"
+    config = project.config(site_dir=str(staging))
+    plugin = project.plugin(config)
+    plugin.catalog = catalog
+    plugin.tags = list(tags or [])
+    plugin.progress = progress
+    config.strict = strict
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"the build failed, the previous site is kept: {exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, final)
+    files, size = _size(final)
+    return BuildResult(final, plugin.catalog, files, size)
+
+
+def _swap(staging: Path, final: Path) -> None:
+    old = final.parent / f".{final.name}.old-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+logging.getLogger("mkdocs").addHandler(logging.NullHandler())

@@ -1,0 +1,41 @@
+"""The ``cstrain`` plugin's settings in mkdocs.yml (``plugins: - cstrain: {...}``)."""
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from cstrain.catalog import DEFAULT_TRACKS
+
+
+class CstrainConfig(base.Config):
+    quizzes_dir = c.Type(str, default="quizzes")
+    """Folder of quiz files, relative to mkdocs.yml."""
+
+    tracks = c.Type(dict, default=dict(DEFAULT_TRACKS))
+    """Track ids and their titles, in navigation order."""
+
+    tags = c.ListOfItems(c.Type(str), default=[])
+    """Build a focused pack: only courses and modules with one of these tags."""
+
+    my_learning = c.Type(bool, default=True)
+    """Publish the 我的学习 (my learning) page with progress and the results download."""
+
+
+def theme_problems(config) -> list:
+    """Warnings about mkdocs.yml settings that hurt learners (offline use, page weight)."""
+    from cstrain.errors import Problem
+
+    problems = []
+    theme = config.theme
+    if theme.name != "material":
+        problems.append(Problem("mkdocs.yml", 0, f"theme '{theme.name}' is not material; "
+                                "quizzes and navigation are designed for Material", "warning"))
+        return problems
+    if theme["font"] is not False:
+        problems.append(Problem("mkdocs.yml", 0, "theme.font is not false, so every page loads Google "
+                                "Fonts, which an offline intranet cannot reach; set 'font: false'",
+                                "warning"))
+    if "navigation.prune" not in (theme["features"] or []):
+        problems.append(Problem("mkdocs.yml", 0, "theme.features lacks navigation.prune, so every page "
+                                "carries the whole navigation; add it", "warning"))
+    return problems

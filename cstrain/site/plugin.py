@@ -1,0 +1,168 @@
+"""The ``cstrain`` MkDocs plugin: catalog → navigation, generated pages, quiz blocks, assets.
+
+Plain ``mkdocs build`` and ``mkdocs serve`` load the catalog here; ``cstrain build`` loads it
+first (to report problems its own way) and hands it over through :attr:`CstrainPlugin.catalog`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Callable
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+from cstrain.catalog import Catalog, load_catalog
+from cstrain.errors import ValidationFailed
+from cstrain.site import render
+from cstrain.site.config import CstrainConfig, theme_problems
+from cstrain.site.i18n import strings_for
+from cstrain.site.markup import Markup
+
+log = logging.getLogger("mkdocs.plugins.cstrain")
+logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter on every build
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIR = "assets/cstrain"
+STATIC_ASSETS = ("quiz.css", "quiz.js")
+MY_LEARNING = "my-learning.md"
+HOME = "index.md"
+
+
+class CstrainPlugin(BasePlugin[CstrainConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.catalog: Catalog | None = None
+        """Preset by ``cstrain build``; loaded in :meth:`on_config` otherwise."""
+        self.tags: list[str] | None = None
+        """Tags chosen on the command line; they take over from the ``tags`` setting."""
+        self.progress: Callable[[int, int], None] | None = None
+        """Called with (pages done, pages in all) as the build goes."""
+        self._pages_done = 0
+
+    # -- configuration -----------------------------------------------------------------------
+    def on_config(self, config):
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.quizzes_dir = self.root / self.config.quizzes_dir
+        if self.catalog is None:
+            try:
+                catalog = load_catalog(self.root, Path(config.docs_dir), self.quizzes_dir,
+                                       self.config.tracks)
+            except ValidationFailed as exc:
+                raise PluginError("cstrain found problems in the courseware:\n" + str(exc)) from None
+            for warning in catalog.warnings:
+                log.warning(str(warning))
+            self.catalog = catalog
+        self.catalog = self.catalog.select(self.tags if self.tags is not None else self.config.tags)
+        self.strings = strings_for(config.theme["language"])
+        self.markup = Markup()
+        for problem in theme_problems(config):
+            log.warning(str(problem))
+        self._extra_pages: list[str] = []
+        config.nav = None  # set in on_files, once the files are known
+        config.extra_css = [f"{ASSET_DIR}/quiz.css", *config.extra_css]
+        config.extra_javascript = [f"{ASSET_DIR}/strings.js", f"{ASSET_DIR}/quiz.js",
+                                   *config.extra_javascript]
+        return config
+
+    # -- files and navigation ----------------------------------------------------------------
+    def on_files(self, files: Files, config) -> Files:
+        catalog = self.catalog
+        course_folders = {course.folder for course in self.catalog.courses}
+        all_folders = self._all_course_folders(config)
+        selected = {module.src for module in catalog.modules}
+        for file in list(files):
+            src = file.src_uri
+            folder = src.rsplit("/", 1)[0] if "/" in src else ""
+            if src.endswith("/course.yml") or src == "course.yml":
+                files.remove(file)
+            elif folder in all_folders and src.endswith(".md") and src not in selected:
+                files.remove(file)  # a module left out of a focused pack
+            elif folder in all_folders and folder not in course_folders:
+                files.remove(file)  # other files of a course left out entirely
+        for course in catalog.courses:
+            files.append(File.generated(config, course.overview_src,
+                                        content=f"---\ntitle: {json.dumps(course.title, ensure_ascii=False)}\n---\n"))
+        if files.get_file_from_path(HOME) is None:
+            files.append(File.generated(config, HOME, content=f"---\ntitle: {self.strings['home']}\n---\n"))
+            self._generated_home = True
+        else:
+            self._generated_home = False
+        self._my_learning = None
+        if self.config.my_learning and files.get_file_from_path(MY_LEARNING) is None:
+            files.append(File.generated(config, MY_LEARNING,
+                                        content=f"---\ntitle: {self.strings['my_learning']}\n---\n"))
+            self._my_learning = MY_LEARNING
+        for name in STATIC_ASSETS:
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
+        strings = json.dumps(self.strings, ensure_ascii=False)
+        files.append(File.generated(config, f"{ASSET_DIR}/strings.js",
+                                    content=f"window.cstrainStrings = {strings};\n"))
+        config.nav = self._nav(files)
+        self._modules = {module.src: module for module in catalog.modules}
+        self._overviews = {course.overview_src: course for course in catalog.courses}
+        self._pages_total = 2 * len(files.documentation_pages())
+        self._pages_done = 0
+        return files
+
+    def _all_course_folders(self, config) -> set[str]:
+        docs = Path(config.docs_dir)
+        return {path.parent.relative_to(docs).as_posix() for path in docs.rglob("course.yml")}
+
+    def _nav(self, files: Files) -> list:
+        t = self.strings
+        nav: list = [{t["home"]: HOME}]
+        for track_id, title in self.catalog.tracks.items():
+            courses = [c for c in self.catalog.courses if c.spec.track == track_id]
+            if courses:
+                nav.append({title: [{c.title: [c.overview_src, *(m.src for m in c.modules)]}
+                                    for c in courses]})
+        known = {HOME, MY_LEARNING} | {m.src for m in self.catalog.modules} \
+            | {c.overview_src for c in self.catalog.courses}
+        for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
+            if file.src_uri not in known:
+                nav.append(file.src_uri)
+        if self._my_learning:
+            nav.append({t["my_learning"]: MY_LEARNING})
+        return nav
+
+    # -- pages -------------------------------------------------------------------------------
+    def on_page_content(self, html: str, page, config, files: Files) -> str:
+        src = page.file.src_uri
+        t = self.strings
+
+        def url_of(target: str) -> str:
+            file = files.get_file_from_path(target)
+            return get_relative_url(file.url, page.url) if file else "#"
+
+        if src in self._modules:
+            module = self._modules[src]
+            html = (render.render_module_head(module, t) + html
+                    + render.render_module_foot(self.catalog, module, self.markup, t))
+        elif src in self._overviews:
+            html = render.render_overview(self.catalog, self._overviews[src], url_of, self.markup, t) + html
+        elif src == HOME and self._generated_home:
+            html = render.render_home(self.catalog, url_of, self._my_learning, t)
+        elif src == self._my_learning:
+            html = render.render_my_learning(self.catalog, url_of, t)
+        self._tick()
+        return html
+
+    def on_post_page(self, output: str, page, config) -> str:
+        self._tick()
+        return output
+
+    def _tick(self) -> None:
+        self._pages_done += 1
+        if self.progress:
+            self.progress(min(self._pages_done, self._pages_total), self._pages_total)
+
+    # -- serve -------------------------------------------------------------------------------
+    def on_serve(self, server, config, builder):
+        if self.quizzes_dir.is_dir():
+            server.watch(str(self.quizzes_dir))
+        return server

@@ -1,0 +1,81 @@
+"""HTML the plugin adds to pages: module header and quiz, course overview, home, 我的学习."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+
+from cstrain.catalog import Catalog, Course, Module
+from cstrain.site.markup import Markup
+from cstrain.site.quizdata import client_quiz
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True, trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=False)
+
+
+def script_json(data) -> str:
+    """JSON safe inside a <script> element (no '</', no HTML comment openers)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return jinja2.utils.markupsafe.Markup(
+        text.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029"))
+
+
+def render_module_head(module: Module, t: dict) -> str:
+    return _env.get_template("module_head.html").render(module=module, t=t)
+
+
+def render_module_foot(catalog: Catalog, module: Module, markup: Markup, t: dict) -> str:
+    quiz = catalog.quiz_for(module)
+    data = None
+    if quiz and quiz.spec.mode == "practice":
+        data = script_json(client_quiz(quiz, module.full_id, catalog.pass_mark(module), markup))
+    return _env.get_template("module_foot.html").render(module=module, quiz=quiz, data=data, t=t)
+
+
+def render_overview(catalog: Catalog, course: Course, url_of, markup: Markup, t: dict) -> str:
+    """``url_of(src)`` gives the URL of a docs file relative to the page being rendered."""
+    prerequisites = []
+    for prereq_id in course.spec.prerequisites:
+        prereq = next((c for c in catalog.courses if c.id == prereq_id), None)
+        if prereq:  # a focused pack may leave a prerequisite out
+            prerequisites.append({"title": prereq.title, "url": url_of(prereq.overview_src)})
+    rows = [{"module": module, "url": url_of(module.src)} for module in course.modules]
+    return _env.get_template("overview.html").render(
+        course=course, track_title=catalog.tracks.get(course.spec.track, course.spec.track),
+        prerequisites=prerequisites, rows=rows,
+        description=jinja2.utils.markupsafe.Markup(markup.block(course.spec.description)), t=t)
+
+
+def render_home(catalog: Catalog, url_of, my_learning_src: str | None, t: dict) -> str:
+    tracks = []
+    for track_id, title in catalog.tracks.items():
+        rows = [{"course": course, "url": url_of(course.overview_src)}
+                for course in catalog.courses if course.spec.track == track_id]
+        if rows:
+            tracks.append({"id": track_id, "title": title, "rows": rows})
+    return _env.get_template("home.html").render(
+        tracks=tracks, tags=catalog.tags, t=t,
+        my_learning_url=url_of(my_learning_src) if my_learning_src else None)
+
+
+def catalog_summary(catalog: Catalog, url_of) -> dict:
+    """What the 我的学习 page needs to list progress: courses, modules, quizzes and URLs."""
+    return {
+        "courses": [{
+            "id": course.id, "title": course.title, "track": course.spec.track,
+            "track_title": catalog.tracks.get(course.spec.track, course.spec.track),
+            "url": url_of(course.overview_src),
+            "modules": [{
+                "id": module.full_id, "title": module.title, "url": url_of(module.src),
+                "quiz": module.meta.quiz, "version": q.version if (q := catalog.quiz_for(module)) else None,
+            } for module in course.modules],
+        } for course in catalog.courses],
+    }
+
+
+def render_my_learning(catalog: Catalog, url_of, t: dict) -> str:
+    return _env.get_template("my_learning.html").render(
+        data=script_json(catalog_summary(catalog, url_of)), t=t)
