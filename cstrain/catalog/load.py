@@ -5,6 +5,7 @@ one :class:`ValidationFailed`, so an author sees the whole list in one run.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import get_args
 
@@ -15,9 +16,11 @@ from cstrain.catalog.problems import validation_problems
 from cstrain.errors import Problem, SourceError, ValidationFailed
 from cstrain.format import CourseSpec, ModuleMeta, QuizSpec
 from cstrain.format import quiz as quiz_format
+from cstrain.format.module import QUIZ_REF_PATTERN
 from cstrain.source import Located, load_yaml, read_text, split_front_matter
 
 COURSE_FILE = "course.yml"
+_QUIZ_REF = re.compile(QUIZ_REF_PATTERN)
 _QUESTION_MODELS = {get_args(model.model_fields["type"].annotation)[0]: model
                     for model in get_args(get_args(quiz_format.Question)[0])}
 
@@ -31,7 +34,9 @@ class _Loader:
         self.problems: list[Problem] = []
         self.lines: dict[str, Located] = {}  # rel path → its YAML's lines
         self.orphans: list[Module] = []  # modules of a course.yml that failed
-        self.broken_courses = False  # some course.yml failed: its quizzes look unused
+        self.broken_ids: set[str] = set()  # ids in course.yml files that failed: no "unknown" cascade
+        self.orphan_quizzes: dict[str, tuple[str, int]] = {}  # quiz refs of modules that failed
+        self.broken_courses = False  # some course.yml or module failed: its quiz may look unused
 
     # -- helpers -----------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -81,6 +86,8 @@ class _Loader:
         rel = self.rel(course_file)
         located = self._read_yaml(course_file)
         if located is None:
+            self.broken_courses = True
+            self.broken_ids.add(course_file.parent.name)  # its id is unknown; the folder's name is the usual one
             return None
         self.lines[rel] = located
         track = located.data.get("track") if isinstance(located.data, dict) else None
@@ -92,10 +99,12 @@ class _Loader:
         folder = course_file.parent
         if spec is None:
             self.broken_courses = True
+            if isinstance(located.data, dict) and isinstance(located.data.get("id"), str):
+                self.broken_ids.add(located.data["id"])
             # still report the module files this course lists, as far as they can be read
             listed = located.data.get("modules") if isinstance(located.data, dict) else None
             for index, name in enumerate(listed if isinstance(listed, list) else []):
-                if isinstance(name, str) and name.endswith(".md") and (folder / name).is_file():
+                if isinstance(name, str) and re.match(r"^[^/\\]+\.md$", name) and _is_file(folder / name):
                     module = self._load_module("?", folder / name)
                     if module:
                         self.orphans.append(module)  # its quiz is still checked
@@ -103,7 +112,7 @@ class _Loader:
         modules = []
         for index, name in enumerate(spec.modules):
             path = folder / name
-            if not path.is_file():
+            if not _is_file(path):
                 self.error(rel, located.line(("modules", index)),
                            f"modules[{index}]: file {name} does not exist")
                 continue
@@ -129,9 +138,14 @@ class _Loader:
             located = load_yaml(yaml_text, rel)
         except SourceError as exc:
             self.problems.append(exc.problem)
+            self.broken_courses = True
             return None
         meta = self._validate(ModuleMeta, located, rel, {(): list(ModuleMeta.model_fields)})
         if meta is None:
+            self.broken_courses = True
+            ref = located.data.get("quiz") if isinstance(located.data, dict) else None
+            if isinstance(ref, str) and _QUIZ_REF.match(ref):
+                self.orphan_quizzes[ref] = (rel, located.line(("quiz",)))  # still checked
             return None
         module = Module(course_id, meta, path.relative_to(self.docs_dir).as_posix(), rel)
         self.lines[rel] = located
@@ -163,14 +177,15 @@ class _Loader:
             if course.id in by_id:
                 self.error(course.rel, self.lines[course.rel].line(("id",)), f"id: course id '{course.id}' is already used by "
                            f"{by_id[course.id].rel}")
+                self.orphans.extend(course.modules)  # their quizzes are still checked
             else:
                 by_id[course.id] = course
         for course in by_id.values():
             for index, prereq in enumerate(course.spec.prerequisites):
-                if prereq not in by_id:
+                if prereq not in by_id and prereq not in self.broken_ids:
                     self.error(course.rel, self.lines[course.rel].line(("prerequisites", index)),
                                f"prerequisites[{index}]: no course has id '{prereq}'")
-                elif prereq == course.id:
+                elif prereq == course.id and prereq in by_id:
                     self.error(course.rel, self.lines[course.rel].line(("prerequisites", index)),
                                "prerequisites: a course cannot require itself")
         cycle = _find_cycle({cid: [p for p in c.spec.prerequisites if p in by_id and p != cid]
@@ -201,16 +216,16 @@ class _Loader:
     # -- quizzes -----------------------------------------------------------------------------
     def load_quizzes(self, courses: list[Course]) -> dict[str, Quiz]:
         quizzes: dict[str, Quiz] = {}
-        wanted: dict[str, Module] = {}
+        wanted: dict[str, tuple[str, int]] = {}  # quiz ref → the file and line of a module naming it
         for module in [m for course in courses for m in course.modules] + self.orphans:
             if module.meta.quiz and module.meta.quiz not in wanted:
-                wanted[module.meta.quiz] = module
-        for ref, module in wanted.items():
+                wanted[module.meta.quiz] = (module.rel, self.lines[module.rel].line(("quiz",)))
+        for ref, where in self.orphan_quizzes.items():
+            wanted.setdefault(ref, where)
+        for ref, (module_rel, line) in wanted.items():
             path = self.quizzes_dir / f"{ref}.yml"
-            if not path.is_file():
-                line = self.lines[module.rel].line(("quiz",))
-                self.error(module.rel, line,
-                           f"quiz: '{ref}' does not exist; expected {self.rel(path)}")
+            if not _is_file(path):
+                self.error(module_rel, line, f"quiz: '{ref}' does not exist; expected {self.rel(path)}")
                 continue
             quiz = self._load_quiz(ref, path)
             if quiz:
@@ -246,8 +261,17 @@ class _Loader:
             path = ("questions", index)
             if not isinstance(question, dict):
                 continue
+            qid = question.get("id")
+            if isinstance(qid, (str, int)):
+                if str(qid) in seen:
+                    self.error(rel, located.line(path + ("id",)),
+                               f"questions[{index}].id: '{qid}' is already used by the question "
+                               f"on line {seen[str(qid)]}")
+                    ok = False
+                else:
+                    seen[str(qid)] = located.line(path + ("id",))
             kind = question.get("type")
-            if kind not in _QUESTION_MODELS:
+            if not isinstance(kind, str) or kind not in _QUESTION_MODELS:
                 self.error(rel, located.line(path + ("type",)),
                            f"questions[{index}].type: " + (
                                f"'{kind}' is not a question type; use one of {', '.join(_QUESTION_MODELS)}"
@@ -262,16 +286,14 @@ class _Loader:
             if isinstance(question.get("variables"), dict):
                 for name in question["variables"]:
                     fields[path + ("variables", name)] = list(quiz_format.Variable.model_fields)
-            qid = question.get("id")
-            if isinstance(qid, (str, int)):
-                if str(qid) in seen:
-                    self.error(rel, located.line(path + ("id",)),
-                               f"questions[{index}].id: '{qid}' is already used by the question "
-                               f"on line {seen[str(qid)]}")
-                    ok = False
-                else:
-                    seen[str(qid)] = located.line(path + ("id",))
         return ok
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system is no file either
+        return False
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:

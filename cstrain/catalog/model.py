@@ -28,7 +28,9 @@ class Quiz:
 
     @cached_property
     def version(self) -> str:
-        canonical = json.dumps(self.spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        # Defaults left out: a later cstrain that adds an optional field must not change every version.
+        canonical = json.dumps(self.spec.model_dump(mode="json", exclude_defaults=True), sort_keys=True,
+                               ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 

@@ -7,6 +7,8 @@ from pydantic import ValidationError
 
 from cstrain.errors import Problem
 from cstrain.format import QUESTION_TYPES
+from cstrain.format.module import QUIZ_REF_PATTERN
+from cstrain.format.quiz import QUESTION_ID_PATTERN
 from cstrain.source import Located
 
 _TYPE_NAMES = {
@@ -60,6 +62,10 @@ def _message(error: dict, loc: tuple, model_fields: dict[tuple, list[str]]) -> s
         hint = f"; did you mean '{close[0]}'?" if close else (
             f"; allowed: {', '.join(known)}" if known else "")
         return f"unknown key '{loc[-1]}'{hint}"
+    if kind == "float_type" and type(error.get("input")) is int:
+        return "number is too large"
+    if kind == "finite_number":
+        return "expected a finite number, not .inf or .nan"
     if kind in _TYPE_NAMES:
         return f"{_TYPE_NAMES[kind]}, got {_describe(error.get('input'))}"
     if kind == "string_pattern_mismatch":
@@ -70,6 +76,11 @@ def _message(error: dict, loc: tuple, model_fields: dict[tuple, list[str]]) -> s
             return f"'{error['input']}' must be a .md file name in the course folder"
         if "\\s" in pattern:
             return f"'{error['input']}' is not a valid tag; tags have no spaces or commas"
+        if pattern == QUIZ_REF_PATTERN:
+            return (f"'{error['input']}' is not a quiz reference; write the file's path under quizzes/ "
+                    "without .yml, e.g. pre-sales/greeting")
+        if pattern == QUESTION_ID_PATTERN:
+            return f"'{error['input']}' is not a valid question id; use letters, digits, '-' and '_'"
         return f"'{error['input']}' is not allowed here"
     if kind == "string_too_short":
         return "must not be empty"

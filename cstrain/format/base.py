@@ -11,9 +11,14 @@ ID_HELP = "lowercase letters, digits and '-', starting with a letter or digit"
 
 
 class SourceModel(BaseModel):
-    """Unknown keys are errors, values are immutable, and numbers are accepted where text is."""
+    """Unknown keys are errors, values are immutable, and numbers are accepted where text is.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    ``.inf`` and ``.nan`` are not numbers here: an answer of NaN could never be matched, and
+    neither can be written into the JSON the quiz pages carry.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True,
+                              allow_inf_nan=False)
 
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]

@@ -7,7 +7,8 @@ from pydantic import Field, PositiveInt, StringConstraints
 
 from cstrain.format.base import Id, SourceModel, Tag, Text
 
-QuizRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")]
+QUIZ_REF_PATTERN = r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$"
+QuizRef = Annotated[str, StringConstraints(pattern=QUIZ_REF_PATTERN)]
 
 
 class ModuleMeta(SourceModel):

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, PositiveInt, StringConstraints, field_validator, model_validator
+from pydantic import (Field, PositiveInt, StringConstraints, ValidationInfo, field_validator,
+                      model_validator)
 
 from cstrain.format.base import Percent, SourceModel, Text, duration_seconds
 from cstrain.grading import expr
 
-QuestionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
+QUESTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+QuestionId = Annotated[str, StringConstraints(pattern=QUESTION_ID_PATTERN, max_length=64)]
 VarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
@@ -32,12 +34,13 @@ class SingleQuestion(_Question):
     options: list[Option] = Field(min_length=2)
     shuffle: bool = Field(True, description="Shuffle the options.")
 
-    @model_validator(mode="after")
-    def _one_correct(self):
-        correct = sum(option.correct for option in self.options)
+    @field_validator("options")
+    @classmethod
+    def _one_correct(cls, value):
+        correct = sum(option.correct for option in value)
         if correct != 1:
             raise ValueError(f"a single-choice question needs exactly one correct option, it has {correct}")
-        return self
+        return value
 
 
 class MultipleQuestion(_Question):
@@ -45,11 +48,12 @@ class MultipleQuestion(_Question):
     options: list[Option] = Field(min_length=2)
     shuffle: bool = True
 
-    @model_validator(mode="after")
-    def _some_correct(self):
-        if not any(option.correct for option in self.options):
+    @field_validator("options")
+    @classmethod
+    def _some_correct(cls, value):
+        if not any(option.correct for option in value):
             raise ValueError("a multiple-choice question needs at least one correct option")
-        return self
+        return value
 
 
 class TrueFalseQuestion(_Question):
@@ -94,20 +98,27 @@ class CalculatedQuestion(_Question):
     def _text(cls, value):
         return str(value) if isinstance(value, (int, float)) else value
 
-    @model_validator(mode="after")
-    def _known_variables(self):
-        try:
-            tree = expr.parse(self.answer)
-        except expr.ExpressionError as exc:
-            raise ValueError(f"answer: {exc}") from None
-        unknown = sorted(expr.variables(tree) - set(self.variables))
-        if unknown:
-            raise ValueError(f"answer uses undefined variable(s) {', '.join(unknown)}; "
-                             f"define them under variables")
-        for name in self.variables:
-            if "{" + name + "}" not in self.prompt:
+    # Field validators, not one model validator, so that each problem points at its own line;
+    # fields are validated in order, so ``prompt`` and ``variables`` are in ``info.data`` when valid.
+    @field_validator("variables")
+    @classmethod
+    def _in_prompt(cls, value, info: ValidationInfo):
+        prompt = info.data.get("prompt", "")
+        for name in value:
+            if prompt and "{" + name + "}" not in prompt:
                 raise ValueError(f"variable '{name}' does not appear in the prompt as {{{name}}}")
-        return self
+        return value
+
+    @field_validator("answer")
+    @classmethod
+    def _known_variables(cls, value, info: ValidationInfo):
+        tree = expr.parse(value)  # an ExpressionError is a ValueError: pydantic reports it
+        defined = info.data.get("variables")
+        unknown = sorted(expr.variables(tree) - set(defined)) if defined is not None else []
+        if unknown:
+            raise ValueError(f"uses undefined variable(s) {', '.join(unknown)}; "
+                             f"define them under variables")
+        return value
 
     @property
     def tree(self) -> list:
@@ -157,10 +168,11 @@ class QuizSpec(SourceModel):
         "practice", description="practice: graded in the browser; exam: graded by the server only.")
     pass_mark: Percent | None = Field(None, description="Percent; defaults to the course's pass_mark.")
     shuffle: bool = Field(False, description="Shuffle question order.")
-    draw: PositiveInt | None = Field(None, description="Draw this many questions per attempt.")
     attempts: PositiveInt | None = Field(None, description="Attempt limit (enforced by the server in exam mode).")
     time_limit: str | None = Field(None, description="Exam time limit, e.g. 10m or 1h30m.")
     questions: list[Question] = Field(min_length=1)
+    # after questions: its check needs the pool, and is then reported at draw's own line
+    draw: PositiveInt | None = Field(None, description="Draw this many questions per attempt.")
 
     @field_validator("time_limit")
     @classmethod
@@ -169,13 +181,15 @@ class QuizSpec(SourceModel):
             duration_seconds(value)
         return value
 
-    @model_validator(mode="after")
-    def _pool(self):
+    @field_validator("draw")
+    @classmethod
+    def _pool(cls, value, info: ValidationInfo):
         # Duplicate question ids are checked by the catalog loader, on the raw data, so that
         # they are reported with their line even when other questions have errors.
-        if self.draw is not None and self.draw > len(self.questions):
-            raise ValueError(f"draw is {self.draw} but the pool has only {len(self.questions)} questions")
-        return self
+        pool = info.data.get("questions")
+        if value is not None and pool is not None and value > len(pool):
+            raise ValueError(f"{value} is more than the {len(pool)} questions in the pool")
+        return value
 
     @property
     def time_limit_seconds(self) -> int | None:

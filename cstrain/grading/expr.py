@@ -2,12 +2,16 @@
 
 An answer such as ``buyers / inquiries * 100`` is parsed with :mod:`ast` into a small JSON tree
 (numbers, variables, + - * / // % **, unary minus, and round/abs/min/max). The same tree is
-evaluated here and by the quiz JavaScript, so the browser and the server agree.
+evaluated here and by the quiz JavaScript, so the browser and the server agree: ``round`` is half
+up with 0 to 10 decimals, ``//`` and ``%`` floor, and division by zero, a power with an exponent
+over 64 or a base over 1e6, a negative base with a fractional exponent, an operand that is not a
+finite number, or a result that is not one, all make the expression fail (the question scores 0).
 """
 from __future__ import annotations
 
 import ast
 import math
+import sys
 
 MAX_LENGTH = 500
 FUNCTIONS = {"round": (1, 2), "abs": (1, 1), "min": (2, 8), "max": (2, 8)}
@@ -25,14 +29,17 @@ def parse(text: str) -> list:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError):
+        return _convert(ast.parse(text.strip(), mode="eval").body)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        if isinstance(exc, ExpressionError):
+            raise
         raise ExpressionError(f"'{text}' is not an arithmetic expression") from None
-    return _convert(tree.body)
 
 
 def _convert(node: ast.AST) -> list:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        if not abs(node.value) <= sys.float_info.max:
+            raise ExpressionError("a number in the expression is too large")
         return ["num", node.value]
     if isinstance(node, ast.Name):
         return ["var", node.id]
@@ -65,14 +72,30 @@ def variables(tree: list) -> set[str]:
     return set().union(*(variables(arg) for arg in tree[1:]))
 
 
-def _round_half_up(value: float, digits: int = 0) -> float:
-    # Python's round() is banker's rounding; the browser's and a learner's calculator are not.
+def round_half_up(value: float, digits: int = 0) -> float:
+    """Round as JavaScript's ``Math.floor(value * 10 ** digits + 0.5) / 10 ** digits`` does.
+
+    Python's round() is banker's rounding; the browser's and a learner's calculator are not.
+    """
     factor = 10 ** digits
     return math.floor(value * factor + 0.5) / factor
 
 
 def evaluate(tree: list, values: dict[str, float]) -> float:
-    """Evaluate a tree. Raises ExpressionError for division by zero or huge powers."""
+    """Evaluate a tree. Raises ExpressionError for division by zero, huge powers and any other
+    result that is not a finite real number."""
+    try:
+        result = _evaluate(tree, values)
+    except ExpressionError:
+        raise
+    except (ArithmeticError, ValueError, RecursionError) as exc:  # 0 ** -1, 1e6 ** 64, round(inf)
+        raise ExpressionError(f"cannot compute: {exc}") from None
+    if not isinstance(result, float) or not math.isfinite(result):
+        raise ExpressionError("the result is not a finite number")
+    return result
+
+
+def _evaluate(tree: list, values: dict[str, float]) -> float:
     kind = tree[0]
     if kind == "num":
         return float(tree[1])
@@ -81,20 +104,27 @@ def evaluate(tree: list, values: dict[str, float]) -> float:
             raise ExpressionError(f"variable '{tree[1]}' has no value")
         return float(values[tree[1]])
     if kind == "neg":
-        return -evaluate(tree[1], values)
+        return -_evaluate(tree[1], values)
     if kind == "call":
-        args = [evaluate(arg, values) for arg in tree[2]]
+        args = [_evaluate(arg, values) for arg in tree[2]]
         name = tree[1]
         if name == "round":
-            return _round_half_up(args[0], int(args[1]) if len(args) > 1 else 0)
+            digits = args[1] if len(args) > 1 else 0
+            if digits not in range(11):
+                raise ExpressionError("round() keeps 0 to 10 decimals")
+            return round_half_up(args[0], int(digits))
         if name == "abs":
             return abs(args[0])
         return min(args) if name == "min" else max(args)
-    left, right = evaluate(tree[1], values), evaluate(tree[2], values)
+    left, right = _evaluate(tree[1], values), _evaluate(tree[2], values)
+    if not (math.isfinite(left) and math.isfinite(right)):
+        raise ExpressionError("a value is not a finite number")
     if kind in ("/", "//", "%") and right == 0:
         raise ExpressionError("division by zero")
     if kind == "**" and (abs(right) > 64 or abs(left) > 1e6):
         raise ExpressionError("power too large")
+    if kind == "**" and left < 0 and right != int(right):
+        raise ExpressionError("a negative number to a fractional power")
     if kind == "+":
         return left + right
     if kind == "-":

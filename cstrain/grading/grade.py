@@ -7,13 +7,18 @@ Marks per type (``points`` is the question's weight):
 - ordering: ``points × items in their correct place ÷ items``.
 - matching: ``points × left items matched to their right item ÷ pairs``.
 
-A response of the wrong shape scores 0; grading never raises on learner input. The browser's
+A response of the wrong shape scores 0; grading never raises on learner input. An index is a JSON
+number with a whole value (``1`` and ``1.0`` alike, as JavaScript cannot tell them apart; ``true``
+is not a number). In a matching response each left item's choice stands alone: ``null``, a repeated
+or an out-of-range choice just does not match, but the list must have one entry per pair. Marks are
+rounded half up to 4 decimals and the percent half up to 2, as ``Math.round`` would. The browser's
 practice grader (``quiz.js``) follows the same rules, checked by ``tests/vectors/grading.json``.
 """
 from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -36,23 +41,34 @@ def parse_number(value: Any) -> float | None:
     """A learner's number: ``"1,234.5"``, ``"３２.５"``, ``"32.5%"`` and ``32.5`` all parse."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
+    if isinstance(value, int):
+        return float(value) if abs(value) <= sys.float_info.max else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if not isinstance(value, str):
         return None
     text = unicodedata.normalize("NFKC", value).strip().replace(",", "").replace(" ", "")
     text = text.removesuffix("%")
     if not _NUMBER.match(text):
         return None
-    return float(text)
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+def _index(value: Any, size: int) -> int | None:
+    """``value`` as an index below ``size``, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not 0 <= value < size or value != int(value):
+        return None
+    return int(value)
 
 
 def _index_list(value: Any, size: int) -> list[int] | None:
-    if not isinstance(value, list) or not all(type(item) is int for item in value):
+    if not isinstance(value, list):
         return None
-    if any(not 0 <= item < size for item in value):
-        return None
-    return value
+    indexes = [_index(item, size) for item in value]
+    return None if None in indexes else indexes
 
 
 def calculated_answer(question, values: dict[str, float]) -> float:
@@ -75,8 +91,8 @@ def fraction(question, response: Any) -> float:
     """The share of the question's points a response earns, 0.0 to 1.0."""
     kind = question.type
     if kind == "single":
-        return 1.0 if type(response) is int and 0 <= response < len(question.options) \
-            and question.options[response].correct else 0.0
+        pick = _index(response, len(question.options))
+        return 1.0 if pick is not None and question.options[pick].correct else 0.0
     if kind == "multiple":
         picks = _index_list(response, len(question.options))
         if picks is None or len(set(picks)) != len(picks):
@@ -114,13 +130,13 @@ def fraction(question, response: Any) -> float:
         size = len(question.pairs)
         if not isinstance(response, list) or len(response) != size:
             return 0.0
-        return sum(type(choice) is int and choice == left for left, choice in enumerate(response)) / size
+        return sum(_index(choice, size) == left for left, choice in enumerate(response)) / size
     return 0.0
 
 
 def mark(question, response: Any) -> float:
-    """Points earned, rounded to 4 decimals so Python and JavaScript print the same figure."""
-    return round(question.points * fraction(question, response), 4)
+    """Points earned, rounded half up to 4 decimals so Python and JavaScript print the same figure."""
+    return expr.round_half_up(question.points * fraction(question, response), 4)
 
 
 @dataclass(frozen=True)
@@ -134,13 +150,15 @@ class AttemptResult:
 
 def grade_attempt(quiz: QuizSpec, question_ids: list[str], responses: dict[str, Any],
                   pass_mark: float) -> AttemptResult:
-    """Grade the questions an attempt was shown; unknown ids are a ValueError."""
+    """Grade the questions an attempt was shown; unknown or repeated ids are a ValueError."""
     by_id = {question.id: question for question in quiz.questions}
     unknown = [qid for qid in question_ids if qid not in by_id]
     if unknown:
         raise ValueError(f"unknown question id(s): {', '.join(unknown)}")
+    if len(set(question_ids)) != len(question_ids):
+        raise ValueError("a question id is listed twice")
     marks = {qid: mark(by_id[qid], responses.get(qid)) for qid in question_ids}
     max_score = sum(by_id[qid].points for qid in question_ids)
-    score = round(sum(marks.values()), 4)
-    percent = round(100 * score / max_score, 2) if max_score else 0.0
+    score = expr.round_half_up(sum(marks.values()), 4)
+    percent = expr.round_half_up(100 * score / max_score, 2) if max_score else 0.0
     return AttemptResult(marks, score, max_score, percent, percent + EPSILON >= pass_mark)

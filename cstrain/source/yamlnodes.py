@@ -34,12 +34,19 @@ class Located:
         return self.lines.get((), 1)
 
 
-def _tab_line(text: str) -> int:
-    for number, line in enumerate(text.split("\n"), 1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent:
-            return number
-    return 0
+def _tab_line(text: str, exc: yaml.MarkedYAMLError) -> int:
+    """The line of the tab the scanner stopped at, 0 when the error is about something else.
+
+    Only the error's own line counts: a tab inside a block scalar is legal, and blaming it for
+    a syntax error further down would send the author to the wrong place.
+    """
+    mark = exc.problem_mark
+    if mark is None or "'\\t'" not in str(exc.problem):
+        return 0
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return mark.line + 1 if "\t" in indent else 0
 
 
 class _Builder:
@@ -59,44 +66,79 @@ class _Builder:
                             "(an alias bomb?); write the data out without so many aliases")
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
-            try:
-                return self.scalars.construct_object(node)
-            except yaml.YAMLError as exc:
-                self.fail(node, f"bad value: {getattr(exc, 'problem', exc)}")
+            return self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         self.fail(node, "unsupported YAML node")
 
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.scalars.construct_object(node)
+        except yaml.YAMLError as exc:
+            detail = getattr(exc, "problem", None) or str(exc)
+        except ValueError as exc:  # a date such as 2024-13-45, or !!int abc
+            detail = str(exc)
+        except Exception:  # noqa: BLE001 - PyYAML's constructors trust the text an explicit tag names
+            detail = f"not a valid {node.tag.rsplit(':', 1)[-1]}"
+        self.fail(node, f"bad value '{node.value}': {detail}")
+
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
         result: dict = {}
         merged: dict = {}
+        merged_lines: dict[Path, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
                 for source in sources:
-                    value = self.build(source, path)
+                    # merged keys keep their anchor's lines unless this mapping sets them itself
+                    own_lines, self.lines = self.lines, {}
+                    try:
+                        value = self.build(source, path)
+                    finally:
+                        source_lines, self.lines = self.lines, own_lines
                     if not isinstance(value, dict):
                         self.fail(value_node, "'<<' merges mappings only")
                     merged = {**value, **merged}
+                    for merged_path, line in source_lines.items():
+                        merged_lines.setdefault(merged_path, line)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "a key must be a plain value, not a list or mapping")
-            key = self.scalars.construct_object(key_node)
+            key = self._scalar(key_node)
             if key in result:
                 self.fail(key_node, f"duplicate key '{key}'")
             self.lines[path + (key,)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, path + (key,))
+        for merged_path, line in merged_lines.items():
+            self.lines.setdefault(merged_path, line)
         return {**merged, **result}
+
+
+_FAILED = object()
+
+
+def _fast_compose(text: str):
+    """Compose with libyaml when present (several times faster on a large courseware); on any
+    error return _FAILED so the pure-Python parser produces the usual, worded message."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return _FAILED
+    try:
+        return yaml.compose(text, Loader=loader)
+    except Exception:  # noqa: BLE001 - any libyaml failure is re-diagnosed by SafeLoader
+        return _FAILED
 
 
 def load_yaml(text: str, rel: str) -> Located:
     """Parse one YAML document; any syntax error is a :class:`SourceError` with its line."""
+    node = _fast_compose(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is _FAILED:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        tab = _tab_line(text)
+        tab = _tab_line(text, exc)
         if tab:
             raise SourceError(Problem(rel, tab, "tab used for indentation; YAML needs spaces")) from None
         mark = exc.problem_mark or exc.context_mark

@@ -1,0 +1,180 @@
+"""Fixtures for the browser tests: the starter project built and served, and Debian's Chromium.
+
+The suite drives the real site the way a learner would. Chromium comes from the system
+(/usr/bin/chromium); Playwright's own browser download is never used. Without Chromium or
+Playwright the tests skip locally and fail on CI (CI=true), so a broken CI image cannot pass.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+LOCAL_SCHEMES = ("blob", "data", "about")
+
+
+def _missing(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run on CI: {reason}")
+    pytest.skip(reason)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+class Site:
+    """A built starter project served on 127.0.0.1."""
+
+    def __init__(self, root: Path, base_url: str):
+        self.root = root
+        self.base_url = base_url
+
+    def url(self, path: str = "") -> str:
+        return self.base_url + path
+
+    def quiz(self, path: str) -> dict:
+        """The quiz JSON embedded in a built module page, e.g. ``pre-sales/01-first-reply/``."""
+        html = (self.root / "site" / path / "index.html").read_text(encoding="utf-8")
+        start = html.index('class="cstrain-quiz-data">') + len('class="cstrain-quiz-data">')
+        return json.loads(html[start:html.index("</script>", start)])
+
+
+def _build(root: Path, features: tuple[str, ...], site_url: str):
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("  features:\n", "  features:\n" + "".join(f"    - {f}\n" for f in features), 1)
+    if site_url:
+        text = f"site_url: {site_url}\n" + text
+    config.write_text(text, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "cstrain", "build"], cwd=root, check=True, capture_output=True, env=env)
+
+
+@pytest.fixture(scope="session")
+def _served(tmp_path_factory):
+    servers = []
+
+    def serve(name: str, features: tuple[str, ...] = (), with_site_url: bool = False) -> Site:
+        root = tmp_path_factory.mktemp(name) / "training"
+        handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        servers.append(server)
+        base_url = f"http://127.0.0.1:{server.server_address[1]}/"
+        _build(root, features, base_url if with_site_url else "")
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return Site(root, base_url)
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site(_served) -> Site:
+    """The project ``cstrain init`` creates, built as is."""
+    return _served("site")
+
+
+@pytest.fixture(scope="session")
+def instant_site(_served) -> Site:
+    """The same project with Material's instant navigation turned on. Material only intercepts
+    links listed in sitemap.xml, which MkDocs fills only when site_url is set, and it compares
+    them with the port, so site_url is the address this server listens on."""
+    return _served("instant", ("navigation.instant",), with_site_url=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed")
+    if not Path(CHROMIUM).exists():
+        _missing(f"{CHROMIUM} is not installed")
+    manager = sync_playwright().start()
+    try:
+        browser = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Error as exc:
+        manager.stop()
+        _missing(f"Chromium does not start: {exc}")
+    yield browser
+    browser.close()
+    manager.stop()
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname == "127.0.0.1"
+
+
+class PageProblems:
+    """Console errors, uncaught exceptions and requests to other hosts seen by a page."""
+
+    def __init__(self):
+        self.items: list[str] = []
+
+    def watch(self, page):
+        page.on("console", lambda msg: msg.type == "error" and self.items.append(f"console error: {msg.text}"))
+        page.on("pageerror", lambda exc: self.items.append(f"page error: {exc}"))
+        page.on("request", lambda req: _is_local(req.url) or self.items.append(f"request to another host: {req.url}"))
+        # A test that expects confirm() appends True (OK) or False (cancel) to page.dialog_answers.
+        page.dialog_answers = []
+        page.dialog_messages = []
+
+        def answer(dialog):
+            page.dialog_messages.append(dialog.message)
+            if page.dialog_answers:
+                (dialog.accept if page.dialog_answers.pop(0) else dialog.dismiss)()
+            else:
+                self.items.append(f"unexpected dialog: {dialog.message}")
+                dialog.dismiss()
+
+        page.on("dialog", answer)
+
+
+def _new_page(browser, viewport: dict, accept_downloads: bool = False):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=accept_downloads)
+    # Nothing may leave the host: a foreign request is recorded above and never sent.
+    context.route(lambda url: not _is_local(url), lambda route: route.abort())
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems = PageProblems()
+    problems.watch(page)
+    return context, page, problems
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop-sized page in a fresh profile (empty localStorage). The test fails on any
+    console error, page error, unexpected dialog or request to a host other than 127.0.0.1."""
+    context, page, problems = _new_page(browser, {"width": 1280, "height": 900}, accept_downloads=True)
+    yield page
+    context.close()
+    if problems.items:
+        pytest.fail("\n".join(problems.items))
+
+
+@pytest.fixture
+def phone(browser):
+    """Like ``page``, 360×740 like a small Android phone."""
+    context, page, problems = _new_page(browser, {"width": 360, "height": 740})
+    yield page
+    context.close()
+    if problems.items:
+        pytest.fail("\n".join(problems.items))
