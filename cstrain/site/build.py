@@ -28,7 +28,8 @@ class BuildResult:
     bytes: int
 
 
-def _size(path: Path) -> tuple[int, int]:
+def site_size(path: Path) -> tuple[int, int]:
+    """(files, bytes) of everything under ``path``."""
     files = total = 0
     for dirpath, _, names in os.walk(path):
         for name in names:
@@ -76,7 +77,7 @@ def build_site(project: Project, site_dir: str | Path | None = None, tags: list[
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, final)
-    files, size = _size(final)
+    files, size = site_size(final)
     return BuildResult(final, plugin.catalog, files, size)
 
 
