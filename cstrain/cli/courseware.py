@@ -1,80 +1,17 @@
-"""The ``cstrain`` command line: thin wrappers over library functions.
-
-Every command works on the project in the current folder or the one named with ``--project``.
-User mistakes exit with status 1 and a message, never a traceback.
-"""
+"""Commands for authors: init, check, build, preview, schema."""
 from __future__ import annotations
 
-import functools
 import logging
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from cstrain import __version__
-from cstrain.errors import CstrainError, Problem, ValidationFailed
+from cstrain.cli.common import handle_errors, mkdocs_logging, project_option, report
 from cstrain.project import find_project
 
-# Material prints a banner about its successor on import; cstrain's users cannot act on it.
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-project_option = click.option(
-    "--project", "project_dir", default=".", show_default=True, metavar="DIR",
-    type=click.Path(file_okay=False), help="The cstrain project (folder with mkdocs.yml).")
-
-
-def _report(problems: list[Problem]) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    errors = sum(p.level == "error" for p in problems)
-    warnings = len(problems) - errors
-    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
-
-
-def handle_errors(command):
-    """Turn cstrain's exceptions into messages and exit status 1."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ValidationFailed as exc:
-            _report(exc.problems)
-            sys.exit(1)
-        except CstrainError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
-    return wrapper
-
-
-def _mkdocs_logging(level: int) -> None:
-    logger = logging.getLogger("mkdocs")
-    logger.handlers[:] = []
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(level)
-    logger.propagate = False
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cstrain")
-def cli():
-    """cstrain: training courseware for e-commerce customer-service teams.
-
-    Courses are YAML and Markdown files; cstrain checks them and builds an MkDocs Material
-    site where new hires study and take quizzes.
-
-    \b
-    Start here:
-      cstrain init my-training && cd my-training
-      cstrain preview            # live preview at http://127.0.0.1:8000
-      cstrain build              # the static site in site/
-    """
-
-
-@cli.command()
+@click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @handle_errors
 def init(directory):
@@ -96,7 +33,7 @@ def init(directory):
     click.echo("  cstrain build        # writes site/")
 
 
-@cli.command()
+@click.command()
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @handle_errors
@@ -115,7 +52,7 @@ def check(project_dir, strict):
     catalog = project.load_catalog(config)
     warnings = theme_problems(config) + list(catalog.warnings)
     if warnings:
-        _report(warnings)
+        report(warnings)
         if strict:
             sys.exit(1)
     questions = sum(len(q.spec.questions) for q in catalog.quizzes.values())
@@ -144,7 +81,7 @@ class _ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
-@cli.command()
+@click.command()
 @project_option
 @click.option("--site-dir", type=click.Path(file_okay=False), default=None,
               help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).")
@@ -166,7 +103,7 @@ def build(project_dir, site_dir, tags, strict, verbose):
     """
     from cstrain.site.build import build_site
 
-    _mkdocs_logging(logging.INFO if verbose else logging.WARNING)
+    mkdocs_logging(logging.INFO if verbose else logging.WARNING)
     project = find_project(project_dir)
     bar = _ProgressBar()
     try:
@@ -179,7 +116,7 @@ def build(project_dir, site_dir, tags, strict, verbose):
                f"into {result.site_dir}: {result.files} files, {result.bytes / 1e6:.1f} MB")
 
 
-@cli.command()
+@click.command()
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
@@ -198,12 +135,12 @@ def preview(project_dir, host, port, open_browser):
 
     project = find_project(project_dir)
     project.load_catalog()  # refuse to start on broken sources, with the full list
-    _mkdocs_logging(logging.INFO)
+    mkdocs_logging(logging.INFO)
     serve(config_file=str(project.config_file), livereload=True, open_in_browser=open_browser,
           dev_addr=f"{host}:{port}")
 
 
-@cli.command()
+@click.command()
 @project_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the schema files (default: schema/ in the project).")
@@ -221,7 +158,3 @@ def schema(project_dir, out_dir):
     out = Path(out_dir) if out_dir else Path(project_dir) / "schema"
     for path in write_schemas(out):
         click.echo(f"Wrote {path}")
-
-
-def main():
-    cli(prog_name="cstrain")

@@ -1,0 +1,51 @@
+"""What every command shares: the --project option and the error edge."""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+
+import click
+
+from cstrain.errors import CstrainError, Problem, ValidationFailed
+
+# Material prints a banner about its successor on import; cstrain's users cannot act on it.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+project_option = click.option(
+    "--project", "project_dir", default=".", show_default=True, metavar="DIR",
+    type=click.Path(file_okay=False), help="The cstrain project (folder with mkdocs.yml).")
+
+
+def report(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+
+
+def handle_errors(command):
+    """Turn cstrain's exceptions into messages and exit status 1."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as exc:
+            report(exc.problems)
+            sys.exit(1)
+        except CstrainError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+def mkdocs_logging(level: int) -> None:
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = []
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
