@@ -57,3 +57,16 @@ class SourceError(CstrainError):
     def __init__(self, problem: Problem):
         self.problem = problem
         super().__init__(str(problem))
+
+
+class StoreError(CstrainError):
+    """Raised by :mod:`cstrain.store` when the store cannot be opened, created or migrated."""
+
+
+class RecordsRefused(CstrainError):
+    """Raised by :mod:`cstrain.tracking` when an input file (roster, results, plan) has bad
+    records; carries every problem found. Nothing from the file is written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -8,7 +8,8 @@ import sys
 
 import click
 
-from cstrain.errors import CstrainError, Problem, ValidationFailed
+from cstrain.errors import CstrainError, Problem, RecordsRefused, ValidationFailed
+from cstrain.project import find_project
 
 # Material prints a banner about its successor on import; cstrain's users cannot act on it.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -35,6 +36,10 @@ def handle_errors(command):
         except ValidationFailed as exc:
             report(exc.problems)
             sys.exit(1)
+        except RecordsRefused as exc:
+            report(exc.problems)
+            click.echo("Nothing was written: fix the file and run the command again.", err=True)
+            sys.exit(1)
         except CstrainError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
@@ -49,3 +54,18 @@ def mkdocs_logging(level: int) -> None:
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
+
+
+db_option = click.option(
+    "--db", "db", default=None, metavar="URL",
+    help="The tracking store: a file path, sqlite:///path or postgresql://user:pass@host/db "
+         "(default: $CSTRAIN_DB, else team/cstrain.db in the project).")
+
+
+def open_project_store(project_dir: str, db: str | None):
+    """The store for a command: --db / CSTRAIN_DB, else the project's own file."""
+    from cstrain.store import open_store
+
+    if db or os.environ.get("CSTRAIN_DB"):
+        return open_store(db)
+    return open_store(None, find_project(project_dir).root)

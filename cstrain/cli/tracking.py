@@ -1,0 +1,4 @@
+"""Commands: (being written)."""
+from __future__ import annotations
+
+COMMANDS: list = []

@@ -1,0 +1,1 @@
+"""CSV reports out of the tracking store, streamed from the cursor."""

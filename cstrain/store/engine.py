@@ -1,0 +1,129 @@
+"""Opening the tracking store: an SQLite file inside the project, or PostgreSQL by URL.
+
+Where the store is, in order: ``--db`` on the command line, the ``CSTRAIN_DB`` environment
+variable, else ``team/cstrain.db`` in the project (created on first use).
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from cstrain.errors import StoreError
+
+DEFAULT_FILE = Path("team") / "cstrain.db"
+ENV_VAR = "CSTRAIN_DB"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def resolve_url(db: str | None, project_root: Path | None) -> str:
+    """The SQLAlchemy URL for ``--db`` (a URL or a file path), ``CSTRAIN_DB`` or the default."""
+    value = db or os.environ.get(ENV_VAR)
+    if not value:
+        if project_root is None:
+            raise StoreError("no store: give --db URL, set CSTRAIN_DB, or run inside a project")
+        value = str(project_root / DEFAULT_FILE)
+    if "://" not in value:
+        return "sqlite:///" + str(Path(value).expanduser().resolve())
+    scheme, rest = value.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql+psycopg://" + rest  # psycopg 3, the maintained driver
+    if scheme in ("postgresql+psycopg", "sqlite"):
+        return value
+    raise StoreError(f"--db {value.split('://')[0]}://…: cstrain stores in SQLite (a file path "
+                     "or sqlite:///path) or PostgreSQL (postgresql://user:password@host/db)")
+
+
+@dataclass
+class Store:
+    """An open store. Use :meth:`read` and :meth:`write` for transactions."""
+
+    engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for people: a file path, or the URL without its password."""
+        url = self.engine.url
+        if self.is_sqlite:
+            return url.database or ":memory:"
+        return url.set(drivername="postgresql").render_as_string(hide_password=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE),
+        so two writers queue on the busy timeout instead of failing half-way."""
+        with self.engine.connect() as conn:
+            conn.execution_options(cstrain_write=True)
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's begin event below issue BEGIN; pysqlite's own would be deferred.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # FULL: a committed attempt survives a power cut too, not only a killed server.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        write = conn.get_execution_options().get("cstrain_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def open_store(db: str | None = None, project_root: Path | None = None, *,
+               migrate: bool = True) -> Store:
+    """Open (and on first use create) the store, migrated to this cstrain's schema."""
+    from cstrain.store.migrations import upgrade
+
+    url = resolve_url(db, project_root)
+    try:
+        if url.startswith("sqlite"):
+            engine = _sqlite_engine(url)
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, SQLAlchemyError) as exc:
+        raise StoreError(f"cannot open the store: {exc}") from None
+    store = Store(engine)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        store.close()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreError(f"cannot open the store at {store.location}: {reason}") from None
+    if migrate:
+        upgrade(store)
+    return store

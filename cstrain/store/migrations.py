@@ -1,0 +1,91 @@
+"""Versioned migrations: upgrading cstrain never loses a store.
+
+A new store is created from :mod:`cstrain.store.schema` and stamped with
+:data:`SCHEMA_VERSION`. An older store is brought forward by the steps in :data:`MIGRATIONS`,
+each one a function that takes a connection inside the upgrade's transaction. To change the
+schema: edit ``schema.py`` *and* append a step here; the test suite checks that a store
+migrated from every old version has the tables ``schema.py`` defines.
+
+Before migrating an SQLite store its file is copied aside (``cstrain.db.before-v2`` …).
+"""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from cstrain.errors import StoreError
+from cstrain.store import schema
+
+# MIGRATIONS[i] takes a store from version i + 1 to version i + 2.
+MIGRATIONS: list[Callable[[Connection], None]] = []
+
+version_table = sa.Table(
+    "cstrain_schema", sa.MetaData(),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("upgraded_at", schema.UTCDateTime, nullable=False),
+)
+
+
+def schema_version() -> int:
+    return 1 + len(MIGRATIONS)
+
+
+def current_version(conn: Connection) -> int | None:
+    """The store's schema version; None for an empty database."""
+    inspector = sa.inspect(conn)
+    if not inspector.has_table("cstrain_schema"):
+        if inspector.get_table_names():
+            raise StoreError("this database holds tables but is not a cstrain store; "
+                             "give cstrain an empty database")
+        return None
+    return conn.execute(sa.select(sa.func.max(version_table.c.version))).scalar_one()
+
+
+def _backup_sqlite(store, version: int) -> Path | None:
+    path = store.engine.url.database
+    if not path or path == ":memory:":
+        return None
+    target = Path(f"{path}.before-v{version + 1}")
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        with dest:
+            source.backup(dest)
+        dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def upgrade(store) -> int:
+    """Create or migrate the store to this cstrain's schema; returns the version."""
+    target = schema_version()
+    now = datetime.now(timezone.utc)
+    with store.read() as conn:
+        found = current_version(conn)
+    if found == target:
+        return target
+    if found is not None and found > target:
+        raise StoreError(f"the store at {store.location} has schema version {found}, newer than "
+                         f"this cstrain understands ({target}); upgrade cstrain")
+    if found is not None and store.is_sqlite:
+        _backup_sqlite(store, found)
+    with store.write() as conn:
+        if conn.dialect.name == "postgresql":
+            # two servers starting on one fresh database: the second waits, then finds it done
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7431201)"))
+        found = current_version(conn)  # again, under the lock
+        if found is None:
+            schema.metadata.create_all(conn)
+            version_table.create(conn)
+        else:
+            for step in MIGRATIONS[found - 1:]:
+                step(conn)
+            conn.execute(version_table.delete())
+        conn.execute(version_table.insert().values(version=target, upgraded_at=now))
+    return target

@@ -1,0 +1,122 @@
+"""The tracking store's tables: the one schema definition for SQLite and PostgreSQL.
+
+Words follow DESIGN.md §5 and the CLI: a *learner* is anyone on the roster (role learner,
+mentor or supervisor), an *assignment* gives a learner a target (course, module or tag) with a
+due date, an *attempt* is one submitted quiz with its per-question *answers*.
+
+Changing a table here needs a migration in :mod:`cstrain.store.migrations`; a test compares a
+store migrated from empty with this definition.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """A point in time, stored as naive UTC and always read back timezone-aware (UTC).
+
+    SQLite has no time zone type; storing UTC everywhere keeps ordering and comparison the
+    same on both databases."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("cstrain stores only timezone-aware times")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, str):  # raw SQL on SQLite
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=timezone.utc)
+
+
+metadata = sa.MetaData()
+
+ROLES = ("learner", "mentor", "supervisor")
+TARGET_KINDS = ("course", "module", "tag")
+ATTEMPT_SOURCES = ("browser", "server", "import")
+
+learners = sa.Table(
+    "learners", metadata,
+    sa.Column("id", sa.String(64), primary_key=True, comment="工号"),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("team", sa.String(200), nullable=False, server_default=""),
+    sa.Column("store", sa.String(200), nullable=False, server_default=""),
+    sa.Column("cohort", sa.String(200), nullable=False, server_default=""),
+    sa.Column("role", sa.String(16), nullable=False, server_default="learner"),
+    # not a foreign key: a roster file may name a mentor on a later row
+    sa.Column("mentor_id", sa.String(64), nullable=True),
+    sa.Column("hired_on", sa.Date, nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("role IN ('learner', 'mentor', 'supervisor')", name="learners_role"),
+)
+sa.Index("learners_team", learners.c.team)
+sa.Index("learners_cohort", learners.c.cohort)
+sa.Index("learners_mentor", learners.c.mentor_id)
+
+assignments = sa.Table(
+    "assignments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("target_kind", sa.String(8), nullable=False),
+    sa.Column("target", sa.String(300), nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("assigned_by", sa.String(64), nullable=False),
+    sa.Column("assigned_at", UTCDateTime, nullable=False),
+    sa.Column("plan", sa.String(300), nullable=True, comment="plan file that made it, if any"),
+    sa.Column("withdrawn_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("learner_id", "target_kind", "target", name="assignments_one_per_target"),
+    sa.CheckConstraint("target_kind IN ('course', 'module', 'tag')", name="assignments_kind"),
+)
+
+attempts = sa.Table(
+    "attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("quiz", sa.String(300), nullable=False, comment="quiz ref: path under quizzes/"),
+    sa.Column("quiz_version", sa.String(64), nullable=False),
+    sa.Column("module", sa.String(300), nullable=False, comment="course_id/module_id"),
+    sa.Column("started_at", UTCDateTime, nullable=True),
+    sa.Column("submitted_at", UTCDateTime, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("max_score", sa.Float, nullable=False),
+    sa.Column("percent", sa.Float, nullable=False),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    # the client's attempt id (or the server's): a retry or a re-import never counts twice
+    sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("source IN ('browser', 'server', 'import')", name="attempts_source"),
+)
+sa.Index("attempts_learner_module", attempts.c.learner_id, attempts.c.module)
+sa.Index("attempts_quiz", attempts.c.quiz)
+
+answers = sa.Table(
+    "answers", metadata,
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("attempts.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True, comment="order shown, from 0"),
+    sa.Column("question", sa.String(200), nullable=False),
+    sa.Column("response", sa.JSON, nullable=True),
+    sa.Column("mark", sa.Float, nullable=False),
+    sa.Column("max_mark", sa.Float, nullable=False),
+)
+sa.Index("answers_question", answers.c.question)
+
+visits = sa.Table(
+    "visits", metadata,
+    sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), primary_key=True),
+    sa.Column("module", sa.String(300), primary_key=True),
+    sa.Column("visited_at", UTCDateTime, nullable=True),
+    sa.Column("completed_at", UTCDateTime, nullable=True, comment="我已学完本节 pressed"),
+)

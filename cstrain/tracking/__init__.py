@@ -1,0 +1,1 @@
+"""Who is learning what: roster, assignments, results in, module status, levels."""
