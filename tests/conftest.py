@@ -21,20 +21,41 @@ def starter(tmp_path) -> Path:
 PG_URL = os.environ.get("CSTRAIN_TEST_PG")
 
 
-def _fresh_pg_store():
+@pytest.fixture(scope="session")
+def pg_url():
+    """CSTRAIN_TEST_PG with a schema of this test process's own on the search path, so
+    parallel test runs on one database never see each other's tables."""
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CSTRAIN_TEST_PG is not set: PostgreSQL tests must run under CI")
+        pytest.skip("set CSTRAIN_TEST_PG=postgresql://… to run the PostgreSQL tests")
     import sqlalchemy as sa
 
+    from cstrain.store import resolve_url
+
+    name = f"cstrain_test_{os.getpid()}"
+    admin = sa.create_engine(resolve_url(PG_URL, None))
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA {name}"))
+    separator = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{separator}options=-csearch_path%3D{name}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+    admin.dispose()
+
+
+def _fresh_pg_store(url):
     from cstrain.store import open_store
     from cstrain.store.migrations import version_table
     from cstrain.store.schema import metadata
 
-    bare = open_store(PG_URL, migrate=False)
+    bare = open_store(url, migrate=False)
     with bare.write() as conn:
         metadata.drop_all(conn)
         version_table.drop(conn, checkfirst=True)
-        conn.execute(sa.text("SELECT 1"))
     bare.close()
-    return open_store(PG_URL)
+    return open_store(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -45,10 +66,6 @@ def store(request, tmp_path):
     if request.param == "sqlite":
         opened = open_store(str(tmp_path / "store" / "cstrain.db"))
     else:
-        if not PG_URL:
-            if os.environ.get("CI"):
-                pytest.fail("CSTRAIN_TEST_PG is not set: PostgreSQL tests must run under CI")
-            pytest.skip("set CSTRAIN_TEST_PG=postgresql://… to run the PostgreSQL tests")
-        opened = _fresh_pg_store()
+        opened = _fresh_pg_store(request.getfixturevalue("pg_url"))
     yield opened
     opened.close()

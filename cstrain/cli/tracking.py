@@ -1,4 +1,212 @@
-"""Commands: (being written)."""
+"""Commands for mentors: assign, assignments, withdraw, progress."""
 from __future__ import annotations
 
-COMMANDS: list = []
+import getpass
+import os
+from pathlib import Path
+
+import click
+
+from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+from cstrain.project import find_project
+
+
+def _who_runs() -> str:
+    return os.environ.get("CSTRAIN_USER") or getpass.getuser()
+
+
+def audience_options(command):
+    """--learner/--team/--cohort/--mentor: who an assignment or report is about."""
+    for option in reversed([
+        click.option("--learner", "learner_ids", multiple=True, metavar="ID",
+                     help="A learner's id (工号); repeat for more."),
+        click.option("--team", default=None, help="Everyone active in this team (组别)."),
+        click.option("--cohort", default=None, help="Everyone active in this cohort (批次)."),
+        click.option("--mentor", default=None, metavar="ID", help="This mentor's mentees."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _catalog_and_store(project_dir, db):
+    project = find_project(project_dir)
+    return project.load_catalog(), open_project_store(project_dir, db)
+
+
+@click.command()
+@project_option
+@db_option
+@click.option("--course", "courses", multiple=True, metavar="ID", help="Assign a whole course.")
+@click.option("--module", "modules", multiple=True, metavar="COURSE/MODULE", help="Assign one module.")
+@click.option("--tag", "tags", multiple=True, help="Assign every module with this tag (e.g. 双十一).")
+@audience_options
+@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The due day, in the team's time zone (CSTRAIN_TZ, default Asia/Shanghai).")
+@click.option("--by", "assigned_by", default=None, metavar="ID",
+              help="Who assigns (default: $CSTRAIN_USER, else your login name).")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False), default=None,
+              help="Apply a plan file (team/plans/*.yml) instead of the options above.")
+@handle_errors
+def assign(project_dir, db, courses, modules, tags, learner_ids, team, cohort, mentor, due,
+           assigned_by, plan_file):
+    """Assign courses, modules or tagged modules to learners with a due date.
+
+    Assigning the same target again moves its due date; nothing is counted twice.
+
+    \b
+    Examples:
+      cstrain assign --course pre-sales --team 售前组 --due 2026-12-01
+      cstrain assign --tag 双十一 --cohort 2026-10双十一临时 --due 2026-11-05 --by S001
+      cstrain assign --plan team/plans/double11.yml
+    """
+    from cstrain.errors import CstrainError
+    from cstrain.tracking.assignments import Audience, Target, assign as assign_targets
+    from cstrain.tracking.plans import load_plan
+
+    catalog, store = _catalog_and_store(project_dir, db)
+    try:
+        if plan_file:
+            if courses or modules or tags or learner_ids or team or cohort or mentor or due:
+                raise CstrainError("--plan takes everything from the file; drop the other options")
+            root = find_project(project_dir).root
+            path = Path(plan_file).resolve()
+            rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+            plan = load_plan(path, rel, catalog)
+            with store.write() as conn:
+                results = [assign_targets(conn, catalog, [item.target], plan.audience, item.due,
+                                          plan.assigned_by or assigned_by or _who_runs(), plan=rel)
+                           for item in plan.targets]
+            learners = max(r.learners for r in results)
+            created, moved = sum(r.created for r in results), sum(r.moved for r in results)
+            unchanged = sum(r.unchanged for r in results)
+            click.echo(f"Plan {plan.name}: {len(plan.targets)} target(s) for {learners} learner(s): "
+                       f"{created} new, {moved} moved, {unchanged} unchanged.")
+            return
+        if due is None:
+            raise CstrainError("give the due day: --due YYYY-MM-DD")
+        targets = ([Target("course", c) for c in courses] + [Target("module", m) for m in modules]
+                   + [Target("tag", t) for t in tags])
+        audience = Audience(tuple(learner_ids), team, cohort, mentor)
+        with store.write() as conn:
+            result = assign_targets(conn, catalog, targets, audience, due.date(),
+                                    assigned_by or _who_runs())
+    finally:
+        store.close()
+    click.echo(f"Assigned {len(targets)} target(s) to {result.learners} learner(s), due "
+               f"{due.date().isoformat()}: {result.created} new, {result.moved} moved, "
+               f"{result.unchanged} unchanged.")
+
+
+@click.command()
+@project_option
+@db_option
+@click.argument("assignment_ids", nargs=-1, type=int)
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False), default=None,
+              help="Withdraw every assignment this plan file made.")
+@handle_errors
+def withdraw(project_dir, db, assignment_ids, plan_file):
+    """Withdraw assignments by id (see cstrain assignments) or by plan file.
+
+    Withdrawn assignments leave every list and report; the learners' attempts stay.
+
+    \b
+    Examples:
+      cstrain withdraw 12 13
+      cstrain withdraw --plan team/plans/double11.yml
+    """
+    from cstrain.tracking.assignments import withdraw as withdraw_assignments
+
+    store = open_project_store(project_dir, db)
+    plan = None
+    if plan_file:
+        root = find_project(project_dir).root
+        path = Path(plan_file).resolve()
+        plan = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        with store.write() as conn:
+            count = withdraw_assignments(conn, assignment_ids, plan)
+    finally:
+        store.close()
+    click.echo(f"Withdrew {count} assignment(s).")
+
+
+@click.command()
+@project_option
+@db_option
+@audience_options
+@click.option("--status", "states", multiple=True,
+              type=click.Choice(["open", "done_on_time", "done_late", "overdue"]),
+              help="Only assignments in this state; repeat for more.")
+@handle_errors
+def assignments(project_dir, db, learner_ids, team, cohort, mentor, states):
+    """List assignments with their status: open, done_on_time, done_late, overdue.
+
+    \b
+    Examples:
+      cstrain assignments --mentor M001
+      cstrain assignments --team 售前组 --status overdue
+    """
+    import sqlalchemy as sa
+
+    from cstrain.reports.terminal import render_table
+    from cstrain.store.schema import learners
+    from cstrain.tracking.progress import learner_filter
+    from cstrain.tracking.status import assignment_statuses
+
+    catalog, store = _catalog_and_store(project_dir, db)
+    try:
+        with store.read() as conn:
+            query = sa.select(learners.c.id, learners.c.name).where(learner_filter(team, cohort, mentor))
+            if learner_ids:
+                query = query.where(learners.c.id.in_(learner_ids))
+            names = dict(conn.execute(query).all())
+            items = [a for a in assignment_statuses(conn, catalog, names)
+                     if not states or a.state in states]
+    finally:
+        store.close()
+    if not items:
+        click.echo("No assignments match.")
+        return
+    rows = [(a.id, a.learner_id, names[a.learner_id], f"{a.target_kind} {a.target}",
+             a.due_on.isoformat(), a.state, f"{a.modules_done}/{a.modules_total}") for a in items]
+    click.echo(render_table(("id", "learner", "name", "target", "due", "status", "done"), rows))
+
+
+@click.command()
+@project_option
+@db_option
+@click.option("--team", default=None, help="Only this team (组别).")
+@click.option("--cohort", default=None, help="Only this cohort (批次).")
+@click.option("--mentor", default=None, metavar="ID", help="Only this mentor's mentees.")
+@handle_errors
+def progress(project_dir, db, team, cohort, mentor):
+    """Show each learner's assigned modules done, overdue assignments and next due day,
+    the most overdue first.
+
+    \b
+    Examples:
+      cstrain progress --mentor M001
+      cstrain progress --cohort 2026-10双十一临时
+    """
+    from cstrain.reports.terminal import render_table
+    from cstrain.tracking.progress import team_progress
+
+    catalog, store = _catalog_and_store(project_dir, db)
+    try:
+        with store.read() as conn:
+            people = team_progress(conn, catalog, team, cohort, mentor)
+    finally:
+        store.close()
+    if not people:
+        click.echo("No learners match.")
+        return
+    rows = [(p.learner_id, p.name, p.team, f"{p.assigned_done}/{p.assigned}",
+             f"! {p.overdue}" if p.overdue else "", p.next_due.isoformat() if p.next_due else "",
+             p.modules_done) for p in people]
+    click.echo(render_table(("learner", "name", "team", "assigned done", "overdue", "next due",
+                             "modules done"), rows))
+    behind = sum(1 for p in people if p.overdue)
+    click.echo(f"{len(people)} learner(s), {behind} with overdue work.")
+
+
+COMMANDS = [assign, assignments, withdraw, progress]

@@ -1,0 +1,169 @@
+"""Mentors' assignments: a target (course, module or tag) for learners, with a due date.
+
+A learner has at most one assignment per target. Assigning the same target again moves its
+due date (and brings back a withdrawn one); withdrawing keeps the row, stamped, for the record.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from cstrain.catalog import Catalog
+from cstrain.errors import CstrainError
+from cstrain.store.schema import assignments, learners
+from cstrain.tracking import clock
+
+TARGET_KINDS = ("course", "module", "tag")
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str    # course | module | tag
+    name: str    # course id, module full id (course/module) or tag
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who gets an assignment: named learners, or everyone active in a team/cohort/mentor's group.
+    Filters combine (team AND cohort); only role ``learner`` is picked by filters."""
+
+    learner_ids: tuple[str, ...] = ()
+    team: str | None = None
+    cohort: str | None = None
+    mentor: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.learner_ids or self.team or self.cohort or self.mentor)
+
+    def describe(self) -> str:
+        parts = [f"{label} {value}" for label, value in
+                 (("team", self.team), ("cohort", self.cohort), ("mentor", self.mentor)) if value]
+        if self.learner_ids:
+            parts.append("learner(s) " + ", ".join(self.learner_ids))
+        return ", ".join(parts)
+
+
+@dataclass
+class AssignResult:
+    learners: int = 0
+    created: int = 0
+    moved: int = 0       # due date changed, or a withdrawn assignment brought back
+    unchanged: int = 0
+    ids: list[int] = field(default_factory=list)
+
+
+def _suggest(name: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def check_target(catalog: Catalog, target: Target) -> None:
+    """Refuse a target the courseware does not have, with the nearest names."""
+    if target.kind == "course":
+        known = [course.id for course in catalog.courses]
+    elif target.kind == "module":
+        known = [module.full_id for module in catalog.modules]
+    elif target.kind == "tag":
+        known = catalog.all_tags()
+    else:
+        raise CstrainError(f"unknown target kind {target.kind!r}: use course, module or tag")
+    if target.name not in known:
+        hint = _suggest(target.name, known)
+        if target.kind == "module" and "/" not in target.name:
+            same = [m for m in known if m.endswith("/" + target.name)]
+            hint = f" (a module is named course/module{': ' + ', '.join(same) + '?' if same else ''})"
+        raise CstrainError(f"no {target.kind} {target.name!r} in the courseware{hint}")
+
+
+def select_learners(conn: Connection, audience: Audience) -> list[str]:
+    """The learner ids an audience names; unknown ids and an empty result are errors."""
+    if audience.empty:
+        raise CstrainError("say who: --learner ID, --team, --cohort or --mentor")
+    rows = []
+    if audience.learner_ids:
+        found = {r.id: r for r in conn.execute(
+            sa.select(learners.c.id, learners.c.active).where(learners.c.id.in_(audience.learner_ids)))}
+        missing = [lid for lid in audience.learner_ids if lid not in found]
+        if missing:
+            raise CstrainError(f"not on the roster: {', '.join(missing)} "
+                               "(import the roster first: cstrain roster import FILE)")
+        inactive = [lid for lid in audience.learner_ids if not found[lid].active]
+        if inactive:
+            raise CstrainError(f"no longer active on the roster: {', '.join(inactive)}")
+        rows.extend(audience.learner_ids)
+    if audience.team or audience.cohort or audience.mentor:
+        query = sa.select(learners.c.id).where(learners.c.active, learners.c.role == "learner")
+        if audience.team:
+            query = query.where(learners.c.team == audience.team)
+        if audience.cohort:
+            query = query.where(learners.c.cohort == audience.cohort)
+        if audience.mentor:
+            query = query.where(learners.c.mentor_id == audience.mentor)
+        rows.extend(conn.execute(query.order_by(learners.c.id)).scalars())
+    chosen = list(dict.fromkeys(rows))
+    if not chosen:
+        raise CstrainError(f"no active learners match {audience.describe()}")
+    return chosen
+
+
+def assign(conn: Connection, catalog: Catalog, targets: Sequence[Target], audience: Audience,
+           due_on: date, assigned_by: str, plan: str | None = None) -> AssignResult:
+    """Give every learner of ``audience`` every target, due on ``due_on``. Runs inside the
+    caller's write transaction, so a plan's several calls land together or not at all."""
+    if not targets:
+        raise CstrainError("say what: --course, --module or --tag (or --plan FILE)")
+    for target in targets:
+        check_target(catalog, target)
+    ids = select_learners(conn, audience)
+    now = clock.now()
+    result = AssignResult(learners=len(ids))
+    for target in targets:
+        existing = {r.learner_id: r for r in conn.execute(
+            sa.select(assignments).where(assignments.c.target_kind == target.kind,
+                                         assignments.c.target == target.name,
+                                         assignments.c.learner_id.in_(ids)))}
+        fresh = []
+        for learner_id in ids:
+            row = existing.get(learner_id)
+            if row is None:
+                fresh.append(dict(learner_id=learner_id, target_kind=target.kind, target=target.name,
+                                  due_on=due_on, assigned_by=assigned_by, assigned_at=now, plan=plan))
+            elif row.due_on != due_on or row.withdrawn_at is not None:
+                conn.execute(assignments.update().where(assignments.c.id == row.id).values(
+                    due_on=due_on, assigned_by=assigned_by, assigned_at=now, plan=plan,
+                    withdrawn_at=None))
+                result.moved += 1
+                result.ids.append(row.id)
+            else:
+                result.unchanged += 1
+                result.ids.append(row.id)
+        if fresh:
+            conn.execute(assignments.insert(), fresh)
+            result.created += len(fresh)
+    return result
+
+
+def withdraw(conn: Connection, assignment_ids: Sequence[int] = (), plan: str | None = None) -> int:
+    """Withdraw assignments by id, or every assignment a plan made; returns how many."""
+    query = assignments.update().where(assignments.c.withdrawn_at.is_(None))
+    if assignment_ids:
+        found = set(conn.execute(sa.select(assignments.c.id)
+                                 .where(assignments.c.id.in_(assignment_ids))).scalars())
+        missing = [str(i) for i in assignment_ids if i not in found]
+        if missing:
+            raise CstrainError(f"no assignment with id {', '.join(missing)} (see: cstrain assignments)")
+        query = query.where(assignments.c.id.in_(assignment_ids))
+    elif plan:
+        query = query.where(assignments.c.plan == plan)
+    else:
+        raise CstrainError("say which: assignment ids, or --plan FILE")
+    return conn.execute(query.values(withdrawn_at=clock.now())).rowcount

@@ -1,0 +1,169 @@
+"""Where each learner stands: module status (Moodle's completion states) and assignment status.
+
+Module states, the same words as the site's 我的学习 page (docs/results-file.md):
+
+- ``passed``: an attempt at the module's quiz reached the pass mark (never undone later);
+- ``failed``: the quiz was attempted and no attempt passed yet;
+- ``completed``: the learner marked the module read (我已学完本节) and took no quiz;
+- ``in_progress``: the page was opened;
+- ``not_started``.
+
+A module is *done* when it is passed, or completed if it has no quiz: a mentor who assigns a
+module with a quiz expects the quiz passed, not the page read.
+
+Assignment states: ``done_on_time`` (every target module done by the end of the due day, in the
+team's time zone), ``done_late``, ``overdue`` (not done and the due day is over), ``open``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Iterable, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from cstrain.catalog import Catalog
+from cstrain.store.schema import assignments, attempts, learners, visits
+from cstrain.tracking import clock
+
+MODULE_STATES = ("not_started", "in_progress", "completed", "passed", "failed")
+ASSIGNMENT_STATES = ("open", "done_on_time", "done_late", "overdue")
+_CHUNK = 500  # learners per query: memory stays bounded on a 1,000+ roster
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    learner_id: str
+    module: str  # full id, course/module
+    state: str
+    attempts: int
+    best_percent: float | None
+    first_attempt_at: datetime | None
+    done_at: datetime | None  # first pass, or the completion of a module without a quiz
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+
+@dataclass(frozen=True)
+class AssignmentStatus:
+    id: int
+    learner_id: str
+    target_kind: str
+    target: str
+    due_on: date
+    assigned_by: str
+    assigned_at: datetime
+    plan: str | None
+    state: str
+    done_at: datetime | None
+    modules_done: int
+    modules_total: int
+
+
+def _state(has_quiz: bool, tries: int, passed_at, visited_at, completed_at) -> tuple[str, datetime | None]:
+    if passed_at is not None:
+        return "passed", passed_at
+    if tries:
+        return "failed", None
+    if completed_at is not None:
+        return "completed", None if has_quiz else completed_at
+    if visited_at is not None:
+        return "in_progress", None
+    return "not_started", None
+
+
+def _active_learner_ids(conn: Connection, learner_ids: Iterable[str] | None) -> list[str]:
+    query = sa.select(learners.c.id).where(learners.c.active).order_by(learners.c.id)
+    if learner_ids is not None:
+        wanted = set(learner_ids)
+        return [lid for lid in conn.execute(query).scalars() if lid in wanted]
+    return list(conn.execute(query).scalars())
+
+
+def _facts(conn: Connection, ids: list[str]) -> tuple[dict, dict]:
+    passed_at = sa.func.min(sa.case((attempts.c.passed, attempts.c.submitted_at)))
+    rows = conn.execute(
+        sa.select(attempts.c.learner_id, attempts.c.module, sa.func.count(),
+                  sa.func.max(attempts.c.percent), sa.func.min(attempts.c.submitted_at), passed_at)
+        .where(attempts.c.learner_id.in_(ids))
+        .group_by(attempts.c.learner_id, attempts.c.module))
+    tried = {(r[0], r[1]): r[2:] for r in rows}
+    seen = {(r.learner_id, r.module): (r.visited_at, r.completed_at)
+            for r in conn.execute(sa.select(visits).where(visits.c.learner_id.in_(ids)))}
+    return tried, seen
+
+
+def _aware(moment):
+    # aggregates (min/max) bypass the column type on SQLite; give them the zone back
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def module_statuses(conn: Connection, catalog: Catalog,
+                    learner_ids: Iterable[str] | None = None) -> Iterator[ModuleStatus]:
+    """Every active learner (by id) × every catalog module (in catalog order)."""
+    modules = [(m.full_id, catalog.quiz_for(m) is not None) for m in catalog.modules]
+    ids = _active_learner_ids(conn, learner_ids)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        tried, seen = _facts(conn, chunk)
+        for learner_id in chunk:
+            for module, has_quiz in modules:
+                count, best, first, passed_at = tried.get((learner_id, module), (0, None, None, None))
+                visited_at, completed_at = seen.get((learner_id, module), (None, None))
+                state, done_at = _state(has_quiz, count, _aware(passed_at), visited_at, completed_at)
+                yield ModuleStatus(learner_id, module, state, count,
+                                   None if best is None else float(best), _aware(first), done_at)
+
+
+def target_modules(catalog: Catalog, kind: str, target: str) -> list[str]:
+    """The module full ids an assignment target covers, in catalog order ([] if it is gone)."""
+    if kind == "course":
+        return [m.full_id for m in catalog.modules if m.course_id == target]
+    if kind == "module":
+        return [m.full_id for m in catalog.modules if m.full_id == target]
+    return [m.full_id for m in catalog.select([target]).modules]
+
+
+def _assignment_state(due_on: date, done_at: datetime | None, complete: bool, today: date) -> str:
+    if complete and done_at is not None:
+        return "done_on_time" if clock.local_date(done_at) <= due_on else "done_late"
+    return "overdue" if today > due_on else "open"
+
+
+def assignment_statuses(conn: Connection, catalog: Catalog, learner_ids: Iterable[str] | None = None,
+                        today: date | None = None) -> list[AssignmentStatus]:
+    """Open (not withdrawn) assignments of active learners, by learner then due date."""
+    today = today or clock.today()
+    ids = _active_learner_ids(conn, learner_ids)
+    covers: dict[tuple[str, str], list[str]] = {}
+    result = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        rows = conn.execute(
+            sa.select(assignments).where(assignments.c.learner_id.in_(chunk),
+                                         assignments.c.withdrawn_at.is_(None))
+            .order_by(assignments.c.learner_id, assignments.c.due_on, assignments.c.id)).all()
+        if not rows:
+            continue
+        done = {(s.learner_id, s.module): s.done_at
+                for s in module_statuses(conn, catalog, {r.learner_id for r in rows}) if s.done}
+        for row in rows:
+            key = (row.target_kind, row.target)
+            if key not in covers:
+                covers[key] = target_modules(catalog, *key)
+            times = [done.get((row.learner_id, module)) for module in covers[key]]
+            finished = [t for t in times if t is not None]
+            complete = bool(times) and len(finished) == len(times)
+            done_at = max(finished) if complete else None
+            result.append(AssignmentStatus(
+                row.id, row.learner_id, row.target_kind, row.target, row.due_on, row.assigned_by,
+                row.assigned_at, row.plan, _assignment_state(row.due_on, done_at, complete, today),
+                done_at, len(finished), len(times)))
+    return result
