@@ -22,6 +22,7 @@ def create_project(target: str | Path) -> list[Path]:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
         written.append(destination)
-    (target / ".gitignore").write_text("site/\n.cstrain/\n", encoding="utf-8")
+    # the tracking store is data, not courseware: it stays out of git
+    (target / ".gitignore").write_text("site/\n.cstrain/\nteam/cstrain.db*\n", encoding="utf-8")
     written.append(target / ".gitignore")
     return written
