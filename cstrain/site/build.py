@@ -39,8 +39,11 @@ def site_size(path: Path) -> tuple[int, int]:
 
 
 def build_site(project: Project, site_dir: str | Path | None = None, tags: list[str] | None = None,
-               strict: bool = False, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+               strict: bool = False, progress: Callable[[int, int], None] | None = None,
+               team: bool = False) -> BuildResult:
     """Build the project's site into ``site_dir`` (default: mkdocs.yml's site_dir).
+
+    ``team`` builds for ``cstrain serve``: pages sign in and sync with the tracking API.
 
     Raises :class:`ValidationFailed` before anything is written if the sources have errors
     (or warnings, with ``strict``), and :class:`BuildError` if MkDocs fails.
@@ -62,6 +65,7 @@ def build_site(project: Project, site_dir: str | Path | None = None, tags: list[
     plugin.catalog = catalog
     plugin.tags = list(tags or [])
     plugin.progress = progress
+    plugin.team = team
     config.strict = strict
     shutil.rmtree(staging, ignore_errors=True)
     try:

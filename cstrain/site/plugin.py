@@ -42,6 +42,8 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         """Tags chosen on the command line; they take over from the ``tags`` setting."""
         self.progress: Callable[[int, int], None] | None = None
         """Called with (pages done, pages in all) as the build goes."""
+        self.team = False
+        """Set by ``cstrain serve``: the pages talk to the tracking API (window.cstrainTeam)."""
         self._pages_done = 0
 
     # -- configuration -----------------------------------------------------------------------
@@ -101,7 +103,8 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         strings = json.dumps(self.strings, ensure_ascii=False)
         files.append(File.generated(config, f"{ASSET_DIR}/strings.js",
-                                    content=f"window.cstrainStrings = {strings};\n"))
+                                    content=f"window.cstrainStrings = {strings};\n"
+                                            f"window.cstrainTeam = {json.dumps(self.team)};\n"))
         config.nav = self._nav(files)
         self._modules = {module.src: module for module in catalog.modules}
         self._overviews = {course.overview_src: course for course in catalog.courses}

@@ -120,3 +120,56 @@ visits = sa.Table(
     sa.Column("visited_at", UTCDateTime, nullable=True),
     sa.Column("completed_at", UTCDateTime, nullable=True, comment="我已学完本节 pressed"),
 )
+
+# --- team mode (cstrain serve) ---
+
+invites = sa.Table(
+    "invites", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+    # SHA-256 of the sign-in code; the code itself is shown once and never stored
+    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime, nullable=True),
+    sa.Column("last_used_at", UTCDateTime, nullable=True),
+)
+sa.Index("invites_learner", invites.c.learner_id)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    # SHA-256 of the cookie's token: a leaked store does not hand out sessions
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("invite_id", sa.Integer, sa.ForeignKey("invites.id"), nullable=True),
+)
+sa.Index("sessions_learner", sessions.c.learner_id)
+
+exam_sittings = sa.Table(
+    "exam_sittings", metadata,
+    # one started exam attempt: what the server drew, until it is submitted or runs out of time
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("quiz", sa.String(300), nullable=False),
+    sa.Column("quiz_version", sa.String(64), nullable=False),
+    sa.Column("module", sa.String(300), nullable=False),
+    sa.Column("questions", sa.JSON, nullable=False, comment="ids in the order shown"),
+    sa.Column("shuffles", sa.JSON, nullable=False, comment="option orders and calculated values"),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("deadline", UTCDateTime, nullable=True),
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("attempts.id"), nullable=True),
+)
+sa.Index("exam_sittings_learner_quiz", exam_sittings.c.learner_id, exam_sittings.c.quiz)
+
+signoffs = sa.Table(
+    "signoffs", metadata,
+    sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), primary_key=True),
+    sa.Column("module", sa.String(300), primary_key=True),
+    sa.Column("signed_by", sa.String(64), nullable=False),
+    sa.Column("signed_at", UTCDateTime, nullable=False),
+    sa.Column("note", sa.String(500), nullable=False, server_default=""),
+)

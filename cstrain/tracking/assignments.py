@@ -84,8 +84,10 @@ def check_target(catalog: Catalog, target: Target) -> None:
         raise CstrainError(f"no {target.kind} {target.name!r} in the courseware{hint}")
 
 
-def select_learners(conn: Connection, audience: Audience) -> list[str]:
-    """The learner ids an audience names; unknown ids and an empty result are errors."""
+def select_learners(conn: Connection, audience: Audience,
+                    roles: tuple[str, ...] | None = ("learner",)) -> list[str]:
+    """The learner ids an audience names; unknown ids and an empty result are errors.
+    Team, cohort and mentor filters pick people of ``roles`` (None: every role)."""
     if audience.empty:
         raise CstrainError("say who: --learner ID, --team, --cohort or --mentor")
     rows = []
@@ -101,7 +103,9 @@ def select_learners(conn: Connection, audience: Audience) -> list[str]:
             raise CstrainError(f"no longer active on the roster: {', '.join(inactive)}")
         rows.extend(audience.learner_ids)
     if audience.team or audience.cohort or audience.mentor:
-        query = sa.select(learners.c.id).where(learners.c.active, learners.c.role == "learner")
+        query = sa.select(learners.c.id).where(learners.c.active)
+        if roles is not None:
+            query = query.where(learners.c.role.in_(roles))
         if audience.team:
             query = query.where(learners.c.team == audience.team)
         if audience.cohort:

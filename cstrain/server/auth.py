@@ -1,0 +1,161 @@
+"""Sign-in for team mode: personal codes issued by the CLI, and the sessions they open.
+
+A code is 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L), about 59 bits,
+shown once as ``ABCD-EFGH-JKMN``. The store keeps only its SHA-256; a random code this long
+needs no slow hash, and sign-in is rate limited on top. A code works until it expires or is
+revoked, on as many devices as the learner uses (a phone and the shop's PC).
+
+A session is a random token in an HttpOnly cookie; the store keeps its SHA-256 and a CSRF
+token that every write must echo in the ``X-CSRF-Token`` header.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from cstrain.errors import CstrainError
+from cstrain.store.schema import invites, learners, sessions
+from cstrain.tracking import clock
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+INVITE_DAYS = 14
+SESSION_DAYS = 30
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalise_code(code: str) -> str:
+    """What a learner typed → the canonical code: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Invite:
+    learner_id: str
+    name: str
+    role: str
+    code: str
+    expires_at: datetime
+
+
+def issue_invites(conn: Connection, learner_ids: list[str], created_by: str,
+                  days: int = INVITE_DAYS) -> list[Invite]:
+    """New codes for these learners; earlier codes stay valid until they expire or are revoked."""
+    if days < 1 or days > 365:
+        raise CstrainError("--days: a code lasts 1 to 365 days")
+    now = clock.now()
+    expires = now + timedelta(days=days)
+    people = {r.id: r for r in conn.execute(
+        sa.select(learners.c.id, learners.c.name, learners.c.role, learners.c.active)
+        .where(learners.c.id.in_(learner_ids)))}
+    missing = [lid for lid in learner_ids if lid not in people]
+    if missing:
+        raise CstrainError(f"not on the roster: {', '.join(missing)}")
+    inactive = [lid for lid in learner_ids if not people[lid].active]
+    if inactive:
+        raise CstrainError(f"no longer active on the roster: {', '.join(inactive)}")
+    issued = []
+    for learner_id in learner_ids:
+        code = new_code()
+        conn.execute(invites.insert().values(
+            learner_id=learner_id, code_hash=digest(normalise_code(code)), created_at=now,
+            created_by=created_by, expires_at=expires))
+        person = people[learner_id]
+        issued.append(Invite(learner_id, person.name, person.role, code, expires))
+    return issued
+
+
+def revoke(conn: Connection, learner_ids: list[str]) -> int:
+    """Revoke every code of these learners and end their sessions; returns codes revoked."""
+    now = clock.now()
+    count = conn.execute(invites.update()
+                         .where(invites.c.learner_id.in_(learner_ids), invites.c.revoked_at.is_(None))
+                         .values(revoked_at=now)).rowcount
+    conn.execute(sessions.delete().where(sessions.c.learner_id.in_(learner_ids)))
+    return count
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str          # goes in the cookie; never stored
+    csrf_token: str
+    learner_id: str
+    expires_at: datetime
+
+
+def sign_in(conn: Connection, code: str) -> Session | None:
+    """Open a session for a valid code; None for a wrong, expired or revoked code, or a learner
+    no longer active (the caller says the same thing for all of them)."""
+    canonical = normalise_code(code)
+    if len(canonical) != CODE_LENGTH:
+        return None
+    now = clock.now()
+    row = conn.execute(
+        sa.select(invites.c.id, invites.c.learner_id, invites.c.expires_at, invites.c.revoked_at,
+                  learners.c.active)
+        .join(learners, learners.c.id == invites.c.learner_id)
+        .where(invites.c.code_hash == digest(canonical))).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
+        return None
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    expires = now + timedelta(days=SESSION_DAYS)
+    conn.execute(invites.update().where(invites.c.id == row.id).values(last_used_at=now))
+    conn.execute(sessions.insert().values(token_hash=digest(token), learner_id=row.learner_id,
+                                          csrf_token=csrf, created_at=now, expires_at=expires,
+                                          invite_id=row.id))
+    return Session(token, csrf, row.learner_id, expires)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: the signed-in learner, mentor or supervisor."""
+
+    learner_id: str
+    name: str
+    role: str
+    team: str
+    csrf_token: str
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role in ("mentor", "supervisor")
+
+
+def viewer_for(conn: Connection, token: str | None) -> Viewer | None:
+    """The viewer behind a session cookie; None if absent, unknown, expired or deactivated."""
+    if not token or len(token) > 200:
+        return None
+    row = conn.execute(
+        sa.select(sessions.c.csrf_token, sessions.c.expires_at, learners.c.id, learners.c.name,
+                  learners.c.role, learners.c.team, learners.c.active)
+        .join(learners, learners.c.id == sessions.c.learner_id)
+        .where(sessions.c.token_hash == digest(token))).first()
+    if row is None or row.expires_at <= clock.now() or not row.active:
+        return None
+    return Viewer(row.id, row.name, row.role, row.team, row.csrf_token)
+
+
+def sign_out(conn: Connection, token: str) -> None:
+    conn.execute(sessions.delete().where(sessions.c.token_hash == digest(token)))
+
+
+def csrf_ok(viewer: Viewer, sent: str | None) -> bool:
+    return bool(sent) and hmac.compare_digest(viewer.csrf_token.encode(), sent.encode())

@@ -1,0 +1,97 @@
+"""Request guards for team mode: body size limit and sign-in rate limiting.
+
+Both are plain in-process mechanisms: cstrain serve is one process (uvicorn, one worker) per
+team, behind nginx at most, so nothing needs to be shared between processes.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+
+MAX_BODY = 256 * 1024  # an exam of 100 questions with long fill-in answers is ~30 KB
+
+
+class BodyLimit:
+    """ASGI middleware: refuse any request body over ``limit`` bytes with 413, whether it
+    announces its length or streams it."""
+
+    def __init__(self, app, limit: int = MAX_BODY):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    return await _refuse(send, self.limit)
+        # Read the whole body first (it is small by definition), so an oversized stream is
+        # refused here with 413 instead of surfacing as a parse error inside the app.
+        chunks, seen = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                return await _refuse(send, self.limit)
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _refuse(send, limit: int) -> None:
+    body = json.dumps({"detail": f"request body over {limit // 1024} KB"}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RateLimiter:
+    """At most ``limit`` events per ``window`` seconds per key (a sliding window)."""
+
+    def __init__(self, limit: int = 10, window: float = 60.0, clock=time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._events: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        with self._lock:
+            events = self._events.setdefault(key, deque())
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            if len(events) >= self.limit:
+                return False
+            events.append(now)
+            if len(self._events) > 10_000:  # forget idle keys; bounded memory under a scan
+                for stale in [k for k, v in self._events.items() if not v]:
+                    del self._events[stale]
+            return True
+
+    def retry_after(self, key: str) -> int:
+        events = self._events.get(key)
+        if not events:
+            return 0
+        return max(1, int(events[0] + self.window - self.clock()) + 1)

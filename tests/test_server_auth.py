@@ -1,0 +1,188 @@
+"""Team mode sign-in: codes, sessions, CSRF, rate limiting, size limits; each rule attacked."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from cstrain.cli import cli
+from cstrain.project import find_project
+from cstrain.server import auth
+from cstrain.server.app import TeamContext, create_app
+from cstrain.server.guards import RateLimiter
+from cstrain.store.schema import invites, learners, sessions
+
+NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def people(store):
+    with store.write() as conn:
+        for lid, name, role, mentor, active in [("M1", "师傅甲", "mentor", None, True),
+                                                ("KF1", "王小美", "learner", "M1", True),
+                                                ("KF2", "李雷", "learner", "M1", True),
+                                                ("KF9", "离职者", "learner", "M1", False)]:
+            conn.execute(learners.insert().values(id=lid, name=name, team="售前组", role=role,
+                                                  mentor_id=mentor, active=active, updated_at=NOW))
+    return store
+
+
+@pytest.fixture
+def app(people, starter):
+    catalog = find_project(starter).load_catalog()
+    context = TeamContext(store=people, catalog=catalog, signin_limiter=RateLimiter(5, 60.0))
+    return create_app(context)
+
+
+def issue(store, learner_id, days=14):
+    with store.write() as conn:
+        (made,) = auth.issue_invites(conn, [learner_id], "S1", days)
+    return made.code
+
+
+def signed_in(app, store, learner_id="KF1") -> tuple[TestClient, dict]:
+    client = TestClient(app)
+    response = client.post("/api/signin", json={"code": issue(store, learner_id)})
+    assert response.status_code == 200, response.text
+    return client, response.json()
+
+
+def test_code_signs_in_and_only_a_hash_is_stored(app, people):
+    code = issue(people, "KF1")
+    with people.read() as conn:
+        stored = conn.execute(sa.select(invites.c.code_hash)).scalar_one()
+    assert code not in stored and auth.normalise_code(code) not in stored
+    client = TestClient(app)
+    typed = code.lower().replace("-", " ")  # as a learner might type it
+    response = client.post("/api/signin", json={"code": typed})
+    assert response.status_code == 200
+    me = response.json()
+    assert (me["id"], me["name"], me["role"]) == ("KF1", "王小美", "learner")
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert client.get("/api/me").json()["id"] == "KF1"
+    with people.read() as conn:
+        token_hash = conn.execute(sa.select(sessions.c.token_hash)).scalar_one()
+    assert client.cookies["cstrain_session"] not in token_hash
+
+
+@pytest.mark.parametrize("case", ["wrong", "expired", "revoked", "inactive", "short"])
+def test_bad_codes_are_refused_alike(app, people, case):
+    code = issue(people, "KF1")
+    if case == "wrong":
+        code = "2222-2222-2222"
+    elif case == "expired":
+        with people.write() as conn:
+            conn.execute(invites.update().values(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+    elif case == "revoked":
+        with people.write() as conn:
+            auth.revoke(conn, ["KF1"])
+    elif case == "inactive":
+        with people.write() as conn:
+            conn.execute(learners.update().where(learners.c.id == "KF1").values(active=False))
+    elif case == "short":
+        code = code[:5]
+    response = TestClient(app).post("/api/signin", json={"code": code})
+    assert response.status_code == 401
+    assert response.json() == {"detail": "this code is wrong, expired or revoked; ask your mentor for a new one"}
+
+
+def test_signin_is_rate_limited_per_address(app, people):
+    client = TestClient(app)
+    codes = [client.post("/api/signin", json={"code": "2222-2222-2222"}).status_code for _ in range(6)]
+    assert codes == [401] * 5 + [429]
+    response = client.post("/api/signin", json={"code": issue(people, "KF1")})
+    assert response.status_code == 429  # even a right code waits: guessing must not pay
+    assert int(response.headers["retry-after"]) >= 1
+
+
+def test_no_session_no_data(app):
+    client = TestClient(app)
+    for path in ("/api/me", "/api/me/modules", "/api/me/assignments"):
+        assert client.get(path).status_code == 401
+    client.cookies.set("cstrain_session", "forged-token")
+    assert client.get("/api/me").status_code == 401
+
+
+def test_revoking_ends_sessions(app, people):
+    client, _ = signed_in(app, people)
+    with people.write() as conn:
+        auth.revoke(conn, ["KF1"])
+    assert client.get("/api/me").status_code == 401
+
+
+def test_deactivated_learner_loses_the_session(app, people):
+    client, _ = signed_in(app, people)
+    with people.write() as conn:
+        conn.execute(learners.update().where(learners.c.id == "KF1").values(active=False))
+    assert client.get("/api/me").status_code == 401
+
+
+def test_writes_need_the_csrf_token(app, people):
+    client, me = signed_in(app, people)
+    assert client.post("/api/signout").status_code == 403
+    assert client.post("/api/signout", headers={"X-CSRF-Token": "guess"}).status_code == 403
+    other, other_me = signed_in(app, people, "KF2")
+    # another session's token is not this session's token
+    assert client.post("/api/signout", headers={"X-CSRF-Token": other_me["csrf_token"]}).status_code == 403
+    assert client.post("/api/signout", headers={"X-CSRF-Token": me["csrf_token"],
+                                                 "Origin": "http://evil.example"}).status_code == 403
+    assert client.post("/api/signout", headers={"X-CSRF-Token": me["csrf_token"]}).status_code == 204
+    assert client.get("/api/me").status_code == 401
+    assert other.get("/api/me").status_code == 200
+
+
+def test_signin_from_another_site_is_refused(app, people):
+    response = TestClient(app).post("/api/signin", json={"code": issue(people, "KF1")},
+                                    headers={"Origin": "http://evil.example"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("body, status", [
+    (b"{", 422), (b"[]", 422), (b'{"code": 5}', 422), (b'{"code": "x", "extra": 1}', 422),
+    (b"\xff\xfe", 422), (b'{"code": "' + b"A" * 100 + b'"}', 422),
+])
+def test_malformed_json_is_a_clear_4xx(app, body, status):
+    response = TestClient(app).post("/api/signin", content=body,
+                                    headers={"Content-Type": "application/json"})
+    assert response.status_code == status
+    assert response.json()["detail"]
+
+
+def test_request_size_is_limited(app):
+    client = TestClient(app)
+    response = client.post("/api/signin", content=b"x" * (300 * 1024),
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+
+    def chunks():  # no Content-Length: the body streams in
+        for _ in range(40):
+            yield b"x" * 10_000
+
+    response = client.post("/api/signin", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_invite_command_prints_links_and_writes_csv(people, starter, tmp_path):
+    db = people.engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["invite", "KF1", "--project", str(starter), "--db", db,
+                                      "--url", "https://training.example.cn/"])
+    assert result.exit_code == 0, result.output
+    line = result.output.splitlines()[0]
+    learner_id, name, code, link = line.split()
+    assert (learner_id, name) == ("KF1", "王小美")
+    assert link == f"https://training.example.cn/signin/#{code}"
+    out = tmp_path / "codes.csv"
+    result = CliRunner().invoke(cli, ["invite", "--team", "售前组", "--project", str(starter),
+                                      "--db", db, "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0] == "learner_id,learner_name,role,code,link,expires_at"
+    assert {row.split(",")[0] for row in text.splitlines()[1:]} == {"M1", "KF1", "KF2"}
+    result = CliRunner().invoke(cli, ["invite", "KF9", "--project", str(starter), "--db", db])
+    assert result.exit_code == 1 and "no longer active on the roster: KF9" in result.output
+    result = CliRunner().invoke(cli, ["invite", "--revoke", "KF1", "--project", str(starter), "--db", db])
+    assert "Revoked 2 code(s) of 1 learner(s)" in result.output
