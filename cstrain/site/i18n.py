@@ -65,6 +65,10 @@ STRINGS = {
         "focused_pack": "专项课程包：{tags}",
         "start": "开始学习",
         "summary": "简介",
+        "signin": "登录",
+        "dashboard": "带教看板",
+        # -- team mode: sign-in, sync, exams (team.js) --
+        # -- team mode: mentor dashboard (dashboard.js) --
     },
     "en": {
         "overview": "Overview",
@@ -129,6 +133,10 @@ STRINGS = {
         "focused_pack": "Focused pack: {tags}",
         "start": "Start",
         "summary": "Summary",
+        "signin": "Sign in",
+        "dashboard": "Mentor dashboard",
+        # -- team mode: sign-in, sync, exams (team.js) --
+        # -- team mode: mentor dashboard (dashboard.js) --
     },
 }
 

@@ -30,6 +30,10 @@ ASSET_DIR = "assets/cstrain"
 STATIC_ASSETS = ("quiz.css", "quiz.js")
 MY_LEARNING = "my-learning.md"
 HOME = "index.md"
+# Team mode (cstrain serve) only: the sign-in page and the mentor dashboard, with their scripts.
+SIGNIN = "signin.md"
+DASHBOARD = "dashboard.md"
+TEAM_ASSETS = ("team.js", "dashboard.js", "dashboard.css")
 
 
 class CstrainPlugin(BasePlugin[CstrainConfig]):
@@ -69,6 +73,9 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         config.extra_css = [f"{ASSET_DIR}/quiz.css", *config.extra_css]
         config.extra_javascript = [f"{ASSET_DIR}/strings.js", f"{ASSET_DIR}/quiz.js",
                                    *config.extra_javascript]
+        if self.team:
+            config.extra_css.append(f"{ASSET_DIR}/dashboard.css")
+            config.extra_javascript += [f"{ASSET_DIR}/team.js", f"{ASSET_DIR}/dashboard.js"]
         return config
 
     # -- files and navigation ----------------------------------------------------------------
@@ -99,7 +106,11 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             files.append(File.generated(config, MY_LEARNING,
                                         content=f"---\ntitle: {self.strings['my_learning']}\n---\n"))
             self._my_learning = MY_LEARNING
-        for name in STATIC_ASSETS:
+        if self.team:
+            files.append(File.generated(config, SIGNIN, content=f"---\ntitle: {self.strings['signin']}\n---\n"))
+            files.append(File.generated(config, DASHBOARD,
+                                        content=f"---\ntitle: {self.strings['dashboard']}\n---\n"))
+        for name in STATIC_ASSETS + (TEAM_ASSETS if self.team else ()):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         strings = json.dumps(self.strings, ensure_ascii=False)
         files.append(File.generated(config, f"{ASSET_DIR}/strings.js",
@@ -124,13 +135,15 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             if courses:
                 nav.append({title: [{c.title: [c.overview_src, *(m.src for m in c.modules)]}
                                     for c in courses]})
-        known = {HOME, MY_LEARNING} | {m.src for m in self.catalog.modules} \
+        known = {HOME, MY_LEARNING, SIGNIN, DASHBOARD} | {m.src for m in self.catalog.modules} \
             | {c.overview_src for c in self.catalog.courses}
         for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
             if file.src_uri not in known:
                 nav.append(file.src_uri)
         if self._my_learning:
             nav.append({t["my_learning"]: MY_LEARNING})
+        if self.team:
+            nav.append({t["dashboard"]: DASHBOARD})
         return nav
 
     # -- pages -------------------------------------------------------------------------------
@@ -152,6 +165,10 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             html = render.render_home(self.catalog, url_of, self._my_learning, t)
         elif src == self._my_learning:
             html = render.render_my_learning(self.catalog, url_of, t)
+        elif self.team and src == SIGNIN:
+            html = render.render_signin(t)
+        elif self.team and src == DASHBOARD:
+            html = render.render_dashboard(t)
         self._tick()
         return html
 

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import jinja2
+from markupsafe import escape
 
 from cstrain.catalog import Catalog, Course, Module
 from cstrain.site.markup import Markup
@@ -79,3 +80,15 @@ def catalog_summary(catalog: Catalog, url_of) -> dict:
 def render_my_learning(catalog: Catalog, url_of, t: dict) -> str:
     return _env.get_template("my_learning.html").render(
         data=script_json(catalog_summary(catalog, url_of)), t=t)
+
+
+def render_signin(t: dict) -> str:
+    """The team-mode sign-in page; team.js fills it in (the code arrives in the URL's #)."""
+    return (f'<div id="cstrain-signin" class="cstrain-signin"></div>'
+            f'<noscript><p>{escape(t["no_js"])}</p></noscript>')
+
+
+def render_dashboard(t: dict) -> str:
+    """The team-mode mentor dashboard; dashboard.js renders it from the API."""
+    return (f'<div id="cstrain-dashboard" class="cstrain-dashboard"></div>'
+            f'<noscript><p>{escape(t["no_js"])}</p></noscript>')

@@ -1,0 +1,1 @@
+/* cstrain team mode: dashboard.js (being written) */

@@ -1,0 +1,1 @@
+/* cstrain team mode: team.js (being written) */
