@@ -1,0 +1,294 @@
+"""The roster: who is on the team, imported from the spreadsheet the team already keeps.
+
+:func:`import_roster` reads the whole file, checks every row against the file and the store,
+and writes all of it in one transaction, or nothing: a file with any bad row is refused with
+every problem (:class:`~cstrain.errors.RecordsRefused`). Importing the same file again changes
+nothing. A column the file leaves out keeps what the store holds for people already on it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from cstrain.errors import CstrainError, Problem, RecordsRefused
+from cstrain.store.schema import learners
+from cstrain.tracking.tabular import Row, Table, match_columns, read_table
+
+# field → accepted column names: English, the Chinese header, then variants (docs/tracking.md).
+COLUMNS = {
+    "id": ("id", "工号", "员工编号"),
+    "name": ("name", "姓名", "名字"),
+    "team": ("team", "组别", "小组"),
+    "store": ("store", "店铺"),
+    "cohort": ("cohort", "批次", "入职批次"),
+    "role": ("role", "角色"),
+    "mentor": ("mentor", "师傅", "带教师傅"),
+    "hired_on": ("hired_on", "入职日期", "入职时间"),
+}
+REQUIRED = ("id", "name")
+ROLE_NAMES = {"learner": "learner", "学员": "learner", "新人": "learner",
+              "mentor": "mentor", "师傅": "mentor", "带教": "mentor",
+              "supervisor": "supervisor", "主管": "supervisor"}
+_DATE = re.compile(r"(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)"
+                   r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+_TEXT_FIELDS = ("name", "team", "store", "cohort")
+
+
+@dataclass
+class Entry:
+    """One person as the file gives them: only the fields whose column the file has."""
+
+    line: int
+    id: str
+    values: dict = field(default_factory=dict)
+    role_text: str = ""  # the role cell as written, for messages
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did: how many people it added, changed, left as they were and marked
+    inactive, and the warnings (ignored columns) the file raised."""
+
+    path: str
+    added: int
+    updated: int
+    unchanged: int
+    deactivated: int
+    warnings: list[Problem]
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """A person on the roster as :func:`list_roster` returns them."""
+
+    id: str
+    name: str
+    team: str
+    store: str
+    cohort: str
+    role: str
+    mentor_id: str | None
+    mentor_name: str | None
+    hired_on: date | None
+    active: bool
+
+
+def import_roster(store, path: str | Path, *, deactivate_missing: bool = False,
+                  label: str | None = None) -> ImportSummary:
+    """Add and update everyone in the roster file; with ``deactivate_missing`` mark people
+    in the store but not in the file inactive. All of it in one transaction; raises
+    RecordsRefused (writing nothing) if any row is bad."""
+    table = read_table(path, label)
+    columns, problems = match_columns(table, COLUMNS, REQUIRED)
+    if any(p.level == "error" for p in problems):
+        raise RecordsRefused(problems)
+    entries, row_problems = parse_entries(table, columns)
+    problems += row_problems
+    if deactivate_missing and not entries:
+        problems.append(Problem(table.path, 0, "the file lists nobody; --deactivate-missing "
+                                "would mark everyone inactive"))
+    try:
+        with store.write() as conn:
+            existing = {row.id: row._asdict() for row in conn.execute(sa.select(learners))}
+            problems += check_mentors(table, columns, entries, existing, deactivate_missing)
+            if any(p.level == "error" for p in problems):
+                raise RecordsRefused(problems)
+            added, updated, unchanged, gone = plan_changes(entries, existing, deactivate_missing)
+            _write(conn, added, updated, gone)
+    except sa.exc.IntegrityError:
+        # PostgreSQL: another import added the same id between our read and our insert
+        raise CstrainError("the roster changed while this file was imported; nothing was "
+                           "written: run the import again") from None
+    return ImportSummary(table.path, len(added), len(updated), unchanged, len(gone),
+                         [p for p in problems if p.level == "warning"])
+
+
+def _write(conn, added: list[dict], updated: list[dict], gone: list[str]) -> None:
+    now = datetime.now(timezone.utc)
+    if added:
+        conn.execute(learners.insert(), [{**row, "updated_at": now} for row in added])
+    if updated:
+        conn.execute(learners.update().where(learners.c.id == sa.bindparam("old_id")),
+                     [{**{k: v for k, v in row.items() if k != "id"}, "old_id": row["id"],
+                       "updated_at": now} for row in updated])
+    if gone:
+        conn.execute(learners.update().where(learners.c.id.in_(gone))
+                     .values(active=False, updated_at=now))
+
+
+def parse_entries(table: Table, columns: dict[str, int]) -> tuple[list[Entry], list[Problem]]:
+    """Every row as an :class:`Entry`, and the problems found in rows on their own: empty id
+    or name, a repeated id, an unknown role, a bad date, a value too long for the store."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    header = {name: table.header[index] for name, index in columns.items()}
+
+    def problem(row: Row, message: str) -> None:
+        problems.append(Problem(table.path, row.line, message))
+
+    for row in table.rows:
+        cell = {name: row.get(index) for name, index in columns.items()}
+        text = {name: _text(value) for name, value in cell.items()}
+        entry = Entry(row.line, text["id"], role_text=text.get("role", ""))
+        if not entry.id:
+            problem(row, f"{header['id']} is empty")
+        elif entry.id in first_line:
+            problem(row, f'{header["id"]} "{entry.id}" is already on line {first_line[entry.id]}')
+            continue
+        else:
+            first_line[entry.id] = row.line
+        if not text["name"]:
+            problem(row, f"{header['name']} is empty")
+        for name in ("id", *_TEXT_FIELDS, "mentor"):
+            limit = learners.c["mentor_id" if name == "mentor" else name].type.length
+            if name in text and len(text[name]) > limit:
+                problem(row, f'{header[name]} "{text[name][:20]}…" is longer than {limit} '
+                             "characters")
+        entry.values = {name: text[name] for name in _TEXT_FIELDS if name in text}
+        if "role" in columns:
+            role = ROLE_NAMES.get(text["role"].casefold(), None) if text["role"] else "learner"
+            if role is None:
+                problem(row, f'{header["role"]} "{text["role"]}" is not a role: use learner, '
+                             "mentor or supervisor (学员, 师傅, 主管)")
+            entry.values["role"] = role
+        if "mentor" in columns:
+            entry.values["mentor_id"] = text["mentor"] or None
+        if "hired_on" in columns:
+            hired_on = parse_date(cell["hired_on"])
+            if hired_on is None and text["hired_on"]:
+                problem(row, f'{header["hired_on"]} "{text["hired_on"]}" is not a date: write '
+                             "it as 2026-11-01")
+            entry.values["hired_on"] = hired_on
+        if entry.id:
+            entries.append(entry)
+    return entries, problems
+
+
+def check_mentors(table: Table, columns: dict[str, int], entries: list[Entry],
+                  existing: dict[str, dict], deactivate_missing: bool) -> list[Problem]:
+    """Each mentor the file names must be in the file or active in the store (and staying
+    so), and not a learner; nobody mentors themself; and nobody who still has mentees after
+    the import becomes a learner."""
+    in_file = {entry.id: entry for entry in entries}
+    id_header = table.header[columns["id"]]
+
+    def role_of(person: str) -> str | None:
+        if person in in_file and "role" in in_file[person].values:
+            return in_file[person].values["role"]
+        return existing[person]["role"] if person in existing else "learner"
+
+    problems = []
+    for entry in entries if "mentor" in columns else ():
+        mentor, header = entry.values["mentor_id"], table.header[columns["mentor"]]
+        if mentor is None:
+            continue
+        message = None
+        if mentor == entry.id:
+            message = f'{header} "{mentor}" is this row\'s own {id_header}'
+        elif mentor in in_file:
+            pass
+        elif mentor not in existing:
+            message = f'{header} "{mentor}" is not on the roster or in this file'
+            named = {p for p in [*in_file, *existing] if _name(p, in_file, existing) == mentor}
+            if len(named) == 1:
+                message += f"; write their {id_header} ({named.pop()})"
+        elif not existing[mentor]["active"]:
+            message = (f'{header} "{mentor}" is marked inactive on the roster; add them to '
+                       "this file to make them active again")
+        elif deactivate_missing:
+            message = (f'{header} "{mentor}" is not in this file, so --deactivate-missing '
+                       "would mark them inactive")
+        if message is None and role_of(mentor) == "learner":
+            message = f'{header} "{mentor}" is a learner, not a mentor or supervisor'
+        if message:
+            problems.append(Problem(table.path, entry.line, message))
+    if "role" not in columns:
+        return problems
+    for entry in entries:
+        if entry.values["role"] != "learner":
+            continue
+        mentees = sorted(person for person, row in existing.items()
+                         if row["mentor_id"] == entry.id and person != entry.id and (
+                             ("mentor" not in columns) if person in in_file
+                             else row["active"] and not deactivate_missing))
+        if mentees:
+            problems.append(Problem(table.path, entry.line, (
+                f'{table.header[columns["role"]]} "{entry.role_text or "learner"}" makes '
+                f"{entry.id} a learner, but they are still the mentor of {', '.join(mentees)}; "
+                "give those people another mentor first")))
+    return problems
+
+
+def plan_changes(entries: list[Entry], existing: dict[str, dict], deactivate_missing: bool):
+    """(rows to insert, rows to update, how many unchanged, ids to mark inactive)."""
+    added, updated, unchanged = [], [], 0
+    for entry in entries:
+        values = {**entry.values, "active": True}
+        if entry.id not in existing:
+            added.append({"id": entry.id, "team": "", "store": "", "cohort": "",
+                          "role": "learner", "mentor_id": None, "hired_on": None, **values})
+        elif any(existing[entry.id][name] != value for name, value in values.items()):
+            updated.append({"id": entry.id, **values})
+        else:
+            unchanged += 1
+    in_file = {entry.id for entry in entries}
+    gone = sorted(person for person, row in existing.items()
+                  if deactivate_missing and row["active"] and person not in in_file)
+    return added, updated, unchanged, gone
+
+
+def list_roster(store, team: str | None = None, cohort: str | None = None,
+                mentor: str | None = None, include_inactive: bool = False) -> list[RosterEntry]:
+    """People on the roster, ordered by team then id; active ones unless ``include_inactive``.
+    ``mentor`` is a mentor's id or name: their mentees."""
+    boss = learners.alias("mentor")
+    query = (sa.select(*learners.c["id", "name", "team", "store", "cohort", "role",
+                                   "mentor_id"], boss.c.name.label("mentor_name"),
+                       learners.c.hired_on, learners.c.active)
+             .select_from(learners.outerjoin(boss, boss.c.id == learners.c.mentor_id)))
+    if team is not None:
+        query = query.where(learners.c.team == team)
+    if cohort is not None:
+        query = query.where(learners.c.cohort == cohort)
+    if mentor is not None:
+        query = query.where(sa.or_(learners.c.mentor_id == mentor, boss.c.name == mentor))
+    if not include_inactive:
+        query = query.where(learners.c.active == sa.true())
+    with store.read() as conn:
+        people = [RosterEntry(**row._asdict()) for row in conn.execute(query)]
+    # sorted here, not in SQL: PostgreSQL's collation would order Chinese and ids differently
+    return sorted(people, key=lambda person: (person.team, person.id))
+
+
+def parse_date(value) -> date | None:
+    """2026-11-01, 2026/11/1, 2026.11.1, 2026年11月1日 (each optionally followed by a time,
+    as Excel writes "2026/11/1 0:00") or an Excel date; None for anything else or empty."""
+    if isinstance(value, datetime):
+        return value.date()
+    match = _DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        return None
+    year, sep_month, sep_day, zh_month, zh_day = match.group(1, 3, 4, 5, 6)
+    try:
+        return date(int(year), int(sep_month or zh_month), int(sep_day or zh_day))
+    except ValueError:
+        return None
+
+
+def _text(value) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() \
+            else value.isoformat(sep=" ")
+    return value
+
+
+def _name(person: str, in_file: dict[str, Entry], existing: dict[str, dict]) -> str | None:
+    if person in in_file:
+        return in_file[person].values.get("name")
+    return existing[person]["name"]
+
