@@ -1,4 +1,49 @@
-"""Commands: (being written)."""
+"""Command: cstrain import-results."""
 from __future__ import annotations
 
-COMMANDS: list = []
+import click
+
+from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+
+
+@click.command("import-results")
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="FILE...")
+@click.option("--skip-outdated", is_flag=True,
+              help="Leave out, with a warning, attempts at quizzes edited since they were "
+                   "taken, instead of refusing the files.")
+@project_option
+@db_option
+@handle_errors
+def import_results(files, skip_outdated, project_dir, db):
+    """Import the results files learners download from 我的学习 on the training site.
+
+    Every attempt is graded again with the quizzes in this project (the file's own score is
+    never trusted). Each learner must be on the roster. A problem in any file refuses all of
+    them, with every problem as file:line: message. Importing a file again, or a later file
+    that still holds the same attempts, counts each attempt once.
+
+    \b
+    Examples:
+      cstrain import-results inbox/cstrain-results-KF0123-2026-11-22.json
+      cstrain import-results inbox/*.json --db postgresql://cstrain@db.internal/training
+    """
+    from cstrain.cli.common import report
+    from cstrain.project import find_project
+    from cstrain.tracking.results import import_results as import_files
+
+    catalog = find_project(project_dir).load_catalog()
+    store = open_project_store(project_dir, db)
+    try:
+        summary = import_files(store, catalog, files, skip_outdated=skip_outdated)
+    finally:
+        store.close()
+    if summary.warnings:
+        report(summary.warnings)
+    line = (f"Imported {summary.files} file(s) for {summary.learners} learner(s): "
+            f"{summary.added} new attempt(s), {summary.already} already recorded")
+    if summary.outdated:
+        line += f", {summary.outdated} left out (quiz edited since)"
+    click.echo(f"{line}. {summary.visits} module visit(s) updated.")
+
+
+COMMANDS = [import_results]

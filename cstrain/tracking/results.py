@@ -1,0 +1,319 @@
+"""Results in: the files learners download from 我的学习 (docs/results-file.md), into the store.
+
+:func:`import_results` reads every file, checks each against the catalog and the roster, grades
+every attempt again with the Python grader (a file's own score is never trusted) and writes all
+of it in one transaction, or nothing: any problem in any file refuses the lot with every problem
+(:class:`~cstrain.errors.RecordsRefused`).
+
+Importing is idempotent: an attempt is keyed ``learner id:attempt id``, so importing a file
+again, or a later file that still holds it, counts it once, and one learner's file can never
+block another's attempt. An attempt already in the store is not checked against the catalog
+again: its quiz may have changed since it was imported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from cstrain.catalog import Catalog
+from cstrain.errors import Problem, RecordsRefused
+from cstrain.grading.grade import grade_attempt
+from cstrain.store.schema import answers, attempts, learners, visits
+from cstrain.tracking import clock
+from cstrain.tracking.resultsfile import FileAttempt, ResultsFile, read_results_file, shown
+
+_CHUNK = 500  # ids per IN (…): well under SQLite's and PostgreSQL's parameter limits
+_SCORE_SLACK = 1e-6
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    files: int
+    learners: int
+    added: int        # new attempts
+    already: int      # attempts the store already held
+    outdated: int     # attempts left out because their quiz changed (skip_outdated)
+    visits: int       # module visits added or moved earlier
+    warnings: list[Problem]
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """One new attempt ready to write, or the problems that stop it."""
+
+    learner_id: str
+    attempt: FileAttempt
+    row: dict | None
+    answer_rows: list[dict]
+    problems: list[Problem]
+    outdated: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.learner_id}:{self.attempt.id}"
+
+
+def import_results(store, catalog: Catalog, paths: Sequence[str | Path], *,
+                   skip_outdated: bool = False) -> ImportSummary:
+    """Import results files; raises RecordsRefused, writing nothing, if any file has a problem.
+    With ``skip_outdated`` an attempt at a quiz edited since is left out with a warning
+    instead of refusing the files."""
+    files = [read_results_file(path) for path in _distinct(paths)]
+    problems = [problem for file in files for problem in file.problems]
+    graded, duplicates = _grade_all(catalog, files, skip_outdated)
+    problems += duplicates
+    problems += _unknown_modules(catalog, files)
+    with store.write() as conn:
+        problems += _check_roster(conn, files)
+        recorded = _existing_keys(conn, [g.key for g in graded])
+        new = [g for g in graded if g.key not in recorded]
+        # an attempt already recorded was checked when it came in
+        problems += [problem for g in new for problem in g.problems]
+        if any(problem.level == "error" for problem in problems):
+            raise RecordsRefused(problems)
+        problems += _copied_attempts(conn, [g for g in new if not g.outdated])
+        added = _insert_attempts(conn, [g for g in new if not g.outdated])
+        visits_changed = _merge_visits(conn, catalog, files)
+    outdated = sum(g.outdated for g in new)
+    return ImportSummary(len(files), len({f.learner_id for f in files}), added,
+                         len(graded) - added - outdated, outdated, visits_changed,
+                         [problem for problem in problems if problem.level == "warning"])
+
+
+# --- checking -------------------------------------------------------------------------------
+
+def _grade_all(catalog: Catalog, files: list[ResultsFile], skip_outdated: bool):
+    """Every distinct attempt graded (or its problems), and the problems of attempts repeated
+    with different content. The same attempt in several files is one attempt."""
+    first: dict[str, FileAttempt] = {}
+    graded: list[_Graded] = []
+    problems: list[Problem] = []
+    modules = {module.full_id: module for module in catalog.modules}
+    for file in files:
+        if file.learner_id is None:
+            continue
+        for attempt in file.attempts:
+            key = f"{file.learner_id}:{attempt.id}"
+            if key in first:
+                if not attempt.same_as(first[key]):
+                    other = first[key]
+                    problems.append(Problem(file.path, attempt.line, (
+                        f"{attempt.where} is also at {other.path}:{other.line} with different "
+                        "answers or times; keep the file the browser wrote")))
+                continue
+            first[key] = attempt
+            graded.append(_grade(catalog, modules, file.learner_id, attempt, skip_outdated))
+    return graded, problems
+
+
+def _grade(catalog: Catalog, modules: dict, learner_id: str, attempt: FileAttempt,
+           skip_outdated: bool) -> _Graded:
+    def refuse(field: str, message: str, level: str = "error", outdated: bool = False) -> _Graded:
+        problem = Problem(attempt.path, attempt.line_of(field), f"{attempt.where}: {message}",
+                          level)
+        return _Graded(learner_id, attempt, None, [], [problem], outdated)
+
+    quiz = catalog.quizzes.get(attempt.quiz)
+    module = modules.get(attempt.module)
+    if quiz is None:
+        return refuse("quiz", f'quiz "{shown(attempt.quiz)}" is not in the catalog (removed, '
+                      "renamed, or the file is from another training site)")
+    if module is None:
+        return refuse("module", f'module "{shown(attempt.module)}" is not in the catalog')
+    used = catalog.quiz_for(module)
+    if used is None or used.ref != quiz.ref:
+        uses = f'uses quiz "{used.ref}"' if used else "has no quiz"
+        return refuse("module", f'module "{attempt.module}" {uses}, not "{quiz.ref}"')
+    if quiz.spec.mode == "exam":
+        return refuse("quiz", f'quiz "{quiz.ref}" is an exam: its attempts are graded and '
+                      "recorded by the server (cstrain serve), never imported from a results file")
+    if attempt.version != quiz.version:
+        message = (f'quiz "{quiz.ref}" was edited after this attempt (its version then: '
+                   f"{shown(attempt.version)}, now: {quiz.version}), so it cannot be graded again")
+        if skip_outdated:
+            return refuse("version", message + "; left out", "warning", outdated=True)
+        return refuse("version", message + ": the learner should take the quiz again on the "
+                      "current site; to import the rest of the file without this attempt, add "
+                      "--skip-outdated")
+    try:
+        result = grade_attempt(quiz.spec, list(attempt.questions), attempt.responses,
+                               catalog.pass_mark(module))
+    except ValueError as exc:
+        return refuse("questions", f'cannot be graded against quiz "{quiz.ref}": {exc}')
+    problems = []
+    if attempt.claimed_score is not None and (
+            abs(attempt.claimed_score - result.score) > _SCORE_SLACK
+            or (attempt.claimed_max is not None
+                and abs(attempt.claimed_max - result.max_score) > _SCORE_SLACK)):
+        problems.append(Problem(attempt.path, attempt.line_of("score"), (
+            f"{attempt.where}: the file says {_figure(attempt.claimed_score)} / "
+            f"{_figure(attempt.claimed_max)}, the grader gives {_figure(result.score)} / "
+            f"{_figure(result.max_score)}; the grader's score is recorded"), "warning"))
+    points = {question.id: question.points for question in quiz.spec.questions}
+    row = dict(learner_id=learner_id, quiz=quiz.ref, quiz_version=quiz.version,
+               module=module.full_id, started_at=attempt.started_at,
+               submitted_at=attempt.submitted_at, score=result.score,
+               max_score=result.max_score, percent=result.percent, passed=result.passed,
+               source="import")
+    answer_rows = [dict(position=position, question=qid, response=attempt.responses.get(qid),
+                        mark=result.marks[qid], max_mark=points[qid])
+                   for position, qid in enumerate(attempt.questions)]
+    return _Graded(learner_id, attempt, row, answer_rows, problems)
+
+
+def _figure(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}"
+
+
+def _unknown_modules(catalog: Catalog, files: list[ResultsFile]) -> list[Problem]:
+    """A module visited on the site but gone from the catalog is left out, with a warning: the
+    learner's browser keeps it for ever, so refusing would refuse every later file too."""
+    known = {module.full_id for module in catalog.modules}
+    return [Problem(file.path, visit.line,
+                    f'modules "{shown(visit.module)}" is not in the catalog; its visit is left out',
+                    "warning")
+            for file in files for visit in file.visits if visit.module not in known]
+
+
+def _check_roster(conn: Connection, files: list[ResultsFile]) -> list[Problem]:
+    ids = sorted({file.learner_id for file in files if file.learner_id is not None})
+    names = {}
+    for chunk in _chunks(ids):
+        names.update(conn.execute(sa.select(learners.c.id, learners.c.name)
+                                  .where(learners.c.id.in_(chunk))).all())
+    problems = []
+    for file in files:
+        if file.learner_id is None:
+            continue
+        who = f"{file.learner_id} ({file.learner_name})" if file.learner_name else file.learner_id
+        if file.learner_id not in names:
+            problems.append(Problem(file.path, file.learner_line, (
+                f"learner {who} is not on the roster: add them (cstrain roster import), or "
+                "correct the 工号 on 我的学习 and download the file again")))
+        elif file.learner_name and _plain(file.learner_name) != _plain(names[file.learner_id]):
+            problems.append(Problem(file.path, file.learner_line, (
+                f"learner {file.learner_id} is {names[file.learner_id]} on the roster, but the "
+                f"file names {file.learner_name}; check the 工号"), "warning"))
+    return problems
+
+
+def _plain(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+def _existing_keys(conn: Connection, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(conn.execute(sa.select(attempts.c.idempotency_key)
+                                  .where(attempts.c.idempotency_key.in_(chunk))).scalars())
+    return found
+
+
+def _copied_attempts(conn: Connection, new: list[_Graded]) -> list[Problem]:
+    """A warning for an attempt id already recorded for someone else, or in another learner's
+    file here: the browser draws ids at random, so it points at a copied file."""
+    holders: dict[str, set[str]] = {}
+    for g in new:
+        holders.setdefault(g.attempt.id, set()).add(g.learner_id)
+    for chunk in _chunks(sorted(holders), 100):
+        condition = sa.or_(*(attempts.c.idempotency_key.endswith(f":{attempt_id}", autoescape=True)
+                             for attempt_id in chunk))
+        query = sa.select(attempts.c.learner_id, attempts.c.idempotency_key).where(condition)
+        for learner_id, key in conn.execute(query):
+            if key.startswith(f"{learner_id}:"):
+                holders.setdefault(key[len(learner_id) + 1:], set()).add(learner_id)
+    problems = []
+    for g in new:
+        others = sorted(holders[g.attempt.id] - {g.learner_id})
+        if others:
+            problems.append(Problem(g.attempt.path, g.attempt.line, (
+                f"{g.attempt.where} is also in the results of {', '.join(others)}: is this file "
+                "a copy of theirs?"), "warning"))
+    return problems
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def _dialect_insert(conn: Connection, table: sa.Table):
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+
+
+def _insert_attempts(conn: Connection, new: list[_Graded]) -> int:
+    """Insert the attempts and their answers; returns how many were new. An attempt another
+    import or server wrote meanwhile is skipped (ON CONFLICT DO NOTHING), not an error."""
+    now = clock.now()
+    added = 0
+    for g in new:
+        statement = (_dialect_insert(conn, attempts)
+                     .values(**g.row, idempotency_key=g.key, recorded_at=now)
+                     .on_conflict_do_nothing(index_elements=[attempts.c.idempotency_key])
+                     .returning(attempts.c.id))
+        attempt_id = conn.execute(statement).scalar()
+        if attempt_id is None:
+            continue
+        conn.execute(answers.insert(), [{**row, "attempt_id": attempt_id} for row in g.answer_rows])
+        added += 1
+    return added
+
+
+def _merge_visits(conn: Connection, catalog: Catalog, files: list[ResultsFile]) -> int:
+    """Record module visits, keeping the earliest visited_at and completed_at seen; returns how
+    many (learner, module) rows were added or moved earlier."""
+    known = {module.full_id for module in catalog.modules}
+    merged: dict[tuple[str, str], list[datetime | None]] = {}
+    for file in files:
+        for visit in file.visits:
+            if visit.module in known:
+                times = merged.setdefault((file.learner_id, visit.module), [None, None])
+                times[0] = _earliest(times[0], visit.visited_at)
+                times[1] = _earliest(times[1], visit.completed_at)
+    if not merged:
+        return 0
+    existing = {}
+    for chunk in _chunks(sorted({learner for learner, _ in merged})):
+        for row in conn.execute(sa.select(visits).where(visits.c.learner_id.in_(chunk))):
+            existing[(row.learner_id, row.module)] = [row.visited_at, row.completed_at]
+    changed = 0
+    for (learner_id, module), (visited_at, completed_at) in merged.items():
+        before = existing.get((learner_id, module), [None, None])
+        after = [_earliest(before[0], visited_at), _earliest(before[1], completed_at)]
+        if (learner_id, module) in existing and after == before:
+            continue
+        statement = _dialect_insert(conn, visits).values(
+            learner_id=learner_id, module=module, visited_at=visited_at, completed_at=completed_at)
+        # the earlier of the stored time and this one, should a server have written meanwhile
+        statement = statement.on_conflict_do_update(
+            index_elements=[visits.c.learner_id, visits.c.module],
+            set_={name: _earlier_sql(visits.c[name], statement.excluded[name])
+                  for name in ("visited_at", "completed_at")})
+        conn.execute(statement)
+        changed += 1
+    return changed
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _earlier_sql(stored, incoming):
+    return sa.case((incoming.is_(None), stored), (stored.is_(None), incoming),
+                   (incoming < stored, incoming), else_=stored)
+
+
+def _distinct(paths: Sequence[str | Path]) -> list[str | Path]:
+    """The paths without repeats (``inbox/*.json inbox/KF*.json`` names some files twice)."""
+    seen: dict[Path, str | Path] = {}
+    for path in paths:
+        seen.setdefault(Path(path).resolve(), path)
+    return list(seen.values())
+
+
+def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
