@@ -1,4 +1,83 @@
-"""Commands: (being written)."""
+"""Reports out of the store: ``cstrain export REPORT --out FILE``."""
 from __future__ import annotations
 
-COMMANDS: list = []
+import os
+import sys
+
+import click
+
+from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+
+REPORT_NAMES = ("completions", "assignments", "attempts", "items", "summary")
+
+
+@click.command("export")
+@project_option
+@db_option
+@click.argument("report", type=click.Choice(REPORT_NAMES), metavar="REPORT")
+@click.option("--out", "-o", "out", required=True, metavar="FILE",
+              help="The CSV file to write (replaced only once the export succeeds); - for "
+                   "standard output.")
+@click.option("--bom/--no-bom", default=True, show_default=True,
+              help="Start with a UTF-8 byte order mark, so Excel on Chinese Windows reads "
+                   "the file as UTF-8.")
+@click.option("--team", default=None, help="Only this team (组别).")
+@click.option("--cohort", default=None, help="Only this cohort (批次).")
+@click.option("--mentor", default=None, metavar="ID", help="Only this mentor's mentees.")
+@click.option("--all-attempts", is_flag=True,
+              help="items: count every attempt, not only each learner's first at each quiz.")
+@click.option("--sort", type=click.Choice(["quiz", "facility", "discrimination"]),
+              default="quiz", show_default=True,
+              help="items: quiz order, or the lowest facility (hardest) or discrimination first.")
+@handle_errors
+def export(project_dir, db, report, out, bom, team, cohort, mentor, all_attempts, sort):
+    """Export a report from the tracking store as CSV (UTF-8, Excel-ready).
+
+    \b
+    REPORT is one of:
+      completions  learner × module: status, attempts, best percent, when done
+      assignments  each assignment: due day, status (open, done_on_time,
+                   done_late, overdue), modules done
+      attempts     one row per quiz attempt, with score and times
+      items        per question: facility and discrimination index (first
+                   attempts; --all-attempts for every attempt)
+      summary      per team: learners, assignments by status, modules done,
+                   attempts, mean best percent; then a total row
+
+    A row about a person names them (id, name, team, cohort, mentor); times are ISO 8601 in
+    the team's time zone (CSTRAIN_TZ, default Asia/Shanghai). Text starting with = + - @ (or a
+    tab) is written with a leading ' so a spreadsheet never runs it as a formula. Columns:
+    docs/tracking.md, "Reports".
+
+    \b
+    Examples:
+      cstrain export attempts --out attempts.csv
+      cstrain export completions --team 售前组 --out 售前组完成情况.csv
+      cstrain export items --sort facility --out items.csv
+      cstrain export summary --no-bom --out - | column -s, -t
+    """
+    from cstrain.errors import CstrainError
+    from cstrain.project import find_project
+    from cstrain.reports.csvout import output
+    from cstrain.reports.exports import export as write_report
+
+    options = dict(team=team, cohort=cohort, mentor=mentor)
+    if report == "items":
+        options.update(all_attempts=all_attempts, sort=sort)
+    elif all_attempts or sort != "quiz":
+        raise CstrainError("--all-attempts and --sort are options of the items report")
+    catalog = find_project(project_dir).load_catalog()
+    store = open_project_store(project_dir, db)
+    try:
+        with output(out) as handle, store.read() as conn:
+            rows = write_report(conn, catalog, report, handle, bom=bom, **options)
+    except BrokenPipeError:  # `| head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    finally:
+        store.close()
+    if out != "-":
+        click.echo(f"Wrote {rows} row(s) to {out}.")
+
+
+COMMANDS = [export]
