@@ -41,7 +41,8 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def create_app(context: TeamContext) -> FastAPI:
-    from cstrain.server import api
+    from cstrain.server import api, learner_api
+    from cstrain.server import mentor_api, report_api
 
     app = FastAPI(title="cstrain team API", version=__version__,
                   description="Sign-in, progress, practice attempts, exams and the mentor "
@@ -50,6 +51,9 @@ def create_app(context: TeamContext) -> FastAPI:
                   docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     app.state.team = context
     app.include_router(api.router, prefix="/api")
+    app.include_router(learner_api.router, prefix="/api")
+    app.include_router(mentor_api.router, prefix="/api")
+    app.include_router(report_api.router, prefix="/api")
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

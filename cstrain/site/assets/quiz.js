@@ -394,6 +394,11 @@
     refreshProgress();
   }
 
+  /** Tells team.js (team mode) what was just recorded: cstrain:visit, cstrain:done, cstrain:attempt. */
+  function announce(kind, detail) {
+    document.dispatchEvent(new CustomEvent("cstrain:" + kind, {detail: detail}));
+  }
+
   function markVisited(moduleId) {
     const state = loadState();
     const record = state.modules[moduleId];
@@ -402,6 +407,7 @@
       module.status = "in_progress";
       module.visited_at = module.visited_at || now();
     });
+    announce("visit", {module: moduleId, visited_at: loadState().modules[moduleId].visited_at});
   }
 
   function markDone(moduleId) {
@@ -411,6 +417,8 @@
       module.visited_at = module.visited_at || now();
       module.completed_at = module.completed_at || now();
     });
+    const record = loadState().modules[moduleId];
+    announce("done", {module: moduleId, visited_at: record.visited_at, completed_at: record.completed_at});
   }
 
   function recordAttempt(attempt) {
@@ -423,6 +431,35 @@
         module.best_percent = attempt.percent;
       }
     });
+    announce("attempt", attempt);
+  }
+
+  const RANK = {not_started: 0, in_progress: 1, completed: 2, failed: 3, passed: 4};
+
+  /** Team mode: take in the server's view of the signed-in learner's modules (GET
+   *  /api/me/modules, plus last_attempt_at). Progress another named learner left on this device
+   *  is dropped first; a status never goes back, so a result still on its way to the server stays. */
+  function adoptProgress(learner, modules) {
+    let state = loadState();
+    if (state.learner.id && state.learner.id !== learner.id) state = emptyState();
+    state.learner = {id: learner.id, name: learner.name};
+    modules.forEach(function (server) {
+      if (!(server.state in RANK)) return;
+      const record = moduleRecord(state, server.module);
+      if (RANK[server.state] > RANK[record.status]) record.status = server.state;
+      if (typeof server.best_percent === "number" &&
+          !(typeof record.best_percent === "number" && record.best_percent >= server.best_percent)) {
+        record.best_percent = server.best_percent;
+      }
+      record.visited_at = record.visited_at || server.visited_at || null;
+      record.completed_at = record.completed_at || server.completed_at ||
+        (server.state === "completed" ? server.done_at || now() : null);
+      if (server.last_attempt_at && !(String(record.last_attempt_at || "") >= server.last_attempt_at)) {
+        record.last_attempt_at = server.last_attempt_at;
+      }
+    });
+    saveState(state);
+    refreshProgress();
   }
 
   function randomId() {
@@ -1105,7 +1142,7 @@
         const attempts = state.attempts.filter(function (attempt) { return attempt.module === module.id; });
         const last = attempts.reduce(function (latest, attempt) {
           return !latest || String(attempt.submitted_at) > latest ? String(attempt.submitted_at) : latest;
-        }, "");
+        }, record.last_attempt_at ? String(record.last_attempt_at) : "");
         return el("tr", {"data-module": module.id},
           el("td", {}, el("a", {href: module.url, text: module.title})),
           el("td", {class: "cstrain-status-cell"}, badge(statusOf(state, module.id))),
@@ -1146,6 +1183,11 @@
     grade: grade, gradeFraction: gradeFraction, gradeAttempt: gradeAttempt, evaluate: evaluate,
     normaliseText: normaliseText, parseNumber: parseNumber, roundHalfUp: roundHalfUp,
     ExpressionError: ExpressionError, storageKey: STORE_KEY, init: init,
+    // for team.js: the same renderers and page helpers, and the server's progress
+    ui: {el: el, t: t, colon: colon, formatNumber: formatNumber, formatTime: formatTime, badge: badge,
+         nextId: nextId, renderQuestion: renderQuestion, readResponse: readResponse,
+         isComplete: isComplete, renderFeedback: renderFeedback},
+    adoptProgress: adoptProgress,
   };
 
   window.addEventListener("storage", function (event) {
