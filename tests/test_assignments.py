@@ -224,3 +224,23 @@ def test_progress_puts_overdue_first(team, catalog):
     assert [(p.learner_id, p.assigned_done, p.assigned, p.overdue) for p in rows] == [
         ("KF1", 1, 3, 1), ("KF2", 2, 3, 1), ("KF3", 0, 1, 0)]
     assert rows[2].next_due == date(2026, 12, 10)
+
+
+def test_a_signoff_counts_as_done(team, catalog):
+    from cstrain.store.schema import signoffs
+
+    module = "pre-sales/first-reply"
+    with team.write() as conn:
+        assign(conn, catalog, [Target("module", module)], Audience(("KF1", "KF2")), date(2026, 11, 20), "M1")
+        add_attempt(conn, "KF1", module, 40, NOW)  # failed, then signed off by the mentor
+        conn.execute(signoffs.insert(), [
+            dict(learner_id="KF1", module=module, signed_by="M1", signed_at=NOW + timedelta(hours=1)),
+            dict(learner_id="KF2", module=module, signed_by="M1", signed_at=NOW + timedelta(days=2))])
+        add_attempt(conn, "KF2", module, 100, NOW + timedelta(days=3))  # passed after the sign-off
+    with team.read() as conn:
+        found = {s.learner_id: s for s in module_statuses(conn, catalog) if s.module == module}
+        states = {a.learner_id: a.state for a in assignment_statuses(conn, catalog, today=date(2026, 11, 25))}
+    assert (found["KF1"].state, found["KF1"].done_at, found["KF1"].signed_off) == (
+        "completed", NOW + timedelta(hours=1), True)
+    assert (found["KF2"].state, found["KF2"].done_at) == ("passed", NOW + timedelta(days=2))
+    assert states == {"KF1": "done_on_time", "KF2": "done_late"}

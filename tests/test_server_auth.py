@@ -186,3 +186,11 @@ def test_invite_command_prints_links_and_writes_csv(people, starter, tmp_path):
     assert result.exit_code == 1 and "no longer active on the roster: KF9" in result.output
     result = CliRunner().invoke(cli, ["invite", "--revoke", "KF1", "--project", str(starter), "--db", db])
     assert "Revoked 2 code(s) of 1 learner(s)" in result.output
+
+
+def test_security_headers(app, people):
+    client, _ = signed_in(app, people)
+    response = client.get("/api/me")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"

@@ -7,6 +7,7 @@ import os
 import sys
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from cstrain.errors import CstrainError, Problem, RecordsRefused, ValidationFailed
 from cstrain.project import find_project
@@ -42,6 +43,10 @@ def handle_errors(command):
             sys.exit(1)
         except CstrainError as exc:
             click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except SQLAlchemyError as exc:  # e.g. PostgreSQL went away mid-command
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            click.echo(f"Error: the store failed: {reason}", err=True)
             sys.exit(1)
     return wrapper
 

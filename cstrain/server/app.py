@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from cstrain import __version__
 from cstrain.catalog import Catalog
-from cstrain.server.guards import MAX_BODY, BodyLimit, RateLimiter
+from cstrain.server.guards import MAX_BODY, BodyLimit, RateLimiter, SecurityHeaders
 from cstrain.store import Store
 
 
@@ -69,19 +69,10 @@ def create_app(context: TeamContext) -> FastAPI:
             return _html(page, 404)
         return JSONResponse({"detail": "not found"}, status_code=404)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
     if context.site_dir is not None:
         app.mount("/", StaticFiles(directory=context.site_dir, html=True), name="site")
     app.add_middleware(BodyLimit, limit=context.max_body)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -252,7 +252,9 @@ def find_exam(catalog: Catalog, ref: str, module_id: str | None) -> tuple[Quiz, 
 
 
 def attempt_key(learner_id: str, sitting_id: str) -> str:
-    return f"{learner_id}:exam/{sitting_id}"
+    from cstrain.tracking.results import attempt_key
+
+    return attempt_key(learner_id, f"exam/{sitting_id}")
 
 
 def expired(sitting, now: datetime) -> bool:

@@ -95,3 +95,31 @@ class RateLimiter:
         if not events:
             return 0
         return max(1, int(events[0] + self.window - self.clock()) + 1)
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the headers every response carries. Plain ASGI (not Starlette's
+    BaseHTTPMiddleware), so a client that drops a streamed CSV download stops the stream."""
+
+    COMMON = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+              (b"x-frame-options", b"DENY")]
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        extra = list(self.COMMON)
+        if scope.get("path", "").startswith("/api/"):
+            extra.append((b"cache-control", b"no-store"))
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + [
+                    (name, value) for name, value in extra if name not in present]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -134,7 +134,7 @@ def post_attempt(body: AttemptIn, who: Writer, ctx: Team, response: Response,
         refused = (422, f'quiz "{quiz.ref}" is an exam: take it through POST /api/exams/{quiz.ref}/sittings')
     else:
         modules = {module.full_id: module for module in ctx.catalog.modules}
-        graded = importer._grade(ctx.catalog, modules, who.learner_id, attempt, skip_outdated=True)
+        graded = importer.grade_one(ctx.catalog, modules, who.learner_id, attempt, skip_outdated=True)
         errors = [p for p in graded.problems if p.level == "error"]
         if graded.outdated:
             refused = (409, f'quiz "{body.quiz}" was edited after this attempt (its version then: '
@@ -144,7 +144,7 @@ def post_attempt(body: AttemptIn, who: Writer, ctx: Team, response: Response,
             refused = (422, _message(errors[0], attempt))
         else:
             refused = None
-    key = f"{who.learner_id}:{body.id}"
+    key = importer.attempt_key(who.learner_id, body.id)
     with ctx.store.write() as conn:
         # a retry is answered from the store even if the quiz changed since it was recorded
         stored = conn.execute(sa.select(attempts).where(attempts.c.idempotency_key == key)).first()
@@ -152,7 +152,7 @@ def post_attempt(body: AttemptIn, who: Writer, ctx: Team, response: Response,
         if not retry and refused is None:
             row = dict(graded.row, source="browser")
             # 0 added: the same attempt committed meanwhile by a concurrent retry
-            retry = not importer._insert_attempts(conn, [dataclasses.replace(graded, row=row)])
+            retry = not importer.insert_attempts(conn, [dataclasses.replace(graded, row=row)])
             stored = conn.execute(sa.select(attempts).where(attempts.c.idempotency_key == key)).one()
         if retry:
             if not _same(conn, stored, body):
@@ -225,7 +225,7 @@ def post_visit(body: VisitIn, who: Writer, ctx: Team) -> VisitOut:
                        visits=[FileVisit(path=_WHERE, line=0, module=body.module,
                                          visited_at=visited or completed, completed_at=completed)])
     with ctx.store.write() as conn:
-        importer._merge_visits(conn, ctx.catalog, [file])
+        importer.merge_visits(conn, ctx.catalog, [file])
         row = conn.execute(sa.select(visits).where(visits.c.learner_id == who.learner_id,
                                                    visits.c.module == body.module)).one()
     return VisitOut(module=row.module, visited_at=row.visited_at, completed_at=row.completed_at)

@@ -108,8 +108,9 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             self._my_learning = MY_LEARNING
         if self.team:
             files.append(File.generated(config, SIGNIN, content=f"---\ntitle: {self.strings['signin']}\n---\n"))
-            files.append(File.generated(config, DASHBOARD,
-                                        content=f"---\ntitle: {self.strings['dashboard']}\n---\n"))
+            files.append(File.generated(config, DASHBOARD,  # wide tables: no side columns
+                                        content=f"---\ntitle: {self.strings['dashboard']}\n"
+                                                "hide: [navigation, toc]\n---\n"))
         for name in STATIC_ASSETS + (TEAM_ASSETS if self.team else ()):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         strings = json.dumps(self.strings, ensure_ascii=False)

@@ -43,8 +43,14 @@ class ImportSummary:
     warnings: list[Problem]
 
 
+def attempt_key(learner_id: str, attempt_id: str) -> str:
+    """The idempotency key of a learner's attempt: namespaced by learner, so one person's file
+    can never block another's attempt. The server's exam keys use ``exam/<sitting>`` ids."""
+    return f"{learner_id}:{attempt_id}"
+
+
 @dataclass(frozen=True)
-class _Graded:
+class Graded:
     """One new attempt ready to write, or the problems that stop it."""
 
     learner_id: str
@@ -56,7 +62,7 @@ class _Graded:
 
     @property
     def key(self) -> str:
-        return f"{self.learner_id}:{self.attempt.id}"
+        return attempt_key(self.learner_id, self.attempt.id)
 
 
 def import_results(store, catalog: Catalog, paths: Sequence[str | Path], *,
@@ -78,8 +84,8 @@ def import_results(store, catalog: Catalog, paths: Sequence[str | Path], *,
         if any(problem.level == "error" for problem in problems):
             raise RecordsRefused(problems)
         problems += _copied_attempts(conn, [g for g in new if not g.outdated])
-        added = _insert_attempts(conn, [g for g in new if not g.outdated])
-        visits_changed = _merge_visits(conn, catalog, files)
+        added = insert_attempts(conn, [g for g in new if not g.outdated])
+        visits_changed = merge_visits(conn, catalog, files)
     outdated = sum(g.outdated for g in new)
     return ImportSummary(len(files), len({f.learner_id for f in files}), added,
                          len(graded) - added - outdated, outdated, visits_changed,
@@ -92,14 +98,14 @@ def _grade_all(catalog: Catalog, files: list[ResultsFile], skip_outdated: bool):
     """Every distinct attempt graded (or its problems), and the problems of attempts repeated
     with different content. The same attempt in several files is one attempt."""
     first: dict[str, FileAttempt] = {}
-    graded: list[_Graded] = []
+    graded: list[Graded] = []
     problems: list[Problem] = []
     modules = {module.full_id: module for module in catalog.modules}
     for file in files:
         if file.learner_id is None:
             continue
         for attempt in file.attempts:
-            key = f"{file.learner_id}:{attempt.id}"
+            key = attempt_key(file.learner_id, attempt.id)
             if key in first:
                 if not attempt.same_as(first[key]):
                     other = first[key]
@@ -108,16 +114,16 @@ def _grade_all(catalog: Catalog, files: list[ResultsFile], skip_outdated: bool):
                         "answers or times; keep the file the browser wrote")))
                 continue
             first[key] = attempt
-            graded.append(_grade(catalog, modules, file.learner_id, attempt, skip_outdated))
+            graded.append(grade_one(catalog, modules, file.learner_id, attempt, skip_outdated))
     return graded, problems
 
 
-def _grade(catalog: Catalog, modules: dict, learner_id: str, attempt: FileAttempt,
-           skip_outdated: bool) -> _Graded:
-    def refuse(field: str, message: str, level: str = "error", outdated: bool = False) -> _Graded:
+def grade_one(catalog: Catalog, modules: dict, learner_id: str, attempt: FileAttempt,
+           skip_outdated: bool) -> Graded:
+    def refuse(field: str, message: str, level: str = "error", outdated: bool = False) -> Graded:
         problem = Problem(attempt.path, attempt.line_of(field), f"{attempt.where}: {message}",
                           level)
-        return _Graded(learner_id, attempt, None, [], [problem], outdated)
+        return Graded(learner_id, attempt, None, [], [problem], outdated)
 
     quiz = catalog.quizzes.get(attempt.quiz)
     module = modules.get(attempt.module)
@@ -164,7 +170,7 @@ def _grade(catalog: Catalog, modules: dict, learner_id: str, attempt: FileAttemp
     answer_rows = [dict(position=position, question=qid, response=attempt.responses.get(qid),
                         mark=result.marks[qid], max_mark=points[qid])
                    for position, qid in enumerate(attempt.questions)]
-    return _Graded(learner_id, attempt, row, answer_rows, problems)
+    return Graded(learner_id, attempt, row, answer_rows, problems)
 
 
 def _figure(value: float | None) -> str:
@@ -215,7 +221,7 @@ def _existing_keys(conn: Connection, keys: list[str]) -> set[str]:
     return found
 
 
-def _copied_attempts(conn: Connection, new: list[_Graded]) -> list[Problem]:
+def _copied_attempts(conn: Connection, new: list[Graded]) -> list[Problem]:
     """A warning for an attempt id already recorded for someone else, or in another learner's
     file here: the browser draws ids at random, so it points at a copied file."""
     holders: dict[str, set[str]] = {}
@@ -244,7 +250,7 @@ def _dialect_insert(conn: Connection, table: sa.Table):
     return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
-def _insert_attempts(conn: Connection, new: list[_Graded]) -> int:
+def insert_attempts(conn: Connection, new: list[Graded]) -> int:
     """Insert the attempts and their answers; returns how many were new. An attempt another
     import or server wrote meanwhile is skipped (ON CONFLICT DO NOTHING), not an error."""
     now = clock.now()
@@ -262,7 +268,7 @@ def _insert_attempts(conn: Connection, new: list[_Graded]) -> int:
     return added
 
 
-def _merge_visits(conn: Connection, catalog: Catalog, files: list[ResultsFile]) -> int:
+def merge_visits(conn: Connection, catalog: Catalog, files: list[ResultsFile]) -> int:
     """Record module visits, keeping the earliest visited_at and completed_at seen; returns how
     many (learner, module) rows were added or moved earlier."""
     known = {module.full_id for module in catalog.modules}

@@ -4,12 +4,13 @@ Module states, the same words as the site's 我的学习 page (docs/results-file
 
 - ``passed``: an attempt at the module's quiz reached the pass mark (never undone later);
 - ``failed``: the quiz was attempted and no attempt passed yet;
-- ``completed``: the learner marked the module read (我已学完本节) and took no quiz;
+- ``completed``: the learner marked the module read (我已学完本节) and took no quiz, or a
+  mentor signed the module off (签核), which counts as done with or without a quiz;
 - ``in_progress``: the page was opened;
 - ``not_started``.
 
-A module is *done* when it is passed, or completed if it has no quiz: a mentor who assigns a
-module with a quiz expects the quiz passed, not the page read.
+A module is *done* when it is passed, signed off, or completed if it has no quiz: a mentor who
+assigns a module with a quiz expects the quiz passed, not the page read.
 
 Assignment states: ``done_on_time`` (every target module done by the end of the due day, in the
 team's time zone), ``done_late``, ``overdue`` (not done and the due day is over), ``open``.
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
-from cstrain.store.schema import assignments, attempts, learners, visits
+from cstrain.store.schema import assignments, attempts, learners, signoffs, visits
 from cstrain.tracking import clock
 
 MODULE_STATES = ("not_started", "in_progress", "completed", "passed", "failed")
@@ -40,7 +41,8 @@ class ModuleStatus:
     attempts: int
     best_percent: float | None
     first_attempt_at: datetime | None
-    done_at: datetime | None  # first pass, or the completion of a module without a quiz
+    done_at: datetime | None  # first pass, sign-off, or the completion of a module without a quiz
+    signed_off: bool = False
 
     @property
     def done(self) -> bool:
@@ -63,9 +65,13 @@ class AssignmentStatus:
     modules_total: int
 
 
-def _state(has_quiz: bool, tries: int, passed_at, visited_at, completed_at) -> tuple[str, datetime | None]:
+def _state(has_quiz: bool, tries: int, passed_at, visited_at, completed_at,
+           signed_at=None) -> tuple[str, datetime | None]:
     if passed_at is not None:
-        return "passed", passed_at
+        # signed off first and passed later: judge "on time" by the earlier of the two
+        return "passed", min(passed_at, signed_at) if signed_at else passed_at
+    if signed_at is not None:
+        return "completed", signed_at
     if tries:
         return "failed", None
     if completed_at is not None:
@@ -83,7 +89,7 @@ def _active_learner_ids(conn: Connection, learner_ids: Iterable[str] | None) -> 
     return list(conn.execute(query).scalars())
 
 
-def _facts(conn: Connection, ids: list[str]) -> tuple[dict, dict]:
+def _facts(conn: Connection, ids: list[str]) -> tuple[dict, dict, dict]:
     passed_at = sa.func.min(sa.case((attempts.c.passed, attempts.c.submitted_at)))
     rows = conn.execute(
         sa.select(attempts.c.learner_id, attempts.c.module, sa.func.count(),
@@ -93,7 +99,10 @@ def _facts(conn: Connection, ids: list[str]) -> tuple[dict, dict]:
     tried = {(r[0], r[1]): r[2:] for r in rows}
     seen = {(r.learner_id, r.module): (r.visited_at, r.completed_at)
             for r in conn.execute(sa.select(visits).where(visits.c.learner_id.in_(ids)))}
-    return tried, seen
+    signed = {(r.learner_id, r.module): r.signed_at for r in conn.execute(
+        sa.select(signoffs.c.learner_id, signoffs.c.module, signoffs.c.signed_at)
+        .where(signoffs.c.learner_id.in_(ids)))}
+    return tried, seen, signed
 
 
 def _aware(moment):
@@ -112,14 +121,17 @@ def module_statuses(conn: Connection, catalog: Catalog,
     ids = _active_learner_ids(conn, learner_ids)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        tried, seen = _facts(conn, chunk)
+        tried, seen, signed = _facts(conn, chunk)
         for learner_id in chunk:
             for module, has_quiz in modules:
                 count, best, first, passed_at = tried.get((learner_id, module), (0, None, None, None))
                 visited_at, completed_at = seen.get((learner_id, module), (None, None))
-                state, done_at = _state(has_quiz, count, _aware(passed_at), visited_at, completed_at)
+                signed_at = signed.get((learner_id, module))
+                state, done_at = _state(has_quiz, count, _aware(passed_at), visited_at, completed_at,
+                                        signed_at)
                 yield ModuleStatus(learner_id, module, state, count,
-                                   None if best is None else float(best), _aware(first), done_at)
+                                   None if best is None else float(best), _aware(first), done_at,
+                                   signed_at is not None)
 
 
 def target_modules(catalog: Catalog, kind: str, target: str) -> list[str]:
