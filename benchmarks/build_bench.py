@@ -11,7 +11,8 @@ see generate.py), then times, each as a subprocess, wall clock:
 
 With --repeat R > 1 the two alternate (which one goes first alternates too) and the median counts.
 It measures each site's size (sum of file sizes) and file count, prints a table, the ratios and
-PASS/FAIL per target, and writes everything to benchmarks/results/build-<date>.json.
+PASS/FAIL per target, and writes everything to benchmarks/results/build-<date>.json
+(build-<date>-<time>.json when that day already has a record).
 Targets: cstrain/baseline time and size ≤ 1.15 at each N; cstrain's time and size at the largest
 N ÷ at the smallest ≤ 4.5 (for 400 → 1600, i.e. linear with a little slack).
 The exit status is always 0: this is a measurement, not a test.
@@ -178,6 +179,8 @@ def main(argv: list[str] | None = None) -> None:
               "results": results, "checks": checks}
     args.results.mkdir(parents=True, exist_ok=True)
     path = args.results / f"build-{started.date().isoformat()}.json"
+    if path.exists():  # never overwrite an earlier record of the same day
+        path = path.with_name(f"build-{started.strftime('%Y-%m-%d-%H%M%S')}.json")
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {path}" + (f"; projects and sites kept in {work}" if args.keep else ""))
 

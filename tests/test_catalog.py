@@ -2,6 +2,7 @@
 import ast
 import builtins
 import copy
+import gc
 import random
 import signal
 import textwrap
@@ -456,6 +457,31 @@ def test_every_problem_of_every_file_is_reported_at_once_and_sorted(project):
 
 
 # -- selection by tag ------------------------------------------------------------------------------
+
+def test_loading_leaves_the_cycle_collector_as_it_was(project):
+    assert gc.isenabled()
+    load_catalog(project)
+    assert gc.isenabled()
+    edit(project, GREETING_QUIZ, "pass_mark: 60", "pass_mark: 600")
+    problems(project)
+    assert gc.isenabled()
+
+
+def test_problem_paths_follow_symlinks_like_resolve(project, tmp_path):
+    # a linked file is named by its target when that is inside the project ...
+    shared = project / "shared" / "close.md"
+    shared.parent.mkdir()
+    (project / CLOSE).rename(shared)
+    (project / CLOSE).symlink_to(Path("..", "..", "shared", "close.md"))
+    edit(project, "shared/close.md", "title: 催付", "title: 催付\nminutes: -5")
+    # ... and by its path under the project when a linked folder leads outside it
+    (project / "quizzes").rename(tmp_path / "elsewhere")
+    (project / "quizzes").symlink_to(tmp_path / "elsewhere")
+    edit(project, REFUND_QUIZ, "title: 退款 · 小测", "title: 退款 · 小测\npass_mark: 600")
+    assert problems(project) == [
+        f"{(project / REFUND_QUIZ).as_posix()}:2: pass_mark: must be less than or equal to 100",
+        "shared/close.md:4: minutes: must be greater than 0"]
+
 
 def test_select_by_course_tag_takes_the_whole_course(project):
     selected = load_catalog(project).select(["新人"])

@@ -20,14 +20,18 @@ class Markup:
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=["tables", "sane_lists", "attr_list"],
                                      output_format="html")
+        self._rendered: dict[str, str] = {}  # the same text always converts the same way
 
     def block(self, text: str) -> str:
         if not text:
             return ""
         if not _MARKUP.search(text):
             return f"<p>{html.escape(text, quote=False)}</p>"
-        self._md.reset()
-        return self._md.convert(text)
+        rendered = self._rendered.get(text)
+        if rendered is None:
+            self._md.reset()
+            rendered = self._rendered[text] = self._md.convert(text)
+        return rendered
 
     def inline(self, text: str) -> str:
         if not _MARKUP.search(text):

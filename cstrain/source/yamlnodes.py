@@ -15,6 +15,8 @@ from cstrain.errors import Problem, SourceError
 
 MAX_NODES = 200_000
 Path = tuple  # a path into the data: keys and list indexes
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 @dataclass
@@ -74,6 +76,10 @@ class _Builder:
         self.fail(node, "unsupported YAML node")
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR:
+            # what SafeConstructor returns for text, without its per-node bookkeeping: most
+            # values and nearly all keys are text, and this is the loader's innermost loop
+            return node.value
         try:
             return self.scalars.construct_object(node)
         except yaml.YAMLError as exc:
@@ -88,8 +94,9 @@ class _Builder:
         result: dict = {}
         merged: dict = {}
         merged_lines: dict[Path, int] = {}
+        lines = self.lines
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == _MERGE:
                 sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
                 for source in sources:
                     # merged keys keep their anchor's lines unless this mapping sets them itself
@@ -109,10 +116,13 @@ class _Builder:
             key = self._scalar(key_node)
             if key in result:
                 self.fail(key_node, f"duplicate key '{key}'")
-            self.lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = self.build(value_node, path + (key,))
+            key_path = path + (key,)
+            lines[key_path] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, key_path)
         for merged_path, line in merged_lines.items():
-            self.lines.setdefault(merged_path, line)
+            lines.setdefault(merged_path, line)
+        if not merged:
+            return result
         return {**merged, **result}
 
 
