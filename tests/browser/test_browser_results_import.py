@@ -5,6 +5,8 @@ import re
 
 import pytest
 import sqlalchemy as sa
+import csv
+
 from click.testing import CliRunner
 
 from cstrain.cli import cli
@@ -85,3 +87,14 @@ def test_a_downloaded_results_file_imports_as_the_page_showed_it(page, site, tmp
     # the learner downloads again later: nothing counts twice
     assert "0 new attempt(s), 1 already recorded" in run(
         "import-results", str(download), "--project", str(site.root), "--db", db)
+
+    # and on to the mentor's spreadsheet: the attempts report holds it, graded by the server
+    out = tmp_path / "attempts.csv"
+    run("export", "attempts", "--out", str(out), "--project", str(site.root), "--db", db)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel on Chinese Windows reads it right
+    [exported] = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert (exported["learner_id"], exported["module_id"], exported["quiz_version"]) == (
+        "KF0123", "price-objection", quiz["version"])
+    assert (exported["score"], exported["max_score"], exported["percent"], exported["passed"],
+            exported["source"]) == ("2", "4", "50", "false", "import")
