@@ -1,12 +1,11 @@
 """The round trip a mentor relies on: a learner takes a quiz in Chromium, downloads the results
 file from 我的学习, and ``cstrain import-results`` records what the page showed."""
+import csv
 import json
 import re
 
 import pytest
 import sqlalchemy as sa
-import csv
-
 from click.testing import CliRunner
 
 from cstrain.cli import cli
