@@ -6,12 +6,13 @@ records of ``viewer.learner_id`` unless :mod:`cstrain.server.scopes` grants more
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cstrain.server import auth
 from cstrain.server.app import TeamContext
@@ -58,6 +59,22 @@ Writer = Annotated[auth.Viewer, Depends(writer)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _finite(cls, data: Any) -> Any:
+        """Refuse NaN and infinities (json.loads reads NaN, Infinity and 1e999) anywhere in a
+        body: they are no number a quiz takes, and PostgreSQL's json type refuses to store them."""
+        pending = [data]
+        while pending:  # iterative: a body may nest as deep as the JSON parser allows
+            value = pending.pop()
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError("numbers must be finite (no NaN or Infinity)")
+            if isinstance(value, dict):
+                pending.extend(value.values())
+            elif isinstance(value, list):
+                pending.extend(value)
+        return data
 
 
 class SignIn(Strict):

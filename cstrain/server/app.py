@@ -40,6 +40,14 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "malformed request"
 
 
+def _printable(detail):
+    """A message as JSON can carry it: a lone surrogate from a request (JSON may escape one,
+    "\\ud800") cannot be encoded as UTF-8, so it is written out as its escape instead."""
+    if isinstance(detail, str):
+        return detail.encode("utf-8", "backslashreplace").decode("utf-8")
+    return detail
+
+
 def create_app(context: TeamContext) -> FastAPI:
     from cstrain.server import api, learner_api
     from cstrain.server import mentor_api, report_api
@@ -57,12 +65,12 @@ def create_app(context: TeamContext) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
-        return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
+        return JSONResponse({"detail": _printable(_validation_message(exc))}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.startswith("/api/") or exc.status_code not in (404,):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+            return JSONResponse({"detail": _printable(exc.detail)}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))
         page = context.site_dir / "404.html" if context.site_dir else None
         if page and page.is_file():
