@@ -7,7 +7,6 @@ import os
 import sys
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from cstrain.errors import CstrainError, Problem, RecordsRefused, ValidationFailed
 from cstrain.project import find_project
@@ -44,11 +43,21 @@ def handle_errors(command):
         except CstrainError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
-        except SQLAlchemyError as exc:  # e.g. PostgreSQL went away mid-command
+        except Exception as exc:
+            if not _is_store_failure(exc):
+                raise
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             click.echo(f"Error: the store failed: {reason}", err=True)
             sys.exit(1)
     return wrapper
+
+
+def _is_store_failure(exc: Exception) -> bool:
+    """An SQLAlchemy error, e.g. PostgreSQL went away mid-command. Looked up lazily: the
+    courseware commands never import SQLAlchemy (a tenth of a second at every build), and
+    without it imported no exception can be one of its errors."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.SQLAlchemyError)
 
 
 def mkdocs_logging(level: int) -> None:

@@ -48,7 +48,9 @@ def build_site(project: Project, site_dir: str | Path | None = None, tags: list[
     Raises :class:`ValidationFailed` before anything is written if the sources have errors
     (or warnings, with ``strict``), and :class:`BuildError` if MkDocs fails.
     """
-    config = project.config()
+    # MkDocs checks the site folder against the docs folder; the staging folder beside it passes
+    # the same checks, so the config is loaded once and pointed aside below
+    config = project.config(**({"site_dir": str(Path(site_dir).resolve())} if site_dir else {}))
     catalog = project.load_catalog(config)
     warnings = theme_problems(config) + list(catalog.warnings)
     if strict and warnings:
@@ -58,9 +60,9 @@ def build_site(project: Project, site_dir: str | Path | None = None, tags: list[
         if unknown:
             raise BuildError(f"no course or module has the tag(s) {', '.join(unknown)}; "
                              f"tags in use: {', '.join(catalog.all_tags()) or 'none'}")
-    final = Path(site_dir).resolve() if site_dir else Path(config.site_dir)
+    final = Path(config.site_dir)
     staging = final.parent / f".{final.name}.building-{os.getpid()}"
-    config = project.config(site_dir=str(staging))
+    config["site_dir"] = str(staging)
     plugin = project.plugin(config)
     plugin.catalog = catalog
     plugin.tags = list(tags or [])
