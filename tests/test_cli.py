@@ -95,6 +95,23 @@ def test_a_broken_mkdocs_yml_is_an_error_not_a_traceback(starter):
     assert result.output.startswith("Error: mkdocs.yml:")
 
 
+def test_a_bad_mkdocs_setting_is_named_in_one_message(starter):
+    config = starter / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: 7\n", encoding="utf-8")
+    result = run("build", "--project", starter)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: mkdocs.yml: 'use_directory_urls': ")
+    assert "Aborted" not in result.output
+
+
+def test_a_site_dir_inside_the_courses_is_refused_before_building(starter):
+    result = run("build", "--project", starter, "--site-dir", starter / "courses" / "out")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: mkdocs.yml: 'site_dir': ")
+    assert not (starter / "courses" / "out").exists()
+    assert not list((starter / "courses").glob(".out.*"))
+
+
 def test_mkdocs_yml_without_the_plugin_is_refused(starter):
     config = starter / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("  - cstrain\n", ""), encoding="utf-8")
