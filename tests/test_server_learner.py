@@ -213,6 +213,21 @@ def test_visits_keep_the_earliest_times_and_set_the_module_state(app):
     assert {m["module"]: m["state"] for m in other.get("/api/me/modules").json()}[MODULE] == "not_started"
 
 
+def test_a_second_device_learns_when_the_module_was_opened_and_marked_read(app, catalog):
+    phone = client_for(app)
+    phone.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T09:00:00Z",
+                                    "completed_at": "2026-11-20T09:20:00Z"})
+    phone.post("/api/attempts", json=attempt(catalog, responses={**RIGHT, "greeting-word": "您"}))
+    desk = client_for(app)  # signed in again elsewhere
+    module = {m["module"]: m for m in desk.get("/api/me/modules").json()}[MODULE]
+    # the quiz is not passed yet, so the state stays failed; the read mark still shows
+    assert module["state"] == "failed" and module["done_at"] is None
+    assert module["visited_at"].startswith("2026-11-20T09:00:00")
+    assert module["completed_at"].startswith("2026-11-20T09:20:00")
+    other = {m["module"]: m for m in client_for(app, "KF2").get("/api/me/modules").json()}[MODULE]
+    assert other["visited_at"] is None and other["completed_at"] is None
+
+
 @pytest.mark.parametrize("body, words", [
     ({"module": "pre-sales/gone", "visited_at": "2026-11-20T12:00:00Z"}, "not on this site"),
     ({"module": MODULE}, "give visited_at, completed_at or both"),

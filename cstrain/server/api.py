@@ -134,14 +134,18 @@ class ModuleState(BaseModel):
     attempts: int
     best_percent: Optional[float]
     done_at: Optional[datetime]
+    visited_at: Optional[datetime] = Field(description="First opened, on any device")
+    completed_at: Optional[datetime] = Field(description="Marked read (我已学完本节), on any device")
 
 
 @router.get("/me/modules", response_model=list[ModuleState], responses={401: {}})
 def my_modules(who: Viewer, ctx: Team) -> list[ModuleState]:
-    """The signed-in learner's status in every module, in course order."""
+    """The signed-in learner's status in every module, in course order; the times let a
+    second device show what the first one recorded."""
     with ctx.store.read() as conn:
         return [ModuleState(module=s.module, state=s.state, attempts=s.attempts,
-                            best_percent=s.best_percent, done_at=s.done_at)
+                            best_percent=s.best_percent, done_at=s.done_at,
+                            visited_at=s.visited_at, completed_at=s.completed_at)
                 for s in module_statuses(conn, ctx.catalog, [who.learner_id])]
 
 

@@ -43,6 +43,8 @@ class ModuleStatus:
     first_attempt_at: datetime | None
     done_at: datetime | None  # first pass, sign-off, or the completion of a module without a quiz
     signed_off: bool = False
+    visited_at: datetime | None = None  # first opened
+    completed_at: datetime | None = None  # marked read (我已学完本节), quiz or not
 
     @property
     def done(self) -> bool:
@@ -131,7 +133,7 @@ def module_statuses(conn: Connection, catalog: Catalog,
                                         signed_at)
                 yield ModuleStatus(learner_id, module, state, count,
                                    None if best is None else float(best), _aware(first), done_at,
-                                   signed_at is not None)
+                                   signed_at is not None, visited_at, completed_at)
 
 
 def target_modules(catalog: Catalog, kind: str, target: str) -> list[str]:

@@ -417,6 +417,35 @@ def test_practice_syncs_after_being_offline_and_counts_once(browser, team):
     _check(problems)
 
 
+def test_a_second_device_shows_what_the_first_recorded(browser, team):
+    """Marked read and a failed practice on the phone; the desktop signed in later shows the
+    module as read (no 我已学完本节 button again) and failed, without anything sent from it."""
+    team.reset("KF0102")
+    phone, first, first_problems = _watched(browser, {"width": 390, "height": 844})
+    try:
+        sign_in(first, team, "KF0102")
+        first.goto(team.url(MODULE_1))
+        first.locator(".cstrain-mark-done").click()
+        answer_all(first, team.quiz(MODULE_1), right=False)
+        submit(first)
+        wait_until(first, lambda: team.attempts("KF0102")
+                   and team.visits("KF0102")["pre-sales/first-reply"].completed_at)
+    finally:
+        phone.close()
+    _check(first_problems)
+    desk, second, second_problems = _watched(browser, {"width": 1280, "height": 800})
+    try:
+        sign_in(second, team, "KF0102")
+        second.goto(team.url(MODULE_1))
+        expect(second.locator(".cstrain-marked-done")).to_be_visible()
+        expect(second.locator(".cstrain-mark-done")).to_have_count(0)
+        badge = second.locator('.cstrain-module-head .cstrain-status[data-module="pre-sales/first-reply"]')
+        expect(badge).to_have_text("未通过")
+    finally:
+        desk.close()
+    _check(second_problems)
+
+
 def test_signing_out_on_a_shared_device_hands_nothing_to_the_next_learner(desk, team):
     page = desk
     team.reset("KF0102")
