@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from conftest import _new_page
 
@@ -238,6 +239,15 @@ def test_a_mentor_reads_an_attempt_assigns_signs_off_and_downloads_the_csv(desk,
 
 
 def test_a_learner_is_told_the_page_is_for_mentors(desk, team):
+    # a learner's navigation does not offer the dashboard (a mentor's does: open_dashboard
+    # clicks its tab); the page, found anyway, says who it is for
+    desk.goto(team.url(f"signin/#{team.codes['KF2']}"))
+    desk.wait_for_url(re.compile(r".*/my-learning/$"))
+    desk.locator(".cstrain-teambar__name").wait_for()
+    for entries in (".md-tabs__item", ".md-nav--primary .md-nav__item", ".md-footer__link"):
+        offered = desk.locator(entries, has_text="带教看板")
+        expect(offered.filter(visible=True)).to_have_count(0)
+    assert desk.locator(".md-tabs__item", has_text="带教看板").count() == 1  # hidden, not gone
     open_dashboard(desk, team, "KF2")
     note = desk.locator("#cstrain-dashboard .admonition")
     note.wait_for()

@@ -289,6 +289,19 @@
     } else {
       bar.replaceChildren();
     }
+    offerDashboard(!me || me.role !== "learner");
+  }
+
+  /** The mentor dashboard is for mentors and supervisors: a signed-in learner's navigation
+   *  (sidebar, tabs, the footer's next/previous) does not offer it. The page itself still
+   *  tells a learner who finds it that it is for mentors. */
+  function offerDashboard(offer) {
+    const target = new URL(BASE + "dashboard/", location.href).pathname;
+    document.querySelectorAll("a.md-nav__link[href], a.md-tabs__link[href], a.md-footer__link[href]").forEach(function (link) {
+      if (new URL(link.getAttribute("href"), location.href).pathname !== target) return;
+      const item = link.closest(".md-nav__item, .md-tabs__item") || link;
+      item.hidden = !offer;
+    });
   }
 
   function renderPending() {
