@@ -209,6 +209,13 @@ def test_attempt_ids_are_per_learner_and_a_copy_is_pointed_out(team, catalog):
         f"KF0123:{ID_1}", f"KF0124:{ID_1}"}
 
 
+def test_a_full_width_id_is_the_rosters_id(team, catalog):
+    write("r.json", results_file([attempt(catalog)], learner=(" ＫＦ０１２３", "王小美")))
+    summary = import_results(team, catalog, ["r.json"])
+    assert (summary.added, summary.warnings) == (1, [])
+    assert [a["idempotency_key"] for a in stored_attempts(team)] == [f"KF0123:{ID_1}"]
+
+
 def test_a_name_that_differs_from_the_roster_is_a_warning(team, catalog):
     write("r.json", results_file([attempt(catalog)], learner=("KF0123", "刘 洋")))
     summary = import_results(team, catalog, ["r.json"])

@@ -107,6 +107,13 @@ def test_xlsx_with_excel_dates_and_sheet_row_numbers(store):
     assert refused(store, "roster.xlsx") == ["roster.xlsx:6: 姓名 is empty"]
 
 
+def test_full_width_ids_typed_in_a_chinese_input_method_are_half_width(store):
+    path = write("roster.csv", "工号,姓名,角色,师傅\nＫＦ１０１ ,李娜,师傅,\nKF201,王小美,学员,ＫＦ１０１\n")
+    import_roster(store, path)
+    assert {i: (p[0], p[5]) for i, p in people(store).items()} == {
+        "KF101": ("李娜", None), "KF201": ("王小美", "KF101")}
+
+
 def test_csv_rows_carry_the_line_they_start_on():
     text = ('id,name,notes\n'
             '\n'

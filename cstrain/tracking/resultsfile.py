@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cstrain.errors import Problem
+from cstrain.tracking.ids import learner_id as normal_learner_id
 
 FORMAT = "cstrain-results"
 VERSION = 1
@@ -296,14 +297,16 @@ class _Reader:
         name = learner.get("name") if isinstance(learner, dict) else None
         self.result.learner_name = shown(name.strip(), 200) if isinstance(name, str) else ""
         where = ("learner", "id")
-        if not isinstance(learner_id, str) or not learner_id.strip():
+        if isinstance(learner_id, str):
+            learner_id = normal_learner_id(learner_id)
+        if not isinstance(learner_id, str) or not learner_id:
             self.problem(where, "the file has no learner id (工号): the learner should enter it "
                                 "on 我的学习, press 保存, and download the file again")
         elif len(learner_id) > LEARNER_ID_LENGTH or _has_control(learner_id):
             self.problem(where, f'learner id "{shown(learner_id, 20)}" is not a 工号 (at most '
                                 f"{LEARNER_ID_LENGTH} characters, no control characters)")
         else:
-            self.result.learner_id = learner_id.strip()
+            self.result.learner_id = learner_id
 
     def read_attempt(self, index: int, item: Any) -> None:
         here = ("attempts", index)

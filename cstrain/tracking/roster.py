@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from cstrain.errors import CstrainError, Problem, RecordsRefused
 from cstrain.store.schema import learners
+from cstrain.tracking.ids import learner_id
 from cstrain.tracking.tabular import Row, Table, match_columns, read_table
 
 # field → accepted column names: English, the Chinese header, then variants (docs/tracking.md).
@@ -134,6 +135,9 @@ def parse_entries(table: Table, columns: dict[str, int]) -> tuple[list[Entry], l
     for row in table.rows:
         cell = {name: row.get(index) for name, index in columns.items()}
         text = {name: _text(value) for name, value in cell.items()}
+        for name in ("id", "mentor"):
+            if name in text:
+                text[name] = learner_id(text[name])
         entry = Entry(row.line, text["id"], role_text=text.get("role", ""))
         if not entry.id:
             problem(row, f"{header['id']} is empty")

@@ -74,10 +74,11 @@ def test_results_file_download(page, site):
     answer_all(page, site.quiz(MODULE_1))
     submit(page)
     page.goto(site.url("my-learning/"))
-    page.fill("#cstrain-learner-id", "KF0123")
+    page.fill("#cstrain-learner-id", " ＫＦ０１２３ ")  # a Chinese keyboard in full-width mode
     page.fill("#cstrain-learner-name", "王小美")
     page.locator(".cstrain-learner button[type=submit]").click()
     assert page.locator(".cstrain-saved").inner_text() == "已保存"
+    assert page.input_value("#cstrain-learner-id") == "KF0123"
     page.reload()
     assert page.input_value("#cstrain-learner-id") == "KF0123"
 

@@ -1107,7 +1107,9 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       const state = loadState();
-      state.learner = {id: idInput.value.trim(), name: nameInput.value.trim()};
+      // a 工号 typed in full width (ＫＦ０１０１) is the roster's KF0101: NFKC, as tracking/ids.py does
+      state.learner = {id: idInput.value.normalize("NFKC").trim(), name: nameInput.value.trim()};
+      idInput.value = state.learner.id;
       saveState(state);
       saved.textContent = t("saved");
     });
