@@ -4,7 +4,7 @@
 
 For each N, generates a cstrain project of N modules and its plain-MkDocs baseline (the same
 module pages, theme and Markdown settings, hand-written overview pages, no plugin, no quizzes;
-see generate.py), then times, each as a subprocess, wall clock:
+see generate.py), then times, each as a subprocess, wall clock and CPU time (user + system):
 
     mkdocs build -q -f baseline/mkdocs.yml -d OUT
     cstrain build --project cstrain --site-dir OUT
@@ -13,7 +13,7 @@ With --repeat R > 1 the two alternate (which one goes first alternates too) and 
 It measures each site's size (sum of file sizes) and file count, prints a table, the ratios and
 PASS/FAIL per target, and writes everything to benchmarks/results/build-<date>.json
 (build-<date>-<time>.json when that day already has a record).
-Targets: cstrain/baseline time and size ≤ 1.15 at each N; cstrain's time and size at the largest
+Targets: cstrain/baseline time (wall clock, and CPU time) and size ≤ 1.15 at each N; cstrain's time and size at the largest
 N ÷ at the smallest ≤ 4.5 (for 400 → 1600, i.e. linear with a little slack).
 The exit status is always 0: this is a measurement, not a test.
 """
@@ -53,15 +53,22 @@ def site_size(path: Path) -> tuple[int, int]:
 
 
 def timed(command: list[str], out: Path) -> dict:
-    """Run ``command`` (which writes a site to ``out``) and measure it."""
+    """Run ``command`` (which writes a site to ``out``) and measure it: wall clock, and the CPU
+    time (user + system) the build process used, which other load on the machine disturbs far
+    less than the wall clock."""
     shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
-    proc = subprocess.run(command, env=ENV, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        return {"seconds": seconds, "error": (proc.stderr or proc.stdout).strip()[-2000:]}
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, env=ENV, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            output.seek(0)
+            return {"seconds": seconds, "error": output.read().decode(errors="replace").strip()[-2000:]}
     size, files = site_size(out)
-    return {"seconds": round(seconds, 3), "bytes": size, "files": files}
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+            "bytes": size, "files": files}
 
 
 def bench_size(n: int, seed: int, repeat: int, work: Path) -> dict:
@@ -90,6 +97,8 @@ def bench_size(n: int, seed: int, repeat: int, work: Path) -> dict:
             continue
         result[name] = {"seconds": round(statistics.median(run["seconds"] for run in name_runs), 3),
                         "runs": [run["seconds"] for run in name_runs],
+                        "cpu_seconds": round(statistics.median(run["cpu_seconds"] for run in name_runs), 3),
+                        "cpu_runs": [run["cpu_seconds"] for run in name_runs],
                         "bytes": name_runs[-1]["bytes"], "files": name_runs[-1]["files"]}
     return result
 
@@ -99,7 +108,7 @@ def verdicts(results: list[dict]) -> list[dict]:
     checks = []
     ok = [r for r in results if "seconds" in r["cstrain"] and "seconds" in r["baseline"]]
     for r in ok:
-        for what, key in (("time", "seconds"), ("size", "bytes")):
+        for what, key in (("time", "seconds"), ("CPU time", "cpu_seconds"), ("size", "bytes")):
             ratio = r["cstrain"][key] / r["baseline"][key]
             checks.append({"target": f"cstrain/baseline {what} at N={r['n']}", "ratio": round(ratio, 3),
                            "limit": RATIO_TARGET, "pass": ratio <= RATIO_TARGET})
@@ -119,7 +128,7 @@ def verdicts(results: list[dict]) -> list[dict]:
 
 
 def report(results: list[dict], checks: list[dict]) -> str:
-    lines = [f"{'N':>6} {'build':<9} {'time s':>8} {'runs':<22} {'size MB':>9} {'files':>7}"]
+    lines = [f"{'N':>6} {'build':<9} {'time s':>8} {'runs':<22} {'CPU s':>7} {'size MB':>9} {'files':>7}"]
     for r in results:
         for name in ("baseline", "cstrain"):
             m = r[name]
@@ -127,7 +136,7 @@ def report(results: list[dict], checks: list[dict]) -> str:
                 lines.append(f"{r['n']:>6} {name:<9} FAILED: {m['error'].splitlines()[-1][:120]}")
                 continue
             runs = ", ".join(f"{s:.1f}" for s in m["runs"])
-            lines.append(f"{r['n']:>6} {name:<9} {m['seconds']:>8.2f} {runs:<22} "
+            lines.append(f"{r['n']:>6} {name:<9} {m['seconds']:>8.2f} {runs:<22} {m['cpu_seconds']:>7.2f} "
                          f"{m['bytes'] / 1e6:>9.1f} {m['files']:>7}")
     lines.append("")
     for c in checks:
@@ -166,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     subprocess.run([sys.executable, "-c", "import material, mkdocs.commands.build, jieba, cstrain.site.plugin"],
                    env=ENV, check=False)
     started = dt.datetime.now().astimezone()
+    load_before = os.getloadavg()
     try:
         results = [bench_size(n, args.seed, max(1, args.repeat), work) for n in sizes]
     finally:
@@ -176,6 +186,9 @@ def main(argv: list[str] | None = None) -> None:
     print(report(results, checks))
     record = {"benchmark": "build", "started": started.isoformat(timespec="seconds"),
               "seed": args.seed, "repeat": max(1, args.repeat), "environment": environment(),
+              # 1, 5 and 15 minute load averages: other work on the machine shows up here
+              "load_average": {"before": [round(x, 2) for x in load_before],
+                               "after": [round(x, 2) for x in os.getloadavg()]},
               "results": results, "checks": checks}
     args.results.mkdir(parents=True, exist_ok=True)
     path = args.results / f"build-{started.date().isoformat()}.json"
