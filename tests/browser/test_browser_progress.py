@@ -58,6 +58,24 @@ def test_status_is_kept_across_reloads_and_pages(page, site):
     assert "已完成 1 / 2 个单元" in page.locator(".cstrain-course-summary").inner_text()
 
 
+def test_a_module_read_but_its_quiz_not_passed_is_not_done_yet(page, site):
+    # the count a learner sees is the one the mentor's reports make: a quiz must be passed
+    page.goto(site.url(MODULE_1))
+    page.locator(".cstrain-mark-done").click()
+    assert badge(page, "pre-sales/first-reply") == "已学完"
+    page.goto(site.url("pre-sales/"))
+    assert page.locator(".cstrain-course-progress").inner_text() == "已完成 0 / 2 个单元"
+    page.goto(site.url())
+    assert page.locator(".cstrain-course-progress").inner_text() == "已完成 0 / 2 个单元"
+    page.goto(site.url("my-learning/"))
+    assert "已完成 0 / 2 个单元" in page.locator(".cstrain-course-summary").inner_text()
+    page.goto(site.url(MODULE_1))
+    answer_all(page, site.quiz(MODULE_1))
+    submit(page)
+    page.goto(site.url("pre-sales/"))
+    assert page.locator(".cstrain-course-progress").inner_text() == "已完成 1 / 2 个单元"
+
+
 def test_a_module_without_a_quiz_is_completed_by_its_button(page, site):
     page.goto(site.url(MODULE_1))
     page.locator(".cstrain-mark-done").click()
@@ -146,4 +164,8 @@ def test_status_badges_follow_other_tabs(page, site):
     other.goto(site.url(MODULE_1))
     other.locator(".cstrain-mark-done").click()
     page.locator('.cstrain-status[data-module="pre-sales/first-reply"] .cstrain-badge--completed').wait_for()
+    assert page.locator(".cstrain-course-progress").inner_text() == "已完成 0 / 2 个单元"  # read; quiz to pass
+    answer_all(other, site.quiz(MODULE_1))
+    submit(other)
+    page.locator('.cstrain-status[data-module="pre-sales/first-reply"] .cstrain-badge--passed').wait_for()
     assert page.locator(".cstrain-course-progress").inner_text() == "已完成 1 / 2 个单元"

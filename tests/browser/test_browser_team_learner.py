@@ -420,6 +420,8 @@ def test_practice_syncs_after_being_offline_and_counts_once(browser, team):
 def test_a_second_device_shows_what_the_first_recorded(browser, team):
     """Marked read and a failed practice on the phone; the desktop signed in later shows the
     module as read (no 我已学完本节 button again) and failed, without anything sent from it."""
+    from cstrain.store.schema import signoffs
+
     team.reset("KF0102")
     phone, first, first_problems = _watched(browser, {"width": 390, "height": 844})
     try:
@@ -441,8 +443,19 @@ def test_a_second_device_shows_what_the_first_recorded(browser, team):
         expect(second.locator(".cstrain-mark-done")).to_have_count(0)
         badge = second.locator('.cstrain-module-head .cstrain-status[data-module="pre-sales/first-reply"]')
         expect(badge).to_have_text("未通过")
+        second.goto(team.url("pre-sales/"))
+        progress = second.locator(".cstrain-overview .cstrain-course-progress")
+        expect(progress).to_have_text("已完成 0 / 3 个单元")  # read, but the quiz is not passed
+        # the mentor signs the module off (the dashboard's 签核): done, as the reports count it
+        with team.store.write() as conn:
+            conn.execute(signoffs.insert().values(learner_id="KF0102", module="pre-sales/first-reply",
+                                                  signed_by="M01", signed_at=datetime.now(timezone.utc)))
+        second.reload()
+        expect(progress).to_have_text("已完成 1 / 3 个单元")
     finally:
         desk.close()
+        with team.store.write() as conn:
+            conn.execute(signoffs.delete().where(signoffs.c.learner_id == "KF0102"))
     _check(second_problems)
 
 

@@ -452,8 +452,8 @@
         record.best_percent = server.best_percent;
       }
       record.visited_at = record.visited_at || server.visited_at || null;
-      record.completed_at = record.completed_at || server.completed_at ||
-        (server.state === "completed" ? server.done_at || now() : null);
+      record.completed_at = record.completed_at || server.completed_at || null;
+      record.done_at = record.done_at || server.done_at || null;
       if (server.last_attempt_at && !(String(record.last_attempt_at || "") >= server.last_attempt_at)) {
         record.last_attempt_at = server.last_attempt_at;
       }
@@ -1033,18 +1033,27 @@
       node.replaceChildren(badge(status));
     });
     document.querySelectorAll(".cstrain-course-progress[data-modules]").forEach(function (node) {
-      const modules = (node.getAttribute("data-modules") || "").split(/\s+/).filter(Boolean);
-      node.textContent = t("progress_summary", {done: doneCount(state, modules), total: modules.length});
+      const modules = Array.from(idSet(node.getAttribute("data-modules")));
+      const quizzed = idSet(node.getAttribute("data-quizzed"));
+      node.textContent = t("progress_summary", {done: doneCount(state, modules, quizzed), total: modules.length});
     });
     document.querySelectorAll(".cstrain-done[data-module]").forEach(renderDone);
     document.querySelectorAll("#cstrain-my-learning[data-cstrain-ready]").forEach(renderCourses);
   }
 
-  function doneCount(state, modules) {
+  /** Modules done, as the store counts them (tracking/status.py): passed; read, when there is
+   *  no quiz to pass; or done by the server's word (team mode: a mentor's sign-off). */
+  function doneCount(state, modules, quizzed) {
     return modules.filter(function (id) {
       const status = statusOf(state, id);
-      return status === "completed" || status === "passed";
+      const record = state.modules[id] || {};
+      return status === "passed" || Boolean(record.done_at) ||
+        (status === "completed" && !quizzed.has(id));
     }).length;
+  }
+
+  function idSet(text) {
+    return new Set((text || "").split(/\s+/).filter(Boolean));
   }
 
   function renderDone(node) {
@@ -1139,6 +1148,8 @@
     box.replaceChildren();
     (root.cstrainCatalog || {courses: []}).courses.forEach(function (course) {
       const ids = course.modules.map(function (module) { return module.id; });
+      const quizzed = new Set(course.modules.filter(function (module) { return module.quiz; })
+        .map(function (module) { return module.id; }));
       const rows = course.modules.map(function (module) {
         const record = state.modules[module.id] || {};
         const attempts = state.attempts.filter(function (attempt) { return attempt.module === module.id; });
@@ -1153,7 +1164,7 @@
       });
       box.append(el("section", {class: "cstrain-course", "data-course": course.id},
         el("h2", {}, el("a", {href: course.url, text: course.title})),
-        el("p", {class: "cstrain-course-summary", text: t("progress_summary", {done: doneCount(state, ids), total: ids.length})}),
+        el("p", {class: "cstrain-course-summary", text: t("progress_summary", {done: doneCount(state, ids, quizzed), total: ids.length})}),
         el("div", {class: "cstrain-table-wrap"},
           el("table", {class: "cstrain-progress-table"},
             el("thead", {}, el("tr", {},
