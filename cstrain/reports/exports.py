@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from cstrain.catalog import Catalog
 from cstrain.reports.csvout import LocalTimes, write_csv
 from cstrain.store.schema import attempts, learners
+from cstrain.tracking.progress import learner_filter, people_clause
 from cstrain.tracking.status import assignment_statuses, module_statuses
 
 YIELD_PER = 5_000  # rows per fetch from a PostgreSQL server-side cursor
@@ -59,21 +60,6 @@ class Table:
 
     columns: tuple[str, ...]
     rows: Iterable[tuple]
-
-
-def people_clause(team: str | None = None, cohort: str | None = None,
-                  mentor: str | None = None):
-    """The --team/--cohort/--mentor narrowing, on the learners table. Unlike
-    :func:`cstrain.tracking.progress.learner_filter` it keeps people who have left: their
-    attempts happened."""
-    clauses = [sa.true()]
-    if team is not None:
-        clauses.append(learners.c.team == team)
-    if cohort is not None:
-        clauses.append(learners.c.cohort == cohort)
-    if mentor is not None:
-        clauses.append(learners.c.mentor_id == mentor)
-    return sa.and_(*clauses)
 
 
 def percent(part: float, whole: float) -> float | None:
@@ -180,7 +166,7 @@ def assignments_report(conn: Connection, catalog: Catalog, *, team: str | None =
                        today: date | None = None) -> Table:
     """Assignments not withdrawn, of active people, by learner then due date; ``status`` as of
     ``today`` in the team's time zone."""
-    people = _people(conn, sa.and_(learners.c.active, people_clause(team, cohort, mentor)))
+    people = _people(conn, learner_filter(team, cohort, mentor))
     titles: dict[tuple[str, str], str] = {}
 
     def rows() -> Iterator[tuple]:
@@ -242,7 +228,7 @@ def items_report(conn: Connection, catalog: Catalog, *, team: str | None = None,
                  cohort: str | None = None, mentor: str | None = None,
                  all_attempts: bool = False, sort: str = "quiz") -> Table:
     """Item statistics per question: see :mod:`cstrain.reports.items`."""
-    from cstrain.reports import items  # it builds on this module's Table and people_clause
+    from cstrain.reports import items  # it builds on this module's Table
 
     return items.items_report(conn, catalog, team=team, cohort=cohort, mentor=mentor,
                               all_attempts=all_attempts, sort=sort)

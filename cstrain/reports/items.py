@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
-from cstrain.reports.exports import Table, people_clause, streamed
+from cstrain.reports.exports import Table, streamed
+from cstrain.tracking.progress import people_clause
 from cstrain.store.schema import answers, attempts, learners
 
 ITEMS_COLUMNS = (

@@ -27,16 +27,22 @@ class LearnerProgress:
     modules_done: int  # in the whole catalog, assigned or not
 
 
-def learner_filter(team: str | None = None, cohort: str | None = None, mentor: str | None = None):
-    """The WHERE clause for the --team/--cohort/--mentor options every report shares."""
-    clauses = [learners.c.active]
-    if team:
+def people_clause(team: str | None = None, cohort: str | None = None, mentor: str | None = None):
+    """The WHERE clause for the --team/--cohort/--mentor options every report shares, on the
+    learners table, people who have left included (their attempts happened)."""
+    clauses = [sa.true()]
+    if team is not None:
         clauses.append(learners.c.team == team)
-    if cohort:
+    if cohort is not None:
         clauses.append(learners.c.cohort == cohort)
-    if mentor:
+    if mentor is not None:
         clauses.append(learners.c.mentor_id == mentor)
     return sa.and_(*clauses)
+
+
+def learner_filter(team: str | None = None, cohort: str | None = None, mentor: str | None = None):
+    """:func:`people_clause` for the people still on the team."""
+    return sa.and_(learners.c.active, people_clause(team, cohort, mentor))
 
 
 def team_progress(conn: Connection, catalog: Catalog, team: str | None = None,
