@@ -215,6 +215,7 @@ def _story(team, device):
     learner = device(DESKTOP)
     sign_in(learner, team, "KF0101")
     assert learner.locator(".cstrain-teambar__name").inner_text() == "王小美"
+    expect(learner.locator(".md-tabs a", has_text="带教看板")).to_be_hidden()  # for mentors only
     tasks = learner.locator("table.cstrain-assignments tbody tr[data-state]")
     expect(tasks).to_have_count(1)
     assert tasks.first.get_attribute("data-state") == "open"
@@ -339,7 +340,8 @@ def _story(team, device):
     expect(tasks).to_have_count(2)
     new = learner.locator("table.cstrain-assignments tbody tr", has_text="应对“太贵了”")
     assert new.get_attribute("data-state") == "open"
-    days_left = (module_due - date.today()).days  # the note counts days on the device's calendar
+    # the note counts days on the device's calendar, not the team's as 带教看板 does
+    days_left = (module_due - date.today()).days
     expect(new.locator(".cstrain-due")).to_have_text(f"{module_due.isoformat()}还剩 {days_left} 天")
     expect(new.locator(".cstrain-assignment-progress")).to_have_text("0 / 1 个单元")
     expect(new).to_contain_text("未完成")
