@@ -176,6 +176,7 @@ def open_dashboard(page, team, who: str):
     """Sign in with the personal link, then follow the navigation to 带教看板."""
     page.goto(team.url(f"signin/#{team.codes[who]}"))
     page.wait_for_url(re.compile(r".*/my-learning/$"))
+    page.locator(".cstrain-teambar__name").wait_for()  # signed in: team.js has settled the tabs
     tab = page.locator(".md-tabs a:visible", has_text="带教看板")
     if tab.count():
         tab.click()
