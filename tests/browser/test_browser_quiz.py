@@ -48,6 +48,8 @@ def test_wrong_answers_show_feedback_the_correct_answer_and_not_passed(page, sit
     node = question(page, single["id"])
     chosen = next(o for o in single["options"] if not o["correct"] and o["feedback"])
     assert chosen["feedback"] in node.locator(".cstrain-option-feedback").inner_text()
+    # the option in quotation marks, so one ending in ？ still reads well before the colon
+    assert node.locator(".cstrain-option-feedback").inner_text().startswith(f"“{chosen['html']}”：")
     assert "回答错误" in node.locator(".cstrain-verdict").inner_text()
     right = next(o for o in single["options"] if o["correct"])
     assert right["html"] in node.locator(".cstrain-correct-answer").inner_text()

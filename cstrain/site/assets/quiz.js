@@ -514,6 +514,12 @@
     return /^zh/i.test(document.documentElement.lang || "zh") ? "\uff1a" : ": ";
   }
 
+  /** The node in quotation marks, so an option that ends in ？ or 。 still reads well before
+   *  the colon that follows it: “有哪一款呢？”：… */
+  function quoted(node) {
+    return el("span", {}, "\u201c", node, "\u201d");
+  }
+
   /** el("p", {class: "x", text: "..."}, child, ...): a small DOM builder; html: trusted build output. */
   function el(tag, attrs) {
     const node = document.createElement(tag);
@@ -916,7 +922,7 @@
         const option = question.options[index];
         if (option && option.feedback) {
           box.append(el("p", {class: "cstrain-option-feedback"},
-            el("span", {class: "cstrain-option-name", html: option.html}), colon(),
+            quoted(el("span", {class: "cstrain-option-name", html: option.html})), colon(),
             el("span", {html: option.feedback})));
         }
       });
