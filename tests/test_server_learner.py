@@ -3,7 +3,7 @@ and attempt history; nobody writes or reads another learner's. SQLite and Postgr
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -211,6 +211,27 @@ def test_visits_keep_the_earliest_times_and_set_the_module_state(app):
     assert count(app, visits) == 1
     other = client_for(app, "KF2")
     assert {m["module"]: m["state"] for m in other.get("/api/me/modules").json()}[MODULE] == "not_started"
+
+
+@pytest.mark.parametrize("zone, left", [(None, 0), ("UTC", 1)])
+def test_assignments_count_days_left_in_the_teams_zone(app, monkeypatch, zone, left):
+    from cstrain.store.schema import assignments
+    from cstrain.tracking import clock
+
+    with app.state.team.store.write() as conn:
+        conn.execute(assignments.insert().values(
+            learner_id="KF1", target_kind="course", target="pre-sales", due_on=date(2026, 11, 21),
+            assigned_by="M1", assigned_at=NOW))
+    client = client_for(app)
+    # 17:30 UTC on the 20th is 01:30 on the 21st in Shanghai: the due day has come there
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 20, 17, 30, tzinfo=timezone.utc))
+    if zone:
+        monkeypatch.setenv("CSTRAIN_TZ", zone)
+    (given,) = client.get("/api/me/assignments").json()
+    assert (given["due_on"], given["days_left"], given["state"]) == ("2026-11-21", left, "open")
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 23, 12, tzinfo=timezone.utc))
+    (given,) = client.get("/api/me/assignments").json()
+    assert (given["days_left"], given["state"]) == (-2, "overdue")
 
 
 def test_a_second_device_learns_when_the_module_was_opened_and_marked_read(app, catalog):

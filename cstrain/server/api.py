@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cstrain.server import auth
 from cstrain.server.app import TeamContext
+from cstrain.tracking import clock
 from cstrain.tracking.status import assignment_statuses, module_statuses
 
 router = APIRouter()
@@ -159,6 +160,8 @@ class AssignmentOut(BaseModel):
     state: Literal["open", "done_on_time", "done_late", "overdue"]
     modules_done: int
     modules_total: int
+    days_left: int = Field(description="Days to the due day, counted in the team's time zone "
+                                       "(CSTRAIN_TZ) as the states are: 0 on the day, negative after")
 
 
 def target_title(ctx: TeamContext, kind: str, target: str) -> str:
@@ -170,11 +173,12 @@ def target_title(ctx: TeamContext, kind: str, target: str) -> str:
 
 
 def assignments_out(ctx: TeamContext, conn, learner_id: str) -> list[AssignmentOut]:
+    today = clock.today()
     return [AssignmentOut(id=a.id, target_kind=a.target_kind, target=a.target,
                           title=target_title(ctx, a.target_kind, a.target), due_on=a.due_on,
                           assigned_by=a.assigned_by, state=a.state, modules_done=a.modules_done,
-                          modules_total=a.modules_total)
-            for a in assignment_statuses(conn, ctx.catalog, [learner_id])]
+                          modules_total=a.modules_total, days_left=(a.due_on - today).days)
+            for a in assignment_statuses(conn, ctx.catalog, [learner_id], today=today)]
 
 
 @router.get("/me/assignments", response_model=list[AssignmentOut], responses={401: {}})

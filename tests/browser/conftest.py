@@ -148,8 +148,9 @@ class PageProblems:
         page.on("dialog", answer)
 
 
-def _new_page(browser, viewport: dict, accept_downloads: bool = False):
-    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=accept_downloads)
+def _new_page(browser, viewport: dict, accept_downloads: bool = False, timezone_id: str | None = None):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=accept_downloads,
+                                  timezone_id=timezone_id)
     # Nothing may leave the host: a foreign request is recorded above and never sent.
     context.route(lambda url: not _is_local(url), lambda route: route.abort())
     page = context.new_page()

@@ -814,13 +814,11 @@
 
   const ASSIGNMENT_BADGE = {open: "in_progress", done_on_time: "passed", done_late: "late", overdue: "failed"};
 
+  /** Days left as the server counts them, in the team's time zone: a device set to another
+   *  zone (or a wrong date) must not show 今天截止 beside a state of 已逾期. */
   function dueNote(assignment) {
     if (assignment.state === "done_on_time" || assignment.state === "done_late") return "";
-    const parts = assignment.due_on.split("-").map(Number);
-    const due = new Date(parts[0], parts[1] - 1, parts[2]);
-    const today = new Date();
-    today.setHours(0, 0, 0, 0);
-    const days = Math.round((due - today) / 86400000);
+    const days = assignment.days_left;
     if (days > 0) return t("team_days_left", {n: days});
     return days === 0 ? t("team_due_today") : t("team_days_over", {n: -days});
   }
