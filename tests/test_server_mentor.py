@@ -207,9 +207,28 @@ def test_mentor_reads_a_mentees_profile_and_attempts_with_answers(m1):
     assert best["prompt"] == "买家发来“在吗？”，哪一句回复最合适？"
     assert (best["response"], best["response_text"], best["mark"], best["max_mark"]) == (1, ["在"], 0, 1)
     assert by_id["greeting-word"]["response"] == "您" and by_id["greeting-word"]["response_text"] is None
+    # the right answer beside the wrong one, for the mentor to coach towards
+    assert (best["key"], best["key_text"]) == (0, ["亲，在的～请问您想了解哪一款呢？"])
+    assert (by_id["greeting-word"]["key"], by_id["greeting-word"]["key_text"]) == (["亲"], None)
     assert m1.get("/api/learners/KF1/attempts", params={"module": PRICE}).json() == []
     # a former mentee's record stays readable to their mentor
     assert m1.get("/api/learners/KF9/attempts").json()[0]["passed"] is True
+
+
+def test_the_key_of_every_question_type_in_the_responses_shape(starter):
+    from cstrain.server.mentor_api import _in_words, _key
+
+    quizzes = find_project(starter).load_catalog().quizzes
+    questions = {q.id: q for ref in (FIRST_REPLY, PRICE) for q in quizzes[ref].spec.questions}
+    keys = {qid: _key(q, None) for qid, q in questions.items() if q.type != "calculated"}
+    assert keys == {"first-reply-best": 0, "first-reply-parts": [0, 1, 2], "quick-phrase": True,
+                    "greeting-word": ["亲"], "order-value": 150, "objection-steps": [0, 1, 2, 3],
+                    "value-points": [0, 1, 2]}
+    assert _in_words(questions["value-points"], keys["value-points"])[0] == "担心收货慢 → 说明发货时效"
+    rate = questions["conversion-rate"]  # worked out from the values this learner was given
+    assert _key(rate, {"values": {"inquiries": 400, "buyers": 90}, "answer": "20"}) == 22.5
+    for broken in (None, "22.5", {"values": {"inquiries": 400}}, {"values": {"inquiries": 9999, "buyers": 90}}):
+        assert _key(rate, broken) is None
 
 
 @pytest.mark.parametrize("target", ["KF3", "KF4", "KF5", "S1", "M2", "NOPE", "kf1", "KF1 ", "KF1,KF2", "KF%", "王小美"])

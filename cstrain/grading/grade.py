@@ -87,6 +87,17 @@ def _values_ok(question, values: Any) -> bool:
     return True
 
 
+def expected_for(question, response: Any) -> float | None:
+    """A calculated question's right answer for the values a response carries, or None when
+    they are not values the question draws (missing, extra, out of range) or break the sum."""
+    if not isinstance(response, dict) or not _values_ok(question, response.get("values")):
+        return None
+    try:
+        return calculated_answer(question, response["values"])
+    except expr.ExpressionError:
+        return None
+
+
 def fraction(question, response: Any) -> float:
     """The share of the question's points a response earns, 0.0 to 1.0."""
     kind = question.type
@@ -112,13 +123,8 @@ def fraction(question, response: Any) -> float:
         given = parse_number(response)
         return 1.0 if given is not None and abs(given - question.answer) <= question.tolerance + EPSILON else 0.0
     if kind == "calculated":
-        if not isinstance(response, dict) or not _values_ok(question, response.get("values")):
-            return 0.0
-        given = parse_number(response.get("answer"))
-        try:
-            expected = calculated_answer(question, response["values"])
-        except expr.ExpressionError:
-            return 0.0
+        expected = expected_for(question, response)
+        given = parse_number(response.get("answer")) if expected is not None else None
         return 1.0 if given is not None and abs(given - expected) <= question.tolerance + EPSILON else 0.0
     if kind == "ordering":
         size = len(question.items)

@@ -19,6 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from cstrain.errors import CstrainError
+from cstrain.grading import grade
+from cstrain.grading.expr import round_half_up
 from cstrain.server import auth, scopes
 from cstrain.server.api import AssignmentOut, Strict, Team, Viewer, Writer, assignments_out
 from cstrain.store.schema import answers, assignments, attempts, learners, signoffs
@@ -262,6 +264,10 @@ class AnswerOut(BaseModel):
     response_text: Optional[list[str]] = Field(
         description="Choices, items or pairs the response picked, in words; only while the quiz "
                     "is the version the attempt was taken on")
+    key: Any = Field(None, description="The right answer in the response's shape (for a calculated "
+                                        "question, worked out from the values the learner had); "
+                                        "only while the quiz is the version the attempt was taken on")
+    key_text: Optional[list[str]] = Field(None, description="The key's choices, items or pairs in words")
     mark: float
     max_mark: float
 
@@ -297,6 +303,25 @@ def _in_words(question, response) -> list[str] | None:
                     for (left, _), i in zip(question.pairs, response)]
     except (IndexError, TypeError):
         return None
+    return None
+
+
+def _key(question, response) -> Any:
+    """The answer that gets full marks, shaped as a response (docs/results-file.md)."""
+    kind = question.type
+    if kind == "single":
+        return next(i for i, option in enumerate(question.options) if option.correct)
+    if kind == "multiple":
+        return [i for i, option in enumerate(question.options) if option.correct]
+    if kind in ("true_false", "numeric"):
+        return question.answer
+    if kind == "fill":
+        return list(question.answers)
+    if kind in ("ordering", "matching"):
+        return list(range(len(question.items if kind == "ordering" else question.pairs)))
+    if kind == "calculated":
+        expected = grade.expected_for(question, response)
+        return None if expected is None else round_half_up(expected, 4)
     return None
 
 
@@ -339,6 +364,8 @@ def learner_attempts(learner_id: LearnerId, who: Mentor, ctx: Team,
                 position=a.position, question=a.question, type=q.type if q else None,
                 prompt=_prompt(q, a.response) if q else None, response=a.response,
                 response_text=_in_words(q, a.response) if q and current else None,
+                key=(key := _key(q, a.response) if q and current else None),
+                key_text=_in_words(q, key) if key is not None else None,
                 mark=a.mark, max_mark=a.max_mark))
         result.append(AttemptDetail(
             id=row.id, quiz=row.quiz, quiz_title=quiz.spec.title if quiz else row.quiz,

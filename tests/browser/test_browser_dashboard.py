@@ -206,6 +206,9 @@ def test_a_mentor_reads_an_attempt_assigns_signs_off_and_downloads_the_csv(desk,
     assert attempt.get_attribute("open") is not None
     answer = attempt.locator("li.cstrain-dash-answer", has_text=PROMPT)
     assert "作答：在" in answer.inner_text() and "回答错误" in answer.inner_text()
+    assert "正确答案：亲，在的～请问您想了解哪一款呢？" in answer.inner_text()
+    right = attempt.locator("li.cstrain-dash-answer", has_text="快捷短语")
+    assert "回答正确" in right.inner_text() and "正确答案" not in right.inner_text()
     assert "得分 0/1" in answer.inner_text()
 
     form = desk.locator("form.cstrain-dash-assign")

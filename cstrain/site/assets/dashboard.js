@@ -679,11 +679,25 @@
 
   function responseText(answer) {
     if (answer.response === null || answer.response === undefined) return t.dash_unanswered;
-    if (answer.response_text) return answer.response_text.join(answer.type === "ordering" ? " \u2192 " : "\uff1b");
+    if (answer.response_text) return inWords(answer.type, answer.response_text);
     var r = answer.response;
     if (answer.type === "true_false" && typeof r === "boolean") return r ? t["true"] : t["false"];
     if (answer.type === "calculated" && r && typeof r === "object") return String(r.answer);
     return typeof r === "string" ? r : JSON.stringify(r);
+  }
+
+  /** The right answer, for a question not fully right: what the mentor coaches towards. */
+  function keyText(answer) {
+    if (answer.key_text) return inWords(answer.type, answer.key_text);
+    var key = answer.key;
+    if (key === null || key === undefined) return null;
+    if (answer.type === "true_false") return key ? t["true"] : t["false"];
+    if (answer.type === "fill") return key.join(" / ");
+    return typeof key === "number" ? number(key, 4) : String(key);
+  }
+
+  function inWords(type, parts) {
+    return parts.join(type === "ordering" ? " \u2192 " : "\uff1b");
   }
 
   function attemptList(attempts) {
@@ -700,6 +714,8 @@
         return el("li", {class: "cstrain-dash-answer cstrain-dash-answer--" + kind}, [
           el("p", {class: "cstrain-dash-prompt", text: answer.prompt || (answer.question + " " + t.dash_question_removed)}),
           el("p", {}, [el("span", {class: "cstrain-dash-muted", text: t.dash_response + "\uff1a"}), responseText(answer)]),
+          right || keyText(answer) === null ? null :
+            el("p", {class: "cstrain-dash-key"}, [el("span", {class: "cstrain-dash-muted", text: t.dash_key + "\uff1a"}), keyText(answer)]),
           el("p", {}, [badge(kind, (right ? t.correct : none ? t.wrong : t.partly_correct) + " \u00b7 " +
             fmt(t.dash_mark, {mark: number(answer.mark, 2), max: number(answer.max_mark, 2)}))])]);
       }));
