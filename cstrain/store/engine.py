@@ -6,8 +6,9 @@ variable, else ``team/cstrain.db`` in the project (created on first use).
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
-from dataclasses import dataclass
+import threading
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -45,6 +46,14 @@ class Store:
     """An open store. Use :meth:`read` and :meth:`write` for transactions."""
 
     engine: Engine
+    # This process's SQLite writers (cstrain serve's request threads) queue here, not in
+    # SQLite's busy handler: that one polls with sleeps growing to 100 ms, so in a burst of
+    # sign-ins a writer slept for up to 1.5 s on a lock that was free most of that time
+    # (benchmarks/server_bench.py). Writers in other processes (a CLI import while cstrain
+    # serve runs) still meet on the busy timeout. Reentrant, so a nested write fails on the
+    # busy timeout as before instead of hanging.
+    _writers: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False,
+                                      compare=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -67,11 +76,13 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE),
-        so two writers queue on the busy timeout instead of failing half-way."""
-        with self.engine.connect() as conn:
-            conn.execution_options(cstrain_write=True)
-            with conn.begin():
-                yield conn
+        so two writers queue instead of failing half-way: a process's own writers on a lock,
+        other processes on the busy timeout."""
+        with self._writers if self.is_sqlite else nullcontext():
+            with self.engine.connect() as conn:
+                conn.execution_options(cstrain_write=True)
+                with conn.begin():
+                    yield conn
 
     def close(self) -> None:
         self.engine.dispose()
