@@ -66,19 +66,34 @@ def _cpu_of(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_wait_of(pid: int) -> float | None:
-    """Seconds the process's threads were ready to run but waited for a CPU (schedstat): time
-    the machine was too busy to give it, whoever else was running."""
-    total = 0
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
+class CpuWait:
+    """Seconds a process's threads were ready to run but waited for a CPU (schedstat): time
+    the machine was too busy to give it, whoever else was running. Sampled every second and
+    summed per thread, so a worker thread that ends (anyio lets idle ones go) keeps what it
+    waited until its last sample."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.last: dict[str, int] = {}
+        self.total = 0
+        self.readable = True
+
+    def sample(self) -> None:
+        try:
+            tasks = list(Path(f"/proc/{self.pid}/task").iterdir())
+        except OSError:
+            self.readable = False
+            return
+        for task in tasks:
             try:
-                total += int((task / "schedstat").read_text().split()[1])
+                waited = int((task / "schedstat").read_text().split()[1])
             except (OSError, IndexError, ValueError):
-                continue  # a thread that ended meanwhile
-    except OSError:
-        return None
-    return total / 1e9
+                continue  # the thread ended meanwhile
+            self.total += waited - self.last.get(task.name, waited)
+            self.last[task.name] = waited
+
+    def seconds(self) -> float | None:
+        return round(self.total / 1e9, 2) if self.readable else None
 
 
 def _pressure() -> float | None:
@@ -246,18 +261,23 @@ class Run:
         scenario = rush if self.plan["scenario"] == "rush" else study
         lags: list[float] = []
         stop = asyncio.Event()
+        waits = {"server": CpuWait(self.plan["server_pid"]), "generator": CpuWait(os.getpid())}
 
         async def watch_lag():
             while not stop.is_set():
+                if len(lags) % 20 == 0:
+                    for meter in waits.values():
+                        meter.sample()
                 due = time.perf_counter() + 0.05
                 await asyncio.sleep(0.05)
                 lags.append(max(0.0, time.perf_counter() - due))
+            for meter in waits.values():
+                meter.sample()
 
         for learner in learners:  # the same pauses in both phases
             learner.pauses = random.Random(f"{self.plan['seed']}:pauses:{learner.id}")
         server = self.plan["server_pid"]
-        server_cpu, server_wait = _cpu_of(server), _cpu_wait_of(server)
-        own_wait, pressure = _cpu_wait_of(os.getpid()), _pressure()
+        server_cpu, pressure = _cpu_of(server), _pressure()
         cpu, wall = _cpu_self(), time.perf_counter()
         self.t0 = wall + 0.5
         watcher = asyncio.create_task(watch_lag())
@@ -268,8 +288,6 @@ class Run:
         wall = time.perf_counter() - wall
         cpu = _cpu_self() - cpu
         server_after = _cpu_of(server)
-        waited = {"server": (server_wait, _cpu_wait_of(server)),
-                  "generator": (own_wait, _cpu_wait_of(os.getpid()))}
         pressure = None if pressure is None else _pressure() - pressure
         lags.sort()
         return {"wall_seconds": round(wall, 2),
@@ -279,8 +297,7 @@ class Run:
                 else round(server_after - server_cpu, 2),
                 "server_cpu_share": None if server_cpu is None or server_after is None
                 else round((server_after - server_cpu) / wall, 3),
-                "cpu_wait_seconds": {who: None if None in pair else round(pair[1] - pair[0], 2)
-                                     for who, pair in waited.items()},
+                "cpu_wait_seconds": {who: meter.seconds() for who, meter in waits.items()},
                 "machine_cpu_pressure": None if pressure is None else round(pressure / wall, 3),
                 "loop_lag_ms": {"p50": round(lags[len(lags) // 2] * 1000, 2),
                                 "p99": round(lags[int(len(lags) * 0.99)] * 1000, 2),
