@@ -97,16 +97,21 @@ def _me(who: auth.Viewer) -> Me:
 
 @router.post("/signin", response_model=Me, responses={401: {}, 403: {}, 429: {}})
 def sign_in(body: SignIn, request: Request, response: Response, ctx: Team) -> Me:
-    """Exchange a personal code for a session cookie. Rate limited per client address."""
+    """Exchange a personal code for a session cookie. Wrong codes are rate limited per client
+    address: past the limit every code waits, the right one too, so guessing never pays."""
     if not _same_origin(request):
         raise HTTPException(403, "sign-in from another site is refused")
+    # Only wrong codes count: a shop floor of temps behind one NAT address, all signing in at
+    # the start of a shift, must not lock itself out; a guesser still gets the limit per minute
     client = request.client.host if request.client else "?"
-    if not ctx.signin_limiter.allow(client):
-        raise HTTPException(429, "too many sign-in attempts; wait a minute and try again",
+    if ctx.signin_limiter.full(client):
+        raise HTTPException(429, "too many wrong sign-in codes from this address; wait a minute "
+                                 "and try again",
                             headers={"Retry-After": str(ctx.signin_limiter.retry_after(client))})
     with ctx.store.write() as conn:
         session = auth.sign_in(conn, body.code)
     if session is None:
+        ctx.signin_limiter.count(client)
         raise HTTPException(401, "this code is wrong, expired or revoked; ask your mentor for a new one")
     response.set_cookie(COOKIE, session.token, max_age=auth.SESSION_DAYS * 86400, httponly=True,
                         samesite="lax", secure=ctx.secure_cookies, path="/")

@@ -28,7 +28,9 @@ class TeamContext:
     catalog: Catalog
     site_dir: Path | None = None
     secure_cookies: bool = False  # set when served over https (behind nginx with TLS)
-    signin_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(10, 60.0))
+    # wrong sign-in codes per client address a minute; a code is ~59 bits, so this stops
+    # guessing dead while a busy office's typos rarely reach it
+    signin_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(30, 60.0))
     max_body: int = MAX_BODY
 
 

@@ -67,7 +67,8 @@ async def _refuse(send, limit: int) -> None:
 
 
 class RateLimiter:
-    """At most ``limit`` events per ``window`` seconds per key (a sliding window)."""
+    """At most ``limit`` events per ``window`` seconds per key (a sliding window): :meth:`full`
+    says whether a key has used them up, :meth:`count` spends one."""
 
     def __init__(self, limit: int = 10, window: float = 60.0, clock=time.monotonic):
         self.limit = limit
@@ -76,19 +77,22 @@ class RateLimiter:
         self._events: dict[str, deque] = {}
         self._lock = threading.Lock()
 
-    def allow(self, key: str) -> bool:
-        now = self.clock()
+    def full(self, key: str) -> bool:
         with self._lock:
-            events = self._events.setdefault(key, deque())
-            while events and events[0] <= now - self.window:
-                events.popleft()
-            if len(events) >= self.limit:
-                return False
-            events.append(now)
+            return len(self._recent(key)) >= self.limit
+
+    def count(self, key: str) -> None:
+        with self._lock:
+            self._recent(key).append(self.clock())
             if len(self._events) > 10_000:  # forget idle keys; bounded memory under a scan
                 for stale in [k for k, v in self._events.items() if not v]:
                     del self._events[stale]
-            return True
+
+    def _recent(self, key: str) -> deque:
+        events = self._events.setdefault(key, deque())
+        while events and events[0] <= self.clock() - self.window:
+            events.popleft()
+        return events
 
     def retry_after(self, key: str) -> int:
         events = self._events.get(key)
