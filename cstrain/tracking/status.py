@@ -84,11 +84,16 @@ def _state(has_quiz: bool, tries: int, passed_at, visited_at, completed_at,
 
 
 def _active_learner_ids(conn: Connection, learner_ids: Iterable[str] | None) -> list[str]:
-    query = sa.select(learners.c.id).where(learners.c.active).order_by(learners.c.id)
-    if learner_ids is not None:
-        wanted = set(learner_ids)
-        return [lid for lid in conn.execute(query).scalars() if lid in wanted]
-    return list(conn.execute(query).scalars())
+    """The active ones of ``learner_ids`` (everyone active for None), sorted by id the same way
+    on both databases (Python's order, not the database collation's)."""
+    query = sa.select(learners.c.id).where(learners.c.active)
+    if learner_ids is None:
+        return sorted(conn.execute(query).scalars())
+    wanted = sorted(set(learner_ids))
+    found: list[str] = []
+    for start in range(0, len(wanted), _CHUNK):  # the rows asked for, not the whole roster
+        found.extend(conn.execute(query.where(learners.c.id.in_(wanted[start:start + _CHUNK]))).scalars())
+    return sorted(found)
 
 
 def _facts(conn: Connection, ids: list[str]) -> tuple[dict, dict, dict]:
