@@ -23,7 +23,9 @@ router = APIRouter()
 COOKIE = "cstrain_session"
 
 
-def team(request: Request) -> TeamContext:
+# Dependencies that do no I/O are ``async``: FastAPI runs them on the event loop instead of
+# handing each to the thread pool (a write request made four thread hops before).
+async def team(request: Request) -> TeamContext:
     return request.app.state.team
 
 
@@ -47,7 +49,7 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == host
 
 
-def writer(request: Request, who: Annotated[auth.Viewer, Depends(viewer)],
+async def writer(request: Request, who: Annotated[auth.Viewer, Depends(viewer)],
            x_csrf_token: Annotated[Optional[str], Header()] = None) -> auth.Viewer:
     if not _same_origin(request) or not auth.csrf_ok(who, x_csrf_token):
         raise HTTPException(403, "missing or wrong X-CSRF-Token: reload the page and try again")

@@ -38,15 +38,15 @@ LearnerId = Annotated[str, Path(min_length=1, max_length=64, pattern=PLAIN)]
 MAX_DUE_DAYS = 731
 
 
-def mentor(who: Viewer) -> auth.Viewer:
+async def mentor(who: Viewer) -> auth.Viewer:
     return scopes.require_mentor(who)
 
 
-def mentor_writer(who: Writer) -> auth.Viewer:
+async def mentor_writer(who: Writer) -> auth.Viewer:
     return scopes.require_mentor(who)
 
 
-def supervisor(who: Viewer) -> auth.Viewer:
+async def supervisor(who: Viewer) -> auth.Viewer:
     return scopes.require_supervisor(who)
 
 
