@@ -118,6 +118,18 @@ def test_search_index_segments_chinese(starter):
     assert "\u200b买家\u200b" in text  # jieba split the sentence into words
 
 
+def test_search_finds_content_not_the_sites_own_chrome(starter):
+    # every module carries the same quiz note, minutes and status badge, and every overview the
+    # same table: indexed, a search for 作答 or 未开始 would list every page
+    build(starter)
+    index = json.loads((starter / "site/search/search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"]).replace("\u200b", "")
+    for chrome in ("JavaScript", "未开始", "约 15 分钟", "含小测", "开始学习", "首次回复与欢迎语 · 小测"):
+        assert chrome not in text, chrome
+    module = next(doc for doc in index["docs"] if doc["location"] == "pre-sales/01-first-reply/")
+    assert "学习目标" in module["text"].replace("\u200b", "")  # the objectives stay findable
+
+
 def test_my_learning_page_lists_every_module(starter):
     build(starter)
     html = page(starter, "my-learning")
