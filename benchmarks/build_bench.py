@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import shutil
@@ -36,6 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
+from records import write_record  # noqa: E402
 
 RATIO_TARGET = 1.15
 GROWTH_TARGET = 4.5
@@ -190,11 +190,7 @@ def main(argv: list[str] | None = None) -> None:
               "load_average": {"before": [round(x, 2) for x in load_before],
                                "after": [round(x, 2) for x in os.getloadavg()]},
               "results": results, "checks": checks}
-    args.results.mkdir(parents=True, exist_ok=True)
-    path = args.results / f"build-{started.date().isoformat()}.json"
-    if path.exists():  # never overwrite an earlier record of the same day
-        path = path.with_name(f"build-{started.strftime('%Y-%m-%d-%H%M%S')}.json")
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path = write_record(args.results, "build", started, record)
     print(f"\nwrote {path}" + (f"; projects and sites kept in {work}" if args.keep else ""))
 
 

@@ -64,6 +64,8 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
+from records import write_record  # benchmarks/ is the script's folder, first on sys.path
+
 HERE = Path(__file__).resolve().parent
 P99_TARGET_MS = 200.0
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -599,11 +601,7 @@ def main(argv: list[str] | None = None) -> None:
                               "busy_processes_end": busy_processes()},
               "scenarios": scenarios, "store": store, "checks": verdicts,
               "server_log_tail": server_log.strip().splitlines()[-40:]}
-    args.results.mkdir(parents=True, exist_ok=True)
-    path = args.results / f"server-{started.date().isoformat()}.json"
-    if path.exists():  # never overwrite an earlier record of the same day
-        path = path.with_name(f"server-{started.strftime('%Y-%m-%d-%H%M%S')}.json")
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path = write_record(args.results, "server", started, record)
     print(f"\nwrote {path}" + (f"; work folder kept: {work}" if args.keep else ""))
 
 
