@@ -47,9 +47,14 @@ class Site:
 
     def quiz(self, path: str) -> dict:
         """The quiz JSON embedded in a built module page, e.g. ``pre-sales/01-first-reply/``."""
-        html = (self.root / "site" / path / "index.html").read_text(encoding="utf-8")
-        start = html.index('class="cstrain-quiz-data">') + len('class="cstrain-quiz-data">')
-        return json.loads(html[start:html.index("</script>", start)])
+        return embedded_quiz(self.root / "site", path)
+
+
+def embedded_quiz(site_dir: Path, path: str) -> dict:
+    """The practice quiz's JSON as the module page at ``path`` in ``site_dir`` carries it."""
+    html = (site_dir / path / "index.html").read_text(encoding="utf-8")
+    start = html.index('class="cstrain-quiz-data">') + len('class="cstrain-quiz-data">')
+    return json.loads(html[start:html.index("</script>", start)])
 
 
 def _build(root: Path, features: tuple[str, ...], site_url: str):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import os
 import re
 import socket
@@ -31,7 +30,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from conftest import _new_page
+from conftest import _new_page, embedded_quiz
 from quizdriver import MODULE_1, answer_all, order_items, submit
 from test_browser_dashboard import EXPECTED_PROBLEMS
 from test_browser_team_learner import EXAM_MODULE_MD, EXAM_PAGE, EXAM_YAML, ORDER, answer_exam, shots_dir, wait_until
@@ -60,10 +59,7 @@ class Served:
         return self.base_url + path
 
     def quiz(self, path: str) -> dict:
-        """A practice quiz as embedded in the page cstrain serve built (quiz.js reads it once)."""
-        html = (self.root / ".cstrain/team-site" / path / "index.html").read_text(encoding="utf-8")
-        start = html.index('class="cstrain-quiz-data">') + len('class="cstrain-quiz-data">')
-        return json.loads(html[start:html.index("</script>", start)])
+        return embedded_quiz(self.root / ".cstrain/team-site", path)
 
 
 def _free_port() -> int:

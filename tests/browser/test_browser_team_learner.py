@@ -8,7 +8,6 @@ desktop and phone sizes (to CSTRAIN_SHOTS, or tests/browser/shots/ when it is 1)
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import socket
@@ -21,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from conftest import _new_page
+from conftest import _new_page, embedded_quiz
 from quizdriver import MODULE_1, MODULE_2, answer_all, order_items, submit
 
 pytestmark = pytest.mark.browser
@@ -88,9 +87,7 @@ class TeamServer:
         return self.base_url + path
 
     def quiz(self, path: str) -> dict:
-        html = (self.root / ".cstrain/team-site" / path / "index.html").read_text(encoding="utf-8")
-        start = html.index('class="cstrain-quiz-data">') + len('class="cstrain-quiz-data">')
-        return json.loads(html[start:html.index("</script>", start)])
+        return embedded_quiz(self.root / ".cstrain/team-site", path)
 
     def attempts(self, learner_id: str) -> list:
         from cstrain.store.schema import attempts
