@@ -183,16 +183,20 @@ def test_home_and_a_module_of_every_track_load_cleanly(page, full_site):
 @pytest.mark.browser
 def test_every_module_shows_its_objectives_and_whole_quiz(page, full_site):
     modules = all_modules()
-    assert len(modules) == 36 and sum(len(m["quiz"]["questions"]) for m in modules) == 257
+    assert len(modules) == 42 and sum(len(m["quiz"]["questions"]) for m in modules) == 342
     visits = Visits(page)
     for module in modules:
         visits.open(full_site.url(module["url"]))
         shown = page.evaluate(RENDERED)
         questions = shown.pop("questions")
+        exam = module["quiz"].get("mode") == "exam"
         assert shown == {
             "module": module["id"], "objectives": module["objectives"], "quiz": module["quiz_ref"],
-            "title": module["quiz"]["title"], "inputs": True, "submit": True, "quiz_last": True,
+            "title": module["quiz"]["title"], "inputs": True, "submit": not exam, "quiz_last": True,
         }, module["id"]
+        if exam:  # graded by the team server: the static site shows a notice and never the pool
+            assert questions == [] and page.locator("section.cstrain-quiz .admonition").count() == 1, module["id"]
+            continue
         assert len(questions) == module["shown"], module["id"]
         assert set(questions) <= {q["id"] for q in module["quiz"]["questions"]}
     data = stored(page)
@@ -207,6 +211,8 @@ def test_every_quiz_answered_right_passes(page, full_site):
     """Run after editing many quizzes: every answer key, as the browser grades it, gives 100%."""
     visits = Visits(page)
     for module in all_modules():
+        if module["quiz"].get("mode") == "exam":  # no key on the static site: the server grades exams
+            continue
         visits.open(full_site.url(module["url"]))
         _quiz_passes(page, full_site, module)
         visits.check()
