@@ -47,7 +47,9 @@ def _check_buyers(spec: DrillSpec, error) -> None:
 
 def _check_turns(spec: DrillSpec, error) -> dict[str, str]:
     """Turn and checkpoint ids, and the chat of each turn; returns turn id → chat."""
-    chats = [chat.id for chat in spec.chats] if spec.chats is not None else None
+    # with both persona and chats, that one error is enough: the turns are not checked as peak turns
+    peak = spec.chats is not None and spec.persona is None
+    chats = [chat.id for chat in spec.chats] if peak else None
     turn_chats: dict[str, str] = {}
     first_index: dict[str, int] = {}
     for index, turn in enumerate(spec.turns):
@@ -71,7 +73,7 @@ def _check_turns(spec: DrillSpec, error) -> dict[str, str]:
                 error(where + ("expect", cp_index, "id"), f"checkpoint id '{checkpoint.id}' is already "
                       f"used by expect[{checkpoints[checkpoint.id]}] of this turn")
             checkpoints.setdefault(checkpoint.id, cp_index)
-    for index, chat in enumerate(spec.chats or []):
+    for index, chat in enumerate(spec.chats if peak else []):
         if chat.id not in turn_chats.values():
             error(("chats", index), f"chat '{chat.id}' has no turns; give some turns 'chat: {chat.id}'")
     return turn_chats
