@@ -343,3 +343,29 @@ def test_a_yaml_file_and_broken_yaml_are_reported(project):
     found = problems(project)
     assert "drills/kpi/peak.yaml: drill files end in .yml; rename it" in found
     assert any(line.startswith("drills/kpi/broken.yml:") and "YAML syntax error" in line for line in found)
+
+
+# -- the documented example ----------------------------------------------------------------------
+
+def _block(text: str, after: str, language: str) -> str:
+    start = text.index(f"```{language}\n", text.index(after)) + len(language) + 4
+    return text[start:text.index("```", start)]
+
+
+def test_the_documented_example_scores_as_the_doc_works_it_through():
+    import yaml
+
+    from cstrain.drills import score_drill
+    from cstrain.drills.check import drill_problems
+    from cstrain.format.drill import DrillSpec
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    spec = DrillSpec.model_validate(yaml.safe_load(_block(doc, "## Drill files", "yaml")))
+    assert drill_problems(spec) == []
+    replies = json.loads(_block(doc, "### Scoring, worked through", "json"))
+    result = score_drill(spec, replies, None)
+    assert [(t.turn, t.seconds, t.content, t.speed, t.compliance, t.score) for t in result.turns] == [
+        ("price", 12, 20, 20, 20, 60), ("look", 28, 60, 20, 20, 100), ("coupon", 72, 30, 16, 20, 66)]
+    assert (result.percent, result.passed, result.typing_speed) == (75.33, True, 33)
+    assert [result.part(name)["percent"] for name in ("content", "speed", "compliance")] == [61.11, 93.33, 100]
+    assert "Percent = 100 × 226 ÷ 300 = 75.33" in doc

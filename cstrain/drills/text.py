@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 NEGATIONS = ("没有", "不", "没", "无", "别", "未", "非", "莫", "勿")
 HELPERS = ("可以", "一定", "需要", "支持", "提供", "包括", "包含", "办法", "允许", "建议", "打算",
@@ -68,6 +69,7 @@ def normalise(value: str) -> Normalised:
     return Normalised("".join(chars), tuple(origin), tuple(clause))
 
 
+@lru_cache(maxsize=65_536)
 def phrase_key(phrase: str) -> str:
     """A phrase as it is looked for; empty when nothing is left to match."""
     return normalise(phrase).text
