@@ -146,8 +146,8 @@ def preview(project_dir, host, port, open_browser):
               help="Folder for the schema files (default: schema/ in the project).")
 @handle_errors
 def schema(project_dir, out_dir):
-    """Write JSON Schema files for course.yml, module front matter and quiz files,
-    so editors (VS Code's YAML extension) complete and check them.
+    """Write JSON Schema files for course.yml, module front matter, quiz and drill
+    files, so editors (VS Code's YAML extension) complete and check them.
 
     \b
     Example:
