@@ -188,7 +188,9 @@ def test_client_data_carries_compiled_phrases_and_the_flow():
     client = CompiledDrill(spec).client
     json.dumps(client)  # JSON-ready
     assert client["first"] == {"main": "t1"}
-    assert client["turns"]["t1"]["expect"] == [{"id": "greet", "weight": 1, "any": [[["您好", "你好", "hi"]]]}]
+    assert client["turns"]["t1"]["expect"] == [
+        {"id": "greet", "label": "", "weight": 1, "any": [[["您好", "你好", "hi"]]]}]
     assert client["turns"]["t1"]["default_next"] == "t2"
-    assert "model" not in json.dumps(client)
+    assert client["turns"]["t1"]["buyer"] == ["在吗"] and client["turns"]["t2"]["model"] == "谢谢"
+    assert client["persona"] == {"name": "买家", "about": ""} and client["chats"] is None
 

@@ -1,7 +1,8 @@
 """A drill ready to score: phrases normalised and synonym groups expanded, chats and their flow.
 
-:class:`CompiledDrill` is what both the scorer and the browser work from: :meth:`client` is the
-JSON the browser's scorer takes, so neither side expands synonyms or normalises phrases on its own.
+:class:`CompiledDrill` is what both the scorer and the browser work from: :attr:`~CompiledDrill.client`
+is the JSON a practice drill's page takes, with the phrases already compiled, so the browser
+never expands synonyms or normalises phrases on its own (it normalises only the replies).
 """
 from __future__ import annotations
 
@@ -126,24 +127,35 @@ class CompiledDrill:
     # -- the browser -----------------------------------------------------------------------------
     @cached_property
     def client(self) -> dict:
-        """What the browser's scorer takes: the rubric with its phrases compiled, the flow and
-        the timings. Practice drills only: an exam drill's rubric never leaves the server."""
+        """Everything a practice drill's page needs, JSON-ready: what is shown (card, buyers,
+        messages, labels, model replies; ``brief`` is Markdown for the site to render) and the
+        rubric with its phrases compiled, the flow and the timings, for the browser's scorer.
+        Practice drills only: an exam drill's rubric, model replies and branches never leave
+        the server."""
         spec = self.spec
         return {
+            "title": spec.title,
+            "mode": spec.mode,
+            "brief": spec.brief,
+            "scenario": spec.scenario.model_dump(mode="json"),
+            "persona": spec.persona.model_dump(mode="json") if spec.persona else None,
+            "chats": [chat.model_dump(mode="json") for chat in spec.chats] if spec.chats else None,
             "pass_mark": spec.pass_mark,
             "weights": spec.weights.model_dump(),
-            "chats": list(self.chat_ids),
+            "chat_ids": list(self.chat_ids),
             "first": self.first,
             "max_visits": MAX_VISITS,
             "turns": {
                 turn_id: {
                     "chat": compiled.chat,
+                    "buyer": list(compiled.turn.buyer),
                     "delay": compiled.turn.delay,
                     "seconds": compiled.seconds,
-                    "expect": [{"id": cp.id, "weight": cp.weight, "any": _lists(cp.rule)}
-                               for cp in compiled.checkpoints],
+                    "expect": [{"id": cp.id, "label": source.label, "weight": cp.weight, "any": _lists(cp.rule)}
+                               for cp, source in zip(compiled.checkpoints, compiled.turn.expect)],
                     "avoid": [{"severity": avoid.severity, "why": avoid.why, "any": _lists(avoid.rule)}
                               for avoid in compiled.avoids],
+                    "model": compiled.turn.model,
                     "next": [{"hit": list(branch.hit), "missed": list(branch.missed),
                               "goto": None if branch.goto == END else branch.goto}
                              for branch in compiled.turn.next],

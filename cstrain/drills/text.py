@@ -33,6 +33,7 @@ HELPERS = ("可以", "一定", "需要", "支持", "提供", "包括", "包含",
            "准备", "应该", "私下", "能", "会", "可", "用", "给", "要", "是", "太", "再", "必", "需", "法",
            "敢", "想")
 _NEGATED = re.compile("(?:" + "|".join(NEGATIONS) + ")(?:" + "|".join(HELPERS) + "){0,2}$")
+_WINDOW = max(map(len, NEGATIONS)) + 2 * max(map(len, HELPERS))  # the longest text _NEGATED can match
 _DROPPED = ("P", "S", "Z", "C", "Mn", "Me")
 _BREAK_CATEGORY = "P"
 
@@ -82,7 +83,7 @@ def find(text: Normalised, key: str) -> tuple[int, int] | None:
         return None
     at = text.text.find(key)
     while at >= 0:
-        if not _NEGATED.search(text.text[text.clause[at]:at]):
+        if not _NEGATED.search(text.text[max(text.clause[at], at - _WINDOW):at]):
             return text.origin[at], text.origin[at + len(key) - 1] + 1
         at = text.text.find(key, at + 1)
     return None
