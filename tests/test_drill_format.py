@@ -286,7 +286,10 @@ def test_a_model_reply_that_says_what_its_turn_avoids(project):
     ("scenario:\n  platform: tmall", "scenario:\n  platform: wechat",
      "drills/pre-sales/price.yml:4: scenario.platform: 'wechat' is not allowed; use 'taobao', 'tmall', 'jd', "
      "'pinduoduo', 'douyin', 'kuaishou' or 'other'"),
-], ids=["persona and chats", "no buyer", "chat without peak", "turn named end", "dead branch", "platform"])
+    ("persona: {name: 小周}", "persona: {name: 小周}\nweights: {content: 0, speed: 0, compliance: 0}",
+     "drills/pre-sales/price.yml:7: weights: at least one part needs points, or no turn is worth anything"),
+], ids=["persona and chats", "no buyer", "chat without peak", "turn named end", "dead branch", "platform",
+        "no points"])
 def test_more_drill_errors(project, old, new, problem):
     edit(project, DRILL, old, new)
     assert problems(project) == [problem]
@@ -369,3 +372,9 @@ def test_the_documented_example_scores_as_the_doc_works_it_through():
     assert (result.percent, result.passed, result.typing_speed) == (75.33, True, 33)
     assert [result.part(name)["percent"] for name in ("content", "speed", "compliance")] == [61.11, 93.33, 100]
     assert "Percent = 100 × 226 ÷ 300 = 75.33" in doc
+
+
+def test_a_drill_reference_too_long_for_the_file_system(project):
+    edit(project, MODULE, "drill: pre-sales/price", "drill: " + "a" * 300)
+    assert problems(project) == [
+        f"courses/pre-sales/01-price.md:4: drill: '{'a' * 300}' does not exist; expected drills/{'a' * 300}.yml"]

@@ -71,7 +71,7 @@ class DrillLoading:
                  for module in reversed(modules) if module.meta.drill}
         for ref, (module_rel, line) in {**orphan_refs, **named}.items():
             path = self.drills_dir / f"{ref}.yml"
-            if not path.is_file():
+            if not _is_file(path):
                 self.error(module_rel, line, f"drill: '{ref}' does not exist; expected {self.rel(path)}")
         return drills
 
@@ -94,3 +94,9 @@ class DrillLoading:
                 self.warn(rel, line, text)
         return Drill(ref, spec, rel) if ok else None
 
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system is no file either
+        return False

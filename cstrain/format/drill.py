@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, PositiveInt, StringConstraints, WithJsonSchema, field_validator
+from pydantic import Field, PositiveInt, StringConstraints, WithJsonSchema, field_validator, model_validator
 
 from cstrain.format.base import ID_PATTERN, Id, Percent, SourceModel, Tag, Text
 
@@ -142,6 +142,12 @@ class Weights(SourceModel):
     content: float = Field(60, ge=0, le=100)
     speed: float = Field(20, ge=0, le=100)
     compliance: float = Field(20, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _some_points(self):
+        if self.total <= 0:
+            raise ValueError("at least one part needs points, or no turn is worth anything")
+        return self
 
     @property
     def total(self) -> float:
