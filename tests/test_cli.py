@@ -172,11 +172,11 @@ def test_build_with_an_unknown_tag_lists_the_tags_in_use(starter):
     assert "no course or module has the tag(s) 618; tags in use: 双十一, 新人, 话术" in result.output
 
 
-def test_schema_writes_the_three_schemas(tmp_path):
+def test_schema_writes_the_four_schemas(tmp_path):
     result = run("schema", "--out", tmp_path)
     assert result.exit_code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["course.schema.json", "module.schema.json", "quiz.schema.json"]
+    assert names == ["course.schema.json", "drill.schema.json", "module.schema.json", "quiz.schema.json"]
     quiz = json.loads((tmp_path / "quiz.schema.json").read_text(encoding="utf-8"))
     assert quiz["additionalProperties"] is False
     assert "questions" in quiz["required"]

@@ -14,6 +14,7 @@ from typing import get_args
 
 from pydantic import ValidationError
 
+from cstrain.catalog.drills import DrillLoading
 from cstrain.catalog.model import DEFAULT_TRACKS, Catalog, Course, Module, Quiz
 from cstrain.catalog.problems import validation_problems
 from cstrain.errors import Problem, SourceError, ValidationFailed
@@ -23,6 +24,7 @@ from cstrain.format.module import QUIZ_REF_PATTERN
 from cstrain.source import Located, load_yaml, read_text, split_front_matter
 
 COURSE_FILE = "course.yml"
+DRILLS_DIR = "drills"
 _QUIZ_REF = re.compile(QUIZ_REF_PATTERN)
 _QUESTION_MODELS = {get_args(model.model_fields["type"].annotation)[0]: model
                     for model in get_args(get_args(quiz_format.Question)[0])}
@@ -31,17 +33,20 @@ _FIELDS = {model: list(model.model_fields) for model in (
     CourseSpec, ModuleMeta, QuizSpec, quiz_format.Option, quiz_format.Variable, *_QUESTION_MODELS.values())}
 
 
-class _Loader:
-    def __init__(self, root: Path, docs_dir: Path, quizzes_dir: Path, tracks: dict[str, str]):
+class _Loader(DrillLoading):
+    def __init__(self, root: Path, docs_dir: Path, quizzes_dir: Path, tracks: dict[str, str],
+                 drills_dir: Path):
         self.root = root
         self.docs_dir = docs_dir
         self.quizzes_dir = quizzes_dir
+        self.drills_dir = drills_dir
         self.tracks = tracks
         self.problems: list[Problem] = []
         self.lines: dict[str, Located] = {}  # rel path → its YAML's lines
         self.orphans: list[Module] = []  # modules of a course.yml that failed
         self.broken_ids: set[str] = set()  # ids in course.yml files that failed: no "unknown" cascade
         self.orphan_quizzes: dict[str, tuple[str, int]] = {}  # quiz refs of modules that failed
+        self.orphan_drills: dict[str, tuple[str, int]] = {}  # drill refs of modules that failed
         self.broken_courses = False  # some course.yml or module failed: its quiz may look unused
         self._resolved_root = root.resolve()
         self._resolved_dirs: dict[Path, Path] = {}
@@ -161,9 +166,10 @@ class _Loader:
         meta = self._validate(ModuleMeta, located, rel, {(): _FIELDS[ModuleMeta]})
         if meta is None:
             self.broken_courses = True
-            ref = located.data.get("quiz") if isinstance(located.data, dict) else None
-            if isinstance(ref, str) and _QUIZ_REF.match(ref):
-                self.orphan_quizzes[ref] = (rel, located.line(("quiz",)))  # still checked
+            for key, orphans in (("quiz", self.orphan_quizzes), ("drill", self.orphan_drills)):
+                ref = located.data.get(key) if isinstance(located.data, dict) else None
+                if isinstance(ref, str) and _QUIZ_REF.match(ref):
+                    orphans[ref] = (rel, located.line((key,)))  # still checked
             return None
         module = Module(course_id, meta, path.relative_to(self.docs_dir).as_posix(), rel)
         self.lines[rel] = located
@@ -355,8 +361,9 @@ def _gc_paused():
 
 
 def load_catalog(root: Path, docs_dir: Path | None = None, quizzes_dir: Path | None = None,
-                 tracks: dict[str, str] | None = None) -> Catalog:
-    """Load and validate every source of the project at ``root``.
+                 tracks: dict[str, str] | None = None, drills_dir: Path | None = None) -> Catalog:
+    """Load and validate every source of the project at ``root``; drills live in ``drills/``
+    beside ``quizzes/`` unless ``drills_dir`` says otherwise.
 
     Returns the catalog (its ``warnings`` hold the non-fatal problems) or raises
     :class:`ValidationFailed` with every error and warning found.
@@ -365,13 +372,16 @@ def load_catalog(root: Path, docs_dir: Path | None = None, quizzes_dir: Path | N
     with _gc_paused():
         # the loader and its parsed files are freed inside the pause: no collection walks them
         return _load(_Loader(root, Path(docs_dir or root / "courses"),
-                             Path(quizzes_dir or root / "quizzes"), dict(tracks or DEFAULT_TRACKS)))
+                             Path(quizzes_dir or root / "quizzes"), dict(tracks or DEFAULT_TRACKS),
+                             Path(drills_dir or root / DRILLS_DIR)))
 
 
 def _load(loader: _Loader) -> Catalog:
     courses = loader.load_courses()
     courses = loader.check_courses(courses)
     quizzes = loader.load_quizzes(courses)
+    modules = [module for course in courses for module in course.modules] + loader.orphans
+    drills = loader.load_drills(modules, loader.orphan_drills)
     if any(problem.level == "error" for problem in loader.problems):
         raise ValidationFailed(loader.problems)
-    return Catalog(tuple(courses), quizzes, loader.tracks, tuple(sorted(loader.problems)))
+    return Catalog(tuple(courses), quizzes, loader.tracks, tuple(sorted(loader.problems)), drills=drills)

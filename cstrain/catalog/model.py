@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from cstrain.drills.compiled import CompiledDrill
 from cstrain.errors import Problem
-from cstrain.format import CourseSpec, ModuleMeta, QuizSpec
+from cstrain.format import CourseSpec, DrillSpec, ModuleMeta, QuizSpec
 
 DEFAULT_TRACKS = {
     "onboarding": "入职培训",
@@ -16,6 +17,14 @@ DEFAULT_TRACKS = {
     "platform-rules": "平台规则与红线",
     "kpi": "绩效指标",
 }
+
+
+def content_version(spec) -> str:
+    """A source file's version: a hash of its content, recorded with every attempt."""
+    # Defaults left out: a later cstrain that adds an optional field must not change every version.
+    canonical = json.dumps(spec.model_dump(mode="json", exclude_defaults=True), sort_keys=True,
+                           ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -28,10 +37,26 @@ class Quiz:
 
     @cached_property
     def version(self) -> str:
-        # Defaults left out: a later cstrain that adds an optional field must not change every version.
-        canonical = json.dumps(self.spec.model_dump(mode="json", exclude_defaults=True), sort_keys=True,
-                               ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+        return content_version(self.spec)
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A drill file. ``ref`` is its path under drills/ without .yml; ``version`` its content hash,
+    which drill attempts record as quiz attempts do."""
+
+    ref: str
+    spec: DrillSpec
+    rel: str
+
+    @cached_property
+    def version(self) -> str:
+        return content_version(self.spec)
+
+    @cached_property
+    def compiled(self) -> CompiledDrill:
+        """The drill ready for the scorer, compiled once."""
+        return CompiledDrill(self.spec)
 
 
 @dataclass(frozen=True)
@@ -86,6 +111,7 @@ class Catalog:
     tracks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TRACKS))
     warnings: tuple[Problem, ...] = ()
     tags: tuple[str, ...] = ()  # the selection this catalog was narrowed to, if any
+    drills: dict[str, Drill] = field(default_factory=dict)  # every drill file, used by a module or not
 
     @property
     def modules(self) -> list[Module]:
@@ -97,6 +123,9 @@ class Catalog:
     def quiz_for(self, module: Module) -> Quiz | None:
         return self.quizzes.get(module.meta.quiz) if module.meta.quiz else None
 
+    def drill_for(self, module: Module) -> Drill | None:
+        return self.drills.get(module.meta.drill) if module.meta.drill else None
+
     def pass_mark(self, module: Module) -> float:
         """The quiz's own pass mark, else its course's."""
         quiz = self.quiz_for(module)
@@ -106,7 +135,8 @@ class Catalog:
 
     def select(self, tags: list[str] | tuple[str, ...]) -> "Catalog":
         """A focused pack: courses tagged with any of ``tags`` whole, plus tagged modules of
-        other courses. Courses left with no modules drop out; so do unused quizzes."""
+        other courses. Courses left with no modules drop out; so do unused quizzes. Drills stay
+        when a module kept names them or when they carry one of ``tags`` themselves."""
         wanted = set(tags)
         if not wanted:
             return self
@@ -120,9 +150,13 @@ class Catalog:
                 courses.append(replace(course, modules=modules))
         used = {m.meta.quiz for c in courses for m in c.modules if m.meta.quiz}
         quizzes = {ref: quiz for ref, quiz in self.quizzes.items() if ref in used}
-        return replace(self, courses=tuple(courses), quizzes=quizzes, tags=tuple(tags))
+        drilled = {m.meta.drill for c in courses for m in c.modules if m.meta.drill}
+        drills = {ref: drill for ref, drill in self.drills.items()
+                  if ref in drilled or wanted & set(drill.spec.tags)}
+        return replace(self, courses=tuple(courses), quizzes=quizzes, tags=tuple(tags), drills=drills)
 
     def all_tags(self) -> list[str]:
         found = {tag for course in self.courses for tag in course.spec.tags}
         found |= {tag for module in self.modules for tag in module.meta.tags}
+        found |= {tag for drill in self.drills.values() for tag in drill.spec.tags}
         return sorted(found)

@@ -76,6 +76,9 @@ def _message(error: dict, loc: tuple, model_fields: dict[tuple, list[str]]) -> s
             return f"'{error['input']}' must be a .md file name in the course folder"
         if "\\s" in pattern:
             return f"'{error['input']}' is not a valid tag; tags have no spaces or commas"
+        if pattern == QUIZ_REF_PATTERN and loc and loc[-1] == "drill":
+            return (f"'{error['input']}' is not a drill reference; write the file's path under drills/ "
+                    "without .yml, e.g. pre-sales/too-expensive")
         if pattern == QUIZ_REF_PATTERN:
             return (f"'{error['input']}' is not a quiz reference; write the file's path under quizzes/ "
                     "without .yml, e.g. pre-sales/greeting")

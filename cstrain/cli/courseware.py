@@ -15,8 +15,8 @@ from cstrain.project import find_project
 @click.argument("directory", type=click.Path(file_okay=False))
 @handle_errors
 def init(directory):
-    """Create a new project in DIRECTORY: one course, two modules and quizzes
-    that use every question type.
+    """Create a new project in DIRECTORY: one course, two modules, quizzes
+    that use every question type and a reception drill.
 
     \b
     Example:
@@ -38,7 +38,7 @@ def init(directory):
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @handle_errors
 def check(project_dir, strict):
-    """Validate every course, module and quiz; print every problem as
+    """Validate every course, module, quiz and drill; print every problem as
     path:line: message. Exit status 1 on errors (with --strict, on warnings too).
 
     \b
@@ -57,7 +57,8 @@ def check(project_dir, strict):
             sys.exit(1)
     questions = sum(len(q.spec.questions) for q in catalog.quizzes.values())
     click.echo(f"OK: {len(catalog.courses)} course(s), {len(catalog.modules)} module(s), "
-               f"{len(catalog.quizzes)} quiz(zes) with {questions} question(s)")
+               f"{len(catalog.quizzes)} quiz(zes) with {questions} question(s), "
+               f"{len(catalog.drills)} drill(s)")
 
 
 class _ProgressBar:
@@ -146,8 +147,8 @@ def preview(project_dir, host, port, open_browser):
               help="Folder for the schema files (default: schema/ in the project).")
 @handle_errors
 def schema(project_dir, out_dir):
-    """Write JSON Schema files for course.yml, module front matter and quiz files,
-    so editors (VS Code's YAML extension) complete and check them.
+    """Write JSON Schema files for course.yml, module front matter, quiz and drill
+    files, so editors (VS Code's YAML extension) complete and check them.
 
     \b
     Example:

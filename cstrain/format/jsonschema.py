@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from cstrain.format.course import CourseSpec
+from cstrain.format.drill import DrillSpec
 from cstrain.format.module import ModuleMeta
 from cstrain.format.quiz import QuizSpec
 
@@ -12,6 +13,7 @@ SCHEMAS = {
     "course": (CourseSpec, "cstrain course.yml"),
     "module": (ModuleMeta, "cstrain module front matter"),
     "quiz": (QuizSpec, "cstrain quiz file"),
+    "drill": (DrillSpec, "cstrain drill file"),
 }
 
 

@@ -9,6 +9,7 @@ from cstrain.format.base import Id, SourceModel, Tag, Text
 
 QUIZ_REF_PATTERN = r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$"
 QuizRef = Annotated[str, StringConstraints(pattern=QUIZ_REF_PATTERN)]
+DrillRef = QuizRef  # drills/ paths follow the same rule as quizzes/ paths
 
 
 class ModuleMeta(SourceModel):
@@ -19,6 +20,7 @@ class ModuleMeta(SourceModel):
     minutes: PositiveInt | None = Field(None, description="Expected study time in minutes.")
     objectives: list[Text] = Field(default_factory=list, description="What the learner can do afterwards.")
     quiz: QuizRef | None = Field(None, description="Quiz file under quizzes/, without .yml.")
+    drill: DrillRef | None = Field(None, description="Drill file under drills/, without .yml.")
     tags: list[Tag] = Field(default_factory=list, description="Tags for focused builds and assignments.")
     # Material for MkDocs page keys, passed through untouched.
     hide: list[str] | None = None
