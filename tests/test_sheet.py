@@ -124,6 +124,31 @@ def test_printed_sheet_scans_back_to_each_link(browser):
     assert "售前一组" in pages[0][1] and "临时工0100" in pages[0][1] and "工号" in pages[0][1]
 
 
+def test_slips_for_issued_invites(store):
+    from datetime import datetime, timezone
+
+    from cstrain.invites.sheet import slips_for
+    from cstrain.server import auth
+    from cstrain.store.schema import learners
+    from cstrain.tracking import clock
+
+    now = datetime(2026, 12, 2, tzinfo=timezone.utc)
+    with store.write() as conn:
+        conn.execute(learners.insert(), [
+            dict(id="M1", name="李娜", team="售前一组", role="mentor", mentor_id=None,
+                 updated_at=now),
+            dict(id="KF1", name="王小美", team="售前一组", role="learner", mentor_id="M1",
+                 updated_at=now),
+            dict(id="KF2", name="刘洋", team="售前二组", role="learner", mentor_id="M9",
+                 updated_at=now)])
+        issued = auth.issue_invites(conn, ["KF1", "KF2"], "M1")
+        made = slips_for(conn, issued, BASE + "/")
+    assert [(s.learner_id, s.name, s.team, s.mentor) for s in made] == [
+        ("KF1", "王小美", "售前一组", "李娜"), ("KF2", "刘洋", "售前二组", "M9")]
+    assert made[0].link == f"{BASE}/signin/#{issued[0].code}"
+    assert made[0].expires_on == clock.local_date(issued[0].expires_at)
+
+
 # --- the public address -------------------------------------------------------------------
 
 def test_public_address_order_and_loopback_warning(tmp_path):

@@ -19,6 +19,11 @@ from itertools import groupby
 from typing import Iterable, Sequence
 
 import segno
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from cstrain.store.schema import learners
+from cstrain.tracking import clock
 
 PER_PAGE = 8  # 2 × 4 slips of 95 × 69 mm on A4 with 10 mm margins
 _DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}
@@ -34,6 +39,24 @@ class Slip:
     mentor: str          # the mentor's name, "" for none
     link: str            # the personal sign-in link (it holds the code: hand it to them only)
     expires_on: date | None = None
+
+
+def slips_for(conn: Connection, invites: Iterable, public_url: str) -> list[Slip]:
+    """Slips for freshly issued invites (anything with ``learner_id``, ``code`` and
+    ``expires_at``, as :func:`cstrain.server.auth.issue_invites` returns), with each person's
+    team and mentor's name from the roster and the link ``public_url/signin/#CODE``."""
+    issued = list(invites)
+    boss = learners.alias("boss")
+    rows = {row.id: row for row in conn.execute(
+        sa.select(learners.c.id, learners.c.name, learners.c.team, learners.c.mentor_id,
+                  boss.c.name.label("mentor_name"))
+        .select_from(learners.outerjoin(boss, boss.c.id == learners.c.mentor_id))
+        .where(learners.c.id.in_([i.learner_id for i in issued])))}
+    base = public_url.rstrip("/")
+    return [Slip(i.learner_id, rows[i.learner_id].name, rows[i.learner_id].team,
+                 rows[i.learner_id].mentor_name or rows[i.learner_id].mentor_id or "",
+                 f"{base}/signin/#{i.code}", clock.local_date(i.expires_at))
+            for i in issued]
 
 
 def natural_key(text: str) -> tuple:
