@@ -167,7 +167,11 @@ def test_results_are_reported_once(team, catalog, robots):
 
 
 def test_dry_run_writes_and_sends_nothing(team, catalog, robots):
-    report = run(team, catalog, config(robots), dry_run=True)
+    cfg = config(robots)
+    typo = cfg.model_copy(update={"robots": (cfg.robots[0].model_copy(
+        update={"teams": ("售前一组", "售前1组")}), cfg.robots[1])})
+    report = run(team, catalog, typo, dry_run=True)
+    assert report.robots[0].missing_teams == ("售前1组",) and report.robots[1].missing_teams == ()
     assert report.dry_run and [len(r.messages) for r in report.robots] == [1, 1]
     assert "王小美（KF201）" in report.robots[0].messages[0]
     assert robots.received == [] and outbox(team) == []

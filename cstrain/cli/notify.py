@@ -38,6 +38,9 @@ def notify(dry_run, project_dir, db):
     names = {robot.name: robot.platform_name for robot in config.robots}
     for robot in report.robots:
         label = f"{names[robot.robot]} robot {robot.robot}"
+        if robot.missing_teams:
+            click.echo(f"Warning: {label}: no active learners in {', '.join(robot.missing_teams)}"
+                       " on the roster (a typo in team/notify.yml?)", err=True)
         if dry_run:
             click.echo(f"== {label}: {len(robot.messages) or 'no'} message(s)")
             for text in robot.messages:

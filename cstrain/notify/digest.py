@@ -55,6 +55,7 @@ class Digest:
     overdue: list[Late] = field(default_factory=list)
     due_soon: dict[date, list[Person]] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
+    missing_teams: tuple[str, ...] = ()  # teams named for the robot with no active learner
 
     @property
     def empty(self) -> bool:
@@ -76,7 +77,9 @@ def gather(conn: Connection, catalog: Catalog, teams: tuple[str, ...] | None, ti
         query = query.where(learners.c.team.in_(teams))
     people = {row.id: Person(row.id, row.name, row.team,
                              row.mentor_name or row.mentor_id or "") for row in conn.execute(query)}
-    digest = Digest(title, today, within_days)
+    present = {person.team for person in people.values()}
+    digest = Digest(title, today, within_days,
+                    missing_teams=tuple(t for t in teams or () if t not in present))
     if not people:
         return digest
     late: dict[str, list[date]] = defaultdict(list)

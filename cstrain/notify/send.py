@@ -42,6 +42,7 @@ class RobotReport:
     sent: int = 0                    # messages delivered this run (earlier ones included)
     waiting: int = 0                 # messages still in the outbox after the run
     error: str | None = None         # why delivery stopped, if it did
+    missing_teams: tuple[str, ...] = ()  # named in notify.yml, no active learner on the roster
     messages: list[str] = field(default_factory=list)  # the texts (dry run: not queued)
 
 
@@ -78,38 +79,39 @@ def send_digests(store, catalog: Catalog, config: NotifyConfig, dry_run: bool = 
 
     ``dry_run`` composes the messages and returns them, writing and sending nothing. A robot
     with nothing to report gets no message (its watermark still moves)."""
-    now = now or clock.now()
     reports = {robot.name: RobotReport(robot.name, robot.platform)
                for robot in config.robots}
-    with store.read() as conn:
+    # composed and queued in one write transaction: a result recorded meanwhile is either in
+    # this digest or after the new watermark, never skipped (SQLite: writers wait their turn)
+    with (store.read() if dry_run else store.write()) as conn:
+        now = now or clock.now()  # taken under the lock
         marks = dict(conn.execute(sa.select(notify_watermarks.c.robot,
                                             notify_watermarks.c.last_digest_at)).all())
-        composed = {}
         for robot in config.robots:
             since = marks.get(robot.name, now - FIRST_DIGEST_LOOKBACK)
             title = "、".join(robot.teams) if robot.teams else "全体"
             digest = gather(conn, catalog, robot.teams, title, since, now, config.due_within_days)
             texts = [] if digest.empty else render(digest, platforms.size_limit(robot),
                                                    markdown=robot.format == "markdown")
-            composed[robot.name] = (digest, texts)
             reports[robot.name].messages = texts
-    if dry_run:
-        return NotifyReport(True, list(reports.values()))
-    with store.write() as conn:
-        for robot in config.robots:
-            digest, texts = composed[robot.name]
+            reports[robot.name].missing_teams = digest.missing_teams
+            if dry_run:
+                continue
             for number, text in enumerate(texts, 1):
                 conn.execute(notify_outbox.insert().values(
                     robot=robot.name, platform=robot.platform, created_at=now,
                     payload=platforms.payload(robot, f"学习提醒 · {digest.title}", text),
                     summary=f"{digest.day.isoformat()} {digest.title} {number}/{len(texts)}"[:300]))
             reports[robot.name].queued = len(texts)
-            updated = conn.execute(notify_watermarks.update()
-                                   .where(notify_watermarks.c.robot == robot.name)
-                                   .values(last_digest_at=now)).rowcount
-            if not updated:
+            if robot.name in marks:
+                conn.execute(notify_watermarks.update()
+                             .where(notify_watermarks.c.robot == robot.name)
+                             .values(last_digest_at=now))
+            else:
                 conn.execute(notify_watermarks.insert().values(robot=robot.name,
                                                                last_digest_at=now))
+    if dry_run:
+        return NotifyReport(True, list(reports.values()))
     pacer = _Pacer(sleep, monotonic)
     for robot in config.robots:
         _deliver(store, robot, config, reports[robot.name], transport, pacer, sleep)
