@@ -7,8 +7,10 @@ page is loaded with every request refused, and would fail if it needed one.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -56,34 +58,48 @@ def test_sheet_is_self_contained_grouped_and_escaped():
     assert render_sheet([]).count("没有要打印的登录条") == 1
 
 
-@pytest.fixture(scope="module")
-def browser():
+def print_to_pdf(html: str) -> bytes:
+    """Chromium prints the page to an A4 PDF, every request refused. Playwright's async API
+    in a thread of its own: the browser tests' sync Playwright may be running in this one."""
     try:
-        from playwright.sync_api import Error, sync_playwright
+        from playwright.async_api import async_playwright
     except ImportError:
         pytest.skip("the playwright package is not installed")
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is not installed")
         pytest.skip(f"{CHROMIUM} is not installed")
-    manager = sync_playwright().start()
-    try:
-        browser = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Error as exc:
-        manager.stop()
-        pytest.fail(f"Chromium does not start: {exc}")
-    yield browser
-    browser.close()
-    manager.stop()
 
+    async def run():
+        async with async_playwright() as manager:
+            browser = await manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = await browser.new_page()
+            requests = []
 
-def print_to_pdf(browser, html: str) -> bytes:
-    page = browser.new_page()
-    requests = []
-    page.route("**/*", lambda route: (requests.append(route.request.url), route.abort()))
-    page.set_content(html, wait_until="load")
-    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
-    page.close()
+            async def refuse(route):
+                requests.append(route.request.url)
+                await route.abort()
+
+            await page.route("**/*", refuse)
+            await page.set_content(html, wait_until="load")
+            pdf = await page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+            await browser.close()
+            return pdf, requests
+
+    outcome = {}
+
+    def work():
+        try:
+            outcome["value"] = asyncio.run(run())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(120)
+    if "error" in outcome:
+        raise outcome["error"]
+    pdf, requests = outcome["value"]
     assert requests == []  # nothing fetched: it prints on an intranet with no internet
     return pdf
 
@@ -105,10 +121,10 @@ def raster(pdf: bytes, dpi: int = 200):
 
 
 @pytest.mark.browser
-def test_printed_sheet_scans_back_to_each_link(browser):
+def test_printed_sheet_scans_back_to_each_link():
     zxingcpp = pytest.importorskip("zxingcpp")
     people = slips()
-    pages = raster(print_to_pdf(browser, render_sheet(people, printed_on=date(2026, 12, 2))))
+    pages = raster(print_to_pdf(render_sheet(people, printed_on=date(2026, 12, 2))))
     assert len(pages) == 4 and {size for _, _, size in pages} == {(210, 297)}  # A4
     first_team = sorted((p for p in people if p.team == "售前一组"),
                         key=lambda p: natural_key(p.learner_id))
