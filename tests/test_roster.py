@@ -341,9 +341,9 @@ def test_junk_phone_numbers_are_refused_by_row(store):
         "with 1 (13800138000), or + and the country code for a number outside the mainland",
         'roster.csv:4: 手机号 "电话待补" is not a mobile number: write 11 digits starting with 1 '
         "(13800138000), or + and the country code for a number outside the mainland",
-        'roster.csv:5: 手机号 "1.38001E+10" Excel shortened it to scientific notation, so digits '
-        "are lost: format the column as text (设置单元格格式 → 文本), retype the numbers and save "
-        "again",
+        'roster.csv:5: 手机号 "1.38001E+10" was shortened by Excel to scientific notation, so '
+        "digits are lost: format the column as text (设置单元格格式 → 文本), retype the numbers "
+        "and save again",
         'roster.csv:6: 手机号 "010-62345678" is not a mobile number: write 11 digits starting '
         "with 1 (13800138000), or + and the country code for a number outside the mainland",
     ]

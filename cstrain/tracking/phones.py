@@ -20,8 +20,9 @@ def normalise_phone(text: str) -> str:
     """The stored form of a mobile number; raises ValueError saying what is wrong."""
     raw = unicodedata.normalize("NFKC", str(text)).strip()
     if _SCIENTIFIC.fullmatch(raw):
-        raise ValueError("Excel shortened it to scientific notation, so digits are lost: format "
-                         "the column as text (设置单元格格式 → 文本), retype the numbers and save again")
+        raise ValueError("was shortened by Excel to scientific notation, so digits are lost: "
+                         "format the column as text (设置单元格格式 → 文本), retype the numbers "
+                         "and save again")
     number = _SEPARATORS.sub("", raw)
     if number.startswith("0086"):
         number = "+86" + number[4:]
