@@ -11,7 +11,8 @@ from cstrain.cli import cli
 from cstrain.errors import RecordsRefused
 from cstrain.reports.terminal import display_width, render_table, truncate
 from cstrain.store.schema import learners
-from cstrain.tracking.roster import import_roster, list_roster, parse_date
+from cstrain.tracking.roster import forget_phones, import_roster, list_roster
+from cstrain.tracking.roster_settings import load_roster_settings
 from cstrain.tracking.tabular import read_table
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "team" / "roster.example.csv"
@@ -153,18 +154,6 @@ def test_unsupported_or_broken_files():
         assert str(caught.value).startswith(message)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026-11-01", date(2026, 11, 1)), ("2026/11/1", date(2026, 11, 1)),
-    ("2026.11.1", date(2026, 11, 1)), ("2026年11月1日", date(2026, 11, 1)),
-    ("2026年11月1", date(2026, 11, 1)), ("2026/11/1 0:00", date(2026, 11, 1)),
-    (datetime(2026, 11, 1), date(2026, 11, 1)),
-    ("2026-13-01", None), ("2026-02-30", None), ("2026/11-1", None), ("11/1/2026", None),
-    ("46327", None), ("", None),
-])
-def test_dates(text, expected):
-    assert parse_date(text) == expected
-
-
 # --- every bad row, and nothing written -----------------------------------------------------
 
 BAD = """工号,姓名,组别,角色,师傅,入职日期,备注
@@ -190,12 +179,14 @@ def test_every_bad_row_is_reported_and_nothing_is_written(store):
         "roster.csv:4: 姓名 is empty",
         'roster.csv:5: 工号 "KF201" is already on line 4',
         'roster.csv:6: 角色 "经理" is not a role: use learner, mentor or supervisor '
-        "(学员, 师傅, 主管)",
+        "(学员, 师傅, 主管), or add it under roles: in team/roster.yml",
         'roster.csv:7: 师傅 "KF900" is not on the roster or in this file',
         'roster.csv:8: 师傅 "KF203" is a learner, not a mentor or supervisor',
         'roster.csv:9: 师傅 "KF205" is this row\'s own 工号',
-        'roster.csv:10: 入职日期 "2026-13-01" is not a date: write it as 2026-11-01',
-        'roster.csv:11: 入职日期 "下周一" is not a date: write it as 2026-11-01',
+        'roster.csv:10: 入职日期 "2026-13-01" is not a date: there is no month 13; write it '
+        "as 2026-12-05",
+        'roster.csv:11: 入职日期 "下周一" is not a date: write it year first, as 2026-12-05 '
+        "(or 2026/12/5, 2026年12月5日)",
         'roster.csv:11: 师傅 "李娜" is not on the roster or in this file; write their 工号 '
         "(KF101)",
     ]
@@ -213,8 +204,9 @@ def test_missing_required_columns_is_one_problem_on_line_1(store):
     text = "姓名,组别\n李娜,售前组\n"
     assert refused(store, write("roster.csv", text)) == [
         "roster.csv:1: missing column 工号 (id); the first row must name the columns: 工号, "
-        "姓名, 组别, 店铺, 批次, 角色, 师傅, 入职日期 (or id, name, team, store, cohort, role, "
-        "mentor, hired_on)"]
+        "姓名, 组别, 店铺, 批次, 角色, 师傅, 入职日期, 手机号 (or id, name, team, store, cohort, "
+        "role, mentor, hired_on, phone); its first row has: 姓名, 组别; if the sheet names a "
+        "column differently, map it under headers: in team/roster.yml"]
     no_header = refused(store, write("roster.csv", "KF101,李娜\n"))
     assert len(no_header) == 1
     assert no_header[0].startswith("roster.csv:1: missing columns 工号 (id) and 姓名 (name);")
@@ -260,6 +252,128 @@ def test_a_mentor_already_in_the_store_is_found(store):
     assert people(store)["KF201"][5] == "KF101"
 
 
+# --- the sheet as HR writes it: header and role words, phone numbers -----------------------
+
+HR_SHEET = """序号,员工工号,员工姓名*,所属小组,角色,带教老师,入职日期（YYYY-MM-DD）,手机
+1,KF001,陈静,售前一组,组长,,2023-03-01,
+2,KF101,李娜,售前一组,带教,KF001,2024-05-06,138 0013 8000
+3,KF301,周婷,售前一组,临时工,KF101,2026-10-20,+86 139-0013-9000
+4,KF302,吴磊,售前一组,新人,KF101,2026/10/20,008613700137000
+"""
+
+
+def test_headers_and_role_words_as_hr_writes_them(store):
+    summary = import_roster(store, write("roster.csv", HR_SHEET))
+    assert summary.added == 4
+    assert [str(w) for w in summary.warnings] == [
+        'roster.csv:1: warning: column "序号" is not one cstrain reads; it is ignored']
+    assert {p.id: (p.name, p.team, p.role, p.mentor_id, p.phone) for p in list_roster(store)} == {
+        "KF001": ("陈静", "售前一组", "supervisor", None, None),
+        "KF101": ("李娜", "售前一组", "mentor", "KF001", "13800138000"),
+        "KF301": ("周婷", "售前一组", "learner", "KF101", "13900139000"),
+        "KF302": ("吴磊", "售前一组", "learner", "KF101", "13700137000"),
+    }
+
+
+def test_a_missing_column_names_the_headers_the_file_has(store):
+    problems = refused(store, write("roster.csv", "序号,员工名,部门\n1,李娜,售前组\n"))
+    assert problems == [
+        "roster.csv:1: missing columns 工号 (id) and 姓名 (name); the first row must name the "
+        "columns: 工号, 姓名, 组别, 店铺, 批次, 角色, 师傅, 入职日期, 手机号 (or id, name, team, "
+        "store, cohort, role, mentor, hired_on, phone); its first row has: 序号, 员工名, 部门; "
+        "if the sheet names a column differently, map it under headers: in team/roster.yml"]
+
+
+def test_team_settings_add_headers_and_role_words(store, tmp_path):
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "roster.yml").write_text(
+        "headers:\n  员工名: 姓名\n  部门: team\n  工号: 备注\nroles:\n  外包客服: learner\n"
+        "  客服经理: 主管\n", encoding="utf-8")
+    with pytest.raises(Exception) as caught:
+        load_roster_settings(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "team/roster.yml:4: headers.工号: '备注' is not a column cstrain reads: 工号, 姓名, 组别, "
+        "店铺, 批次, 角色, 师傅, 入职日期, 手机号"]
+    (tmp_path / "team" / "roster.yml").write_text(
+        "headers:\n  员工名: 姓名\n  部门: team\n  编号: 工号\nroles:\n  外包客服: learner\n"
+        "  客服经理: 主管\n", encoding="utf-8")
+    settings = load_roster_settings(tmp_path)
+    text = "编号,员工名,部门,角色\nKF001,陈静,售前组,客服经理\nKF301,周婷,售前组,外包客服\n"
+    import_roster(store, write("roster.csv", text), settings=settings)
+    assert {p.id: (p.name, p.team, p.role) for p in list_roster(store)} == {
+        "KF001": ("陈静", "售前组", "supervisor"), "KF301": ("周婷", "售前组", "learner")}
+    assert refused(store, write("bad.csv", "编号,员工名,角色\nKF9,某某,经理\n"),
+                   settings=settings) == [
+        'bad.csv:2: 角色 "经理" is not a role: use learner, mentor or supervisor (学员, 师傅, '
+        "主管), or add it under roles: in team/roster.yml"]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("roles: [a]\n", "team/roster.yml:1: roles: expected a mapping (a sheet's word: learner, "
+                      "mentor or supervisor (学员, 师傅, 主管))"),
+    ("roles:\n  外包: boss\n", "team/roster.yml:2: roles.外包: 'boss' is not learner, mentor or "
+                              "supervisor (学员, 师傅, 主管)"),
+    ("roles:\n  Temp: learner\n  temp: mentor\n",
+     "team/roster.yml:3: roles.temp: the same as 'Temp' above"),
+    ("colums:\n  a: b\n", "team/roster.yml:1: unknown key 'colums'; allowed: headers, roles"),
+    ("headers:\n  部门: [组别]\n", "team/roster.yml:2: headers.部门: '['组别']' is not a column "
+                                  "cstrain reads: 工号, 姓名, 组别, 店铺, 批次, 角色, 师傅, 入职日期, 手机号"),
+])
+def test_bad_team_settings_are_refused_at_their_line(tmp_path, text, problem):
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "roster.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(Exception) as caught:
+        load_roster_settings(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [problem]
+
+
+def test_no_team_settings_means_cstrains_words(tmp_path):
+    settings = load_roster_settings(tmp_path)
+    assert settings.role("临时工") == "learner" and settings.role("组长") == "supervisor"
+    assert settings.role("Mentor") == "mentor" and settings.role("经理") is None
+
+
+def test_junk_phone_numbers_are_refused_by_row(store):
+    text = ("工号,姓名,手机号\nKF1,甲,13800138000\nKF2,乙,1380013800\nKF3,丙,电话待补\n"
+            "KF4,丁,1.38001E+10\nKF5,戊,010-62345678\nKF6,己,+852 9123 4567\nKF7,庚,\n")
+    assert refused(store, write("roster.csv", text)) == [
+        'roster.csv:3: 手机号 "1380013800" is not a mobile number: write 11 digits starting '
+        "with 1 (13800138000), or + and the country code for a number outside the mainland",
+        'roster.csv:4: 手机号 "电话待补" is not a mobile number: write 11 digits starting with 1 '
+        "(13800138000), or + and the country code for a number outside the mainland",
+        'roster.csv:5: 手机号 "1.38001E+10" was shortened by Excel to scientific notation, so '
+        "digits are lost: format the column as text (设置单元格格式 → 文本), retype the numbers "
+        "and save again",
+        'roster.csv:6: 手机号 "010-62345678" is not a mobile number: write 11 digits starting '
+        "with 1 (13800138000), or + and the country code for a number outside the mainland",
+    ]
+    assert snapshot(store) == []
+
+
+def test_phone_numbers_from_xlsx_cells_and_how_they_are_deleted(store):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["工号", "姓名", "手机号"])
+    sheet.append(["KF1", "甲", 13800138000])  # a number cell, as Excel keeps an unformatted column
+    sheet.append(["KF2", "乙", "+852 9123 4567"])
+    sheet.append(["KF3", "丙", 13700137000])
+    book.save("roster.xlsx")
+    import_roster(store, "roster.xlsx")
+    phones = lambda: {p.id: p.phone for p in list_roster(store, include_inactive=True)}  # noqa: E731
+    assert phones() == {"KF1": "13800138000", "KF2": "+85291234567", "KF3": "13700137000"}
+    # a file without the column leaves the numbers alone, as every column it leaves out
+    import_roster(store, write("names.csv", "工号,姓名\nKF1,甲\nKF2,乙\nKF3,丙\n"))
+    assert phones()["KF1"] == "13800138000"
+    # an empty cell deletes one number; someone marked as left loses theirs
+    import_roster(store, write("r.csv", "工号,姓名,手机号\nKF1,甲,\nKF2,乙,+85291234567\n"),
+                  deactivate_missing=True)
+    assert phones() == {"KF1": None, "KF2": "+85291234567", "KF3": None}
+    assert forget_phones(store) == 1
+    assert set(phones().values()) == {None}
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 def test_reimport_changes_nothing(store):
@@ -278,7 +392,8 @@ def test_an_update_changes_only_that_learner(store):
     assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 3)
     after = {row[0]: row for row in snapshot(store)}
     assert {k for k in after if after[k] != before[k]} == {"KF202"}
-    assert after["KF202"][2] == "售前组" and after["KF202"][-1] > before["KF202"][-1]
+    updated_at = [c.name for c in learners.columns].index("updated_at")
+    assert after["KF202"][2] == "售前组" and after["KF202"][updated_at] > before["KF202"][updated_at]
 
 
 def test_columns_the_file_leaves_out_are_kept(store):

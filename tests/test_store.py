@@ -15,7 +15,9 @@ def test_default_store_is_a_file_in_the_project(starter, monkeypatch):
     monkeypatch.delenv("CSTRAIN_DB", raising=False)
     result = CliRunner().invoke(cli, ["status", "--project", str(starter)])
     assert result.exit_code == 0, result.output
-    assert f"Store: {starter / 'team' / 'cstrain.db'} (SQLite, schema version 1)" in result.output
+    version = migrations.schema_version()
+    assert f"Store: {starter / 'team' / 'cstrain.db'} (SQLite, schema version {version})" \
+        in result.output
     assert "learners     0" in result.output
     con = sqlite3.connect(starter / "team" / "cstrain.db")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -79,16 +81,17 @@ def test_migration_step_runs_once_keeps_data_and_backs_up(tmp_path, monkeypatch)
         calls.append(1)
         conn.execute(sa.text("ALTER TABLE learners ADD COLUMN note VARCHAR(100)"))
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [add_note])
+    old = migrations.schema_version()
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, add_note])
     store = open_store(str(path))
-    open_store(str(path)).close()  # already at version 2: nothing runs again
+    open_store(str(path)).close()  # already at the new version: nothing runs again
     assert calls == [1]
     with store.read() as conn:
-        assert conn.execute(sa.text("SELECT version FROM cstrain_schema")).scalar_one() == 2
+        assert conn.execute(sa.text("SELECT version FROM cstrain_schema")).scalar_one() == old + 1
         assert conn.execute(sa.text("SELECT name, note FROM learners")).one() == ("王小美", None)
     store.close()
-    backup = sqlite3.connect(tmp_path / "s.db.before-v2")
-    assert backup.execute("SELECT version FROM cstrain_schema").fetchone() == (1,)
+    backup = sqlite3.connect(tmp_path / f"s.db.before-v{old + 1}")
+    assert backup.execute("SELECT version FROM cstrain_schema").fetchone() == (old,)
     assert backup.execute("SELECT name FROM learners").fetchone() == ("王小美",)
 
 
@@ -97,6 +100,27 @@ def test_fresh_store_matches_the_schema_definition(store):
     assert set(tables) == set(schema.metadata.tables) | {"cstrain_schema"}
     for name, table in schema.metadata.tables.items():
         assert [c for c, _ in tables[name]] == sorted(c.name for c in table.columns)
+
+
+def test_a_version_1_store_migrates_to_the_schema_definition(store):
+    """v1 → v2 (learners.phone, the notification outbox and watermarks) keeps every learner
+    and ends with the tables a fresh store has, on both databases."""
+    fresh = _reflect(store)
+    now = datetime.now(timezone.utc)
+    with store.write() as conn:
+        conn.execute(schema.learners.insert().values(id="KF1", name="王小美", updated_at=now))
+        # back to what a v1 store was: no phone column, no notification tables
+        conn.execute(sa.text("DROP TABLE notify_outbox"))
+        conn.execute(sa.text("DROP TABLE notify_watermarks"))
+        conn.execute(sa.text("ALTER TABLE learners DROP COLUMN phone"))
+        conn.execute(sa.text("UPDATE cstrain_schema SET version = 1"))
+    assert "phone" not in [c for c, _ in _reflect(store)["learners"]]
+    assert migrations.upgrade(store) == migrations.schema_version()
+    migrated = _reflect(store)
+    assert {name: [c for c, _ in columns] for name, columns in migrated.items()} == \
+        {name: [c for c, _ in columns] for name, columns in fresh.items()}
+    with store.read() as conn:
+        assert conn.execute(sa.text("SELECT name, phone FROM learners")).one() == ("王小美", None)
 
 
 def test_times_come_back_aware_utc(store):

@@ -21,8 +21,38 @@ from sqlalchemy.engine import Connection
 from cstrain.errors import StoreError
 from cstrain.store import schema
 
+
+
+def _v2_phone_and_notify(conn: Connection) -> None:
+    """v1 → v2: learners.phone (issue 14: HR's 手机号 column), the notification outbox and
+    the last-digest watermarks. The tables are written out as they were at v2, so a later
+    change to schema.py never changes what this step did."""
+    conn.execute(sa.text("ALTER TABLE learners ADD COLUMN phone VARCHAR(32)"))
+    frozen = sa.MetaData()
+    outbox = sa.Table(
+        "notify_outbox", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("robot", sa.String(100), nullable=False),
+        sa.Column("platform", sa.String(16), nullable=False),
+        sa.Column("payload", sa.JSON, nullable=False),
+        sa.Column("summary", sa.String(300), nullable=False, server_default=""),
+        sa.Column("created_at", schema.UTCDateTime, nullable=False),
+        sa.Column("tries", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("last_tried_at", schema.UTCDateTime, nullable=True),
+        sa.Column("last_error", sa.String(500), nullable=True),
+        sa.Column("sent_at", schema.UTCDateTime, nullable=True),
+    )
+    sa.Index("notify_outbox_robot_sent", outbox.c.robot, outbox.c.sent_at)
+    sa.Table(
+        "notify_watermarks", frozen,
+        sa.Column("robot", sa.String(100), primary_key=True),
+        sa.Column("last_digest_at", schema.UTCDateTime, nullable=False),
+    )
+    frozen.create_all(conn)
+
+
 # MIGRATIONS[i] takes a store from version i + 1 to version i + 2.
-MIGRATIONS: list[Callable[[Connection], None]] = []
+MIGRATIONS: list[Callable[[Connection], None]] = [_v2_phone_and_notify]
 
 version_table = sa.Table(
     "cstrain_schema", sa.MetaData(),

@@ -58,6 +58,9 @@ learners = sa.Table(
     sa.Column("hired_on", sa.Date, nullable=True),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # only when HR's sheet has a 手机号 column; who sees it and how it is deleted:
+    # docs/tracking.md (个人信息保护法)
+    sa.Column("phone", sa.String(32), nullable=True, comment="手机号, normalised"),
     sa.CheckConstraint("role IN ('learner', 'mentor', 'supervisor')", name="learners_role"),
 )
 sa.Index("learners_team", learners.c.team)
@@ -172,4 +175,30 @@ signoffs = sa.Table(
     sa.Column("signed_by", sa.String(64), nullable=False),
     sa.Column("signed_at", UTCDateTime, nullable=False),
     sa.Column("note", sa.String(500), nullable=False, server_default=""),
+)
+
+# --- notifications (cstrain notify): group-robot digests ---
+
+notify_outbox = sa.Table(
+    "notify_outbox", metadata,
+    # one message for one group robot: queued first, then sent; what could not be sent waits
+    # here for the next run, so an intranet that reaches the internet only sometimes loses nothing
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("robot", sa.String(100), nullable=False, comment="the robot's name in notify.yml"),
+    sa.Column("platform", sa.String(16), nullable=False, comment="wecom | dingtalk"),
+    sa.Column("payload", sa.JSON, nullable=False, comment="the message body, unsigned"),
+    sa.Column("summary", sa.String(300), nullable=False, server_default=""),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("tries", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_tried_at", UTCDateTime, nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("sent_at", UTCDateTime, nullable=True),
+)
+sa.Index("notify_outbox_robot_sent", notify_outbox.c.robot, notify_outbox.c.sent_at)
+
+notify_watermarks = sa.Table(
+    "notify_watermarks", metadata,
+    # results recorded after this moment go in the robot's next digest, and only there
+    sa.Column("robot", sa.String(100), primary_key=True),
+    sa.Column("last_digest_at", UTCDateTime, nullable=False),
 )

@@ -7,7 +7,6 @@ nothing. A column the file leaves out keeps what the store holds for people alre
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -16,26 +15,14 @@ import sqlalchemy as sa
 
 from cstrain.errors import CstrainError, Problem, RecordsRefused
 from cstrain.store.schema import learners
+from cstrain.tracking.dates import parse_date
 from cstrain.tracking.ids import learner_id
+from cstrain.tracking.phones import normalise_phone
+from cstrain.tracking.roster_settings import COLUMNS, REQUIRED, RosterSettings, SETTINGS_FILE
 from cstrain.tracking.tabular import Row, Table, match_columns, read_table
 
-# field → accepted column names: English, the Chinese header, then variants (docs/tracking.md).
-COLUMNS = {
-    "id": ("id", "工号", "员工编号"),
-    "name": ("name", "姓名", "名字"),
-    "team": ("team", "组别", "小组"),
-    "store": ("store", "店铺"),
-    "cohort": ("cohort", "批次", "入职批次"),
-    "role": ("role", "角色"),
-    "mentor": ("mentor", "师傅", "带教师傅"),
-    "hired_on": ("hired_on", "入职日期", "入职时间"),
-}
-REQUIRED = ("id", "name")
-ROLE_NAMES = {"learner": "learner", "学员": "learner", "新人": "learner",
-              "mentor": "mentor", "师傅": "mentor", "带教": "mentor",
-              "supervisor": "supervisor", "主管": "supervisor"}
-_DATE = re.compile(r"(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)"
-                   r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+__all__ = ["COLUMNS", "ImportSummary", "RosterEntry", "forget_phones", "import_roster",
+           "list_roster"]
 _TEXT_FIELDS = ("name", "team", "store", "cohort")
 
 
@@ -76,18 +63,24 @@ class RosterEntry:
     mentor_name: str | None
     hired_on: date | None
     active: bool
+    phone: str | None = None
 
 
 def import_roster(store, path: str | Path, *, deactivate_missing: bool = False,
-                  label: str | None = None) -> ImportSummary:
+                  label: str | None = None, settings: RosterSettings | None = None
+                  ) -> ImportSummary:
     """Add and update everyone in the roster file; with ``deactivate_missing`` mark people
-    in the store but not in the file inactive. All of it in one transaction; raises
-    RecordsRefused (writing nothing) if any row is bad."""
+    in the store but not in the file inactive (and forget their phone numbers). ``settings``
+    are the team's own headers and role words (:func:`load_roster_settings`). All of it in one
+    transaction; raises RecordsRefused (writing nothing) if any row is bad."""
+    settings = settings or RosterSettings()
     table = read_table(path, label)
-    columns, problems = match_columns(table, COLUMNS, REQUIRED)
+    hint = (f"; if the sheet names a column differently, map it under headers: in "
+            f"{settings.path or SETTINGS_FILE.as_posix()}")
+    columns, problems = match_columns(table, settings.columns(), REQUIRED, hint)
     if any(p.level == "error" for p in problems):
         raise RecordsRefused(problems)
-    entries, row_problems = parse_entries(table, columns)
+    entries, row_problems = parse_entries(table, columns, settings)
     problems += row_problems
     if deactivate_missing and not entries:
         problems.append(Problem(table.path, 0, "the file lists nobody; --deactivate-missing "
@@ -117,13 +110,18 @@ def _write(conn, added: list[dict], updated: list[dict], gone: list[str]) -> Non
                      [{**{k: v for k, v in row.items() if k != "id"}, "old_id": row["id"],
                        "updated_at": now} for row in updated])
     if gone:
+        # someone who left: their record stays, their phone number goes (PIPL: kept no longer
+        # than needed; docs/tracking.md)
         conn.execute(learners.update().where(learners.c.id.in_(gone))
-                     .values(active=False, updated_at=now))
+                     .values(active=False, phone=None, updated_at=now))
 
 
-def parse_entries(table: Table, columns: dict[str, int]) -> tuple[list[Entry], list[Problem]]:
+def parse_entries(table: Table, columns: dict[str, int], settings: RosterSettings | None = None
+                  ) -> tuple[list[Entry], list[Problem]]:
     """Every row as an :class:`Entry`, and the problems found in rows on their own: empty id
-    or name, a repeated id, an unknown role, a bad date, a value too long for the store."""
+    or name, a repeated id, an unknown role, a bad date or phone number, a value too long for
+    the store."""
+    settings = settings or RosterSettings()
     entries: list[Entry] = []
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
@@ -155,19 +153,27 @@ def parse_entries(table: Table, columns: dict[str, int]) -> tuple[list[Entry], l
                              "characters")
         entry.values = {name: text[name] for name in _TEXT_FIELDS if name in text}
         if "role" in columns:
-            role = ROLE_NAMES.get(text["role"].casefold(), None) if text["role"] else "learner"
+            role = settings.role(text["role"]) if text["role"] else "learner"
             if role is None:
-                problem(row, f'{header["role"]} "{text["role"]}" is not a role: use learner, '
-                             "mentor or supervisor (学员, 师傅, 主管)")
+                problem(row, f'{header["role"]} "{text["role"]}" is not a role: '
+                             f"{settings.role_hint()}")
             entry.values["role"] = role
         if "mentor" in columns:
             entry.values["mentor_id"] = text["mentor"] or None
         if "hired_on" in columns:
-            hired_on = parse_date(cell["hired_on"])
-            if hired_on is None and text["hired_on"]:
-                problem(row, f'{header["hired_on"]} "{text["hired_on"]}" is not a date: write '
-                             "it as 2026-11-01")
-            entry.values["hired_on"] = hired_on
+            entry.values["hired_on"] = None
+            if text["hired_on"]:
+                try:
+                    entry.values["hired_on"] = parse_date(cell["hired_on"])
+                except ValueError as exc:
+                    problem(row, f"{header['hired_on']} {_quoted(exc, text['hired_on'])}")
+        if "phone" in columns:
+            entry.values["phone"] = None
+            if text["phone"]:
+                try:
+                    entry.values["phone"] = normalise_phone(text["phone"])
+                except ValueError as exc:
+                    problem(row, f'{header["phone"]} "{text["phone"]}" {exc}')
         if entry.id:
             entries.append(entry)
     return entries, problems
@@ -235,7 +241,8 @@ def plan_changes(entries: list[Entry], existing: dict[str, dict], deactivate_mis
         values = {**entry.values, "active": True}
         if entry.id not in existing:
             added.append({"id": entry.id, "team": "", "store": "", "cohort": "",
-                          "role": "learner", "mentor_id": None, "hired_on": None, **values})
+                          "role": "learner", "mentor_id": None, "hired_on": None, "phone": None,
+                          **values})
         elif any(existing[entry.id][name] != value for name, value in values.items()):
             updated.append({"id": entry.id, **values})
         else:
@@ -253,7 +260,7 @@ def list_roster(store, team: str | None = None, cohort: str | None = None,
     boss = learners.alias("mentor")
     query = (sa.select(*learners.c["id", "name", "team", "store", "cohort", "role",
                                    "mentor_id"], boss.c.name.label("mentor_name"),
-                       learners.c.hired_on, learners.c.active)
+                       learners.c.hired_on, learners.c.active, learners.c.phone)
              .select_from(learners.outerjoin(boss, boss.c.id == learners.c.mentor_id)))
     if team is not None:
         query = query.where(learners.c.team == team)
@@ -269,19 +276,20 @@ def list_roster(store, team: str | None = None, cohort: str | None = None,
     return sorted(people, key=lambda person: (person.team, person.id))
 
 
-def parse_date(value) -> date | None:
-    """2026-11-01, 2026/11/1, 2026.11.1, 2026年11月1日 (each optionally followed by a time,
-    as Excel writes "2026/11/1 0:00") or an Excel date; None for anything else or empty."""
-    if isinstance(value, datetime):
-        return value.date()
-    match = _DATE.fullmatch(value.strip()) if isinstance(value, str) else None
-    if not match:
-        return None
-    year, sep_month, sep_day, zh_month, zh_day = match.group(1, 3, 4, 5, 6)
-    try:
-        return date(int(year), int(sep_month or zh_month), int(sep_day or zh_day))
-    except ValueError:
-        return None
+def forget_phones(store, learner_ids: list[str] | None = None) -> int:
+    """Delete the stored phone numbers of these people (everyone's when None); returns how
+    many were deleted. The rest of each record stays."""
+    query = learners.update().where(learners.c.phone.is_not(None))
+    if learner_ids is not None:
+        query = query.where(learners.c.id.in_(learner_ids))
+    with store.write() as conn:
+        return conn.execute(query.values(phone=None)).rowcount
+
+
+def _quoted(exc: ValueError, shown: str) -> str:
+    """A date reader's message, with the cell as the user sees it quoted first."""
+    message = str(exc)
+    return message if message.startswith('"') else f'"{shown}": {message}'
 
 
 def _text(value) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -74,18 +75,22 @@ def read_table(path: str | Path, label: str | None = None) -> Table:
 
 
 def header_key(text: str) -> str:
-    """How column names compare: case, surrounding spaces, and ' ', '-' or '_' inside ignored
-    ("Hired On" == "hired_on")."""
-    return re.sub(r"[\s_-]+", "_", text.strip().casefold())
+    """How column names compare: case, width (ＩＤ), surrounding spaces, and ' ', '-' or '_'
+    inside ignored ("Hired On" == "hired_on"), and so are a required-field mark and a note in
+    brackets, as HR templates add them ("姓名*", "入职日期（YYYY-MM-DD）" == "入职日期")."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = re.sub(r"\s*(?:\([^()]*\)\s*)+$", "", text).rstrip("*").strip()
+    return re.sub(r"[\s_-]+", "_", text.casefold())
 
 
 def match_columns(table: Table, columns: Mapping[str, Sequence[str]],
-                  required: Sequence[str] = ()) -> tuple[dict[str, int], list[Problem]]:
+                  required: Sequence[str] = (), hint: str = "") -> tuple[dict[str, int], list[Problem]]:
     """Find each field's column. ``columns`` maps a field to its accepted names: the English
     name first, the Chinese header second, then variants. Returns field → column index and
-    the problems: a missing required column or a field named twice (errors, one problem on the
-    header line), a column no field takes (a warning, left out when a required column is
-    missing; the column is ignored)."""
+    the problems: a missing required column (naming the headers the file does have, then
+    ``hint``) or a field named twice (errors, one problem on the header line), a column no
+    field takes (a warning, left out when a required column is missing; the column is
+    ignored)."""
     names = {header_key(name): field for field, aliases in columns.items() for name in aliases}
     found: dict[str, int] = {}
     problems: list[Problem] = []
@@ -107,11 +112,13 @@ def match_columns(table: Table, columns: Mapping[str, Sequence[str]],
         # the first row is probably not a header at all: its "unknown columns" are noise
         problems = [p for p in problems if p.level == "error"]
         listed = " and ".join(f"{columns[f][1]} ({columns[f][0]})" for f in missing)
+        found_names = [name for name in table.header if name]
         problems.append(Problem(
             table.path, line,
             f"missing column{'s' if len(missing) > 1 else ''} {listed}; the first row must name "
             f"the columns: {', '.join(a[1] for a in columns.values())} "
-            f"(or {', '.join(a[0] for a in columns.values())})"))
+            f"(or {', '.join(a[0] for a in columns.values())}); its first row has: "
+            f"{', '.join(found_names[:15]) + (' …' if len(found_names) > 15 else '')}{hint}"))
     return found, problems
 
 

@@ -1,0 +1,121 @@
+"""The one date reader: days as HR's sheets, plan files and ``--due`` write them.
+
+Read: 2026-12-05, 2026-12-5, 2026/12/5, 2026.12.5, 2026年12月5日 (日 may be left out), 20261205,
+each optionally followed by a time as Excel writes it ("2026/12/5 0:00"); digits typed in full
+width (２０２６年１２月５日) too; and Excel date cells: a date or datetime from openpyxl, or a
+serial number (46361 is 2026-12-05) when the column was not formatted as a date.
+
+Refused, with a message that says how to write it: 12/5/2026 and 5/12/2026 (is that 5 December
+or 12 May? Offices and spreadsheets disagree, so cstrain never guesses), two-digit years, a day
+that does not exist (2026-2-30), and anything else.
+
+:func:`parse_date` raises :class:`ValueError` with a message that names no file, so each reader
+puts its own ``path:line`` in front; :func:`due_date` is what the command line's ``--due`` calls.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+from cstrain.errors import CstrainError
+from cstrain.tracking import clock
+
+EXAMPLE = "2026-12-05"
+WRITE_IT = f"write it year first, as {EXAMPLE} (or 2026/12/5, 2026年12月5日)"
+
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_YEAR_FIRST = re.compile(r"(\d{4})\s*(?:([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*"
+                         r"(\d{1,2})\s*[日号]?)" + _TIME)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_YEAR_LAST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})" + _TIME)
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+# Excel's day 0 is 1899-12-30 (its day 60 is the 1900-02-29 that never was; serials in the
+# range cstrain accepts are all after it). 36526 is 2000-01-01, 73050 is 2099-12-31.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIALS = range(36526, 73051)
+
+
+def parse_date(value) -> date:
+    """A calendar day from a cell or a YAML value; raises ValueError saying what is wrong.
+
+    ``value`` is a :class:`~datetime.date` or :class:`~datetime.datetime` (the time is
+    dropped), an Excel serial number (int, float or its text), or text in one of the forms in
+    this module's docstring."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a date: {WRITE_IT}")
+    if isinstance(value, (int, float)):
+        return _from_serial(value, str(value))
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date: {WRITE_IT}")
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        raise ValueError("the date is empty")
+    match = _YEAR_FIRST.fullmatch(text)
+    if match:
+        year, month, day, zh_month, zh_day = match.group(1, 3, 4, 5, 6)
+        return _day(value, int(year), int(month or zh_month), int(day or zh_day))
+    match = _COMPACT.fullmatch(text)
+    if match:
+        return _day(value, *(int(part) for part in match.groups()))
+    if _SERIAL.fullmatch(text):
+        return _from_serial(float(text), value)
+    match = _YEAR_LAST.fullmatch(text)
+    if match:
+        first, second, year = match.groups()
+        if len(year) == 2:
+            raise ValueError(f'"{value}" has a two-digit year: {WRITE_IT}')
+        a, b = int(first), int(second)
+        if a <= 12 and b <= 12 and a != b:
+            raise ValueError(f'"{value}" is ambiguous: {b} {_MONTHS[a - 1]} or {a} '
+                             f"{_MONTHS[b - 1]}? {WRITE_IT}")
+        raise ValueError(f'"{value}" puts the year last: {WRITE_IT}')
+    raise ValueError(f'"{value}" is not a date: {WRITE_IT}')
+
+
+def check_due(due_on: date, *, allow_past: bool = False, today: date | None = None) -> None:
+    """Refuse a due day already over: every learner would be overdue the moment it is given.
+    ``today`` defaults to the team's calendar day (CSTRAIN_TZ)."""
+    today = today or clock.today()
+    if due_on < today and not allow_past:
+        days = (today - due_on).days
+        raise ValueError(f"{due_on.isoformat()} is {days} day{'s' if days != 1 else ''} in the "
+                         f"past (today is {today.isoformat()}): everyone given it would be "
+                         "overdue at once; give a later day, or allow it with --allow-past")
+
+
+def due_date(text: str, *, allow_past: bool = False, today: date | None = None) -> date:
+    """``--due TEXT`` → the due day, any form :func:`parse_date` reads; a day in the past only
+    with ``allow_past``. Raises :class:`~cstrain.errors.CstrainError` naming the option."""
+    try:
+        due_on = parse_date(text)
+        check_due(due_on, allow_past=allow_past, today=today)
+    except ValueError as exc:
+        raise CstrainError(f"--due {text}: {exc}") from None
+    return due_on
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _day(value, year: int, month: int, day: int) -> date:
+    if not 1 <= month <= 12:
+        raise ValueError(f'"{value}" is not a date: there is no month {month}; '
+                         f"write it as {EXAMPLE}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ValueError(f'"{value}" is not a date: {_MONTHS[month - 1]} {year} has {last} days; '
+                         f"write it as {EXAMPLE}")
+    return date(year, month, day)
+
+
+def _from_serial(number: float, shown: str) -> date:
+    if int(number) not in _SERIALS:
+        raise ValueError(f'"{shown}" is not a date: {WRITE_IT}')
+    return _EXCEL_EPOCH + timedelta(days=int(number))
