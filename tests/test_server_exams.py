@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 
 from cstrain.grading import expr
 from cstrain.project import find_project
-from cstrain.server import auth, exams
+from cstrain.exams import papers, sittings
+from cstrain.server import auth
 from cstrain.server.app import TeamContext, create_app
 from cstrain.store.schema import answers, attempts, exam_sittings, learners
 
@@ -315,7 +316,7 @@ def test_a_submission_within_the_grace_period_counts(app, catalog):
 def test_answers_after_the_deadline_are_refused_and_the_sitting_closes_at_zero(app, catalog):
     client = client_for(app)
     sitting = with_row(app, start(client).json())
-    deadline = _move_deadline(app, sitting["id"], exams.GRACE.total_seconds() + 5)
+    deadline = _move_deadline(app, sitting["id"], sittings.GRACE.total_seconds() + 5)
     response = client.post(f"/api/sittings/{sitting['id']}/submit",
                            json={"responses": right_answers(catalog, sitting)})
     assert response.status_code == 409 and response.json()["detail"].startswith("time is up")
@@ -401,9 +402,9 @@ def test_answers_of_any_shape_score_zero_not_500(app, catalog):
         assert response.status_code == 200, response.text
     spec = catalog.quizzes[EXAM].spec
     for question in spec.questions:  # every shape against every type, without the HTTP round
-        _, shuffles = exams.draw_sitting(spec.model_copy(update={"questions": [question], "draw": None}))
+        _, shuffles = papers.draw_sitting(spec.model_copy(update={"questions": [question], "draw": None}))
         for given in JUNK:
-            exams.original_response(question, shuffles.get(question.id, {}), given)
+            papers.original_response(question, shuffles.get(question.id, {}), given)
 
 
 def test_exam_writes_need_the_session_and_csrf(app):
@@ -430,7 +431,7 @@ def test_draws_follow_the_quiz(catalog):
     spec = catalog.quizzes[EXAM].spec
     seen = set()
     for seed in range(30):
-        questions, shuffles = exams.draw_sitting(spec, random.Random(seed))
+        questions, shuffles = papers.draw_sitting(spec, random.Random(seed))
         assert len(questions) == 7 == len(set(questions))
         seen.add(tuple(questions))
         values = shuffles.get("conversion", {}).get("values")

@@ -216,19 +216,19 @@ def test_mentor_reads_a_mentees_profile_and_attempts_with_answers(m1):
 
 
 def test_the_key_of_every_question_type_in_the_responses_shape(starter):
-    from cstrain.server.mentor_api import _in_words, _key
+    from cstrain import questions as types
 
     quizzes = find_project(starter).load_catalog().quizzes
     questions = {q.id: q for ref in (FIRST_REPLY, PRICE) for q in quizzes[ref].spec.questions}
-    keys = {qid: _key(q, None) for qid, q in questions.items() if q.type != "calculated"}
+    keys = {qid: types.of(q).key(None) for qid, q in questions.items() if q.type != "calculated"}
     assert keys == {"first-reply-best": 0, "first-reply-parts": [0, 1, 2], "quick-phrase": True,
                     "greeting-word": ["亲"], "order-value": 150, "objection-steps": [0, 1, 2, 3],
                     "value-points": [0, 1, 2]}
-    assert _in_words(questions["value-points"], keys["value-points"])[0] == "担心收货慢 → 说明发货时效"
-    rate = questions["conversion-rate"]  # worked out from the values this learner was given
-    assert _key(rate, {"values": {"inquiries": 400, "buyers": 90}, "answer": "20"}) == 22.5
+    assert types.of(questions["value-points"]).in_words(keys["value-points"])[0] == "担心收货慢 → 说明发货时效"
+    rate = types.of(questions["conversion-rate"])  # worked out from the values this learner was given
+    assert rate.key({"values": {"inquiries": 400, "buyers": 90}, "answer": "20"}) == 22.5
     for broken in (None, "22.5", {"values": {"inquiries": 400}}, {"values": {"inquiries": 9999, "buyers": 90}}):
-        assert _key(rate, broken) is None
+        assert rate.key(broken) is None
 
 
 @pytest.mark.parametrize("target", ["KF3", "KF4", "KF5", "S1", "M2", "NOPE", "kf1", "KF1 ", "KF1,KF2", "KF%", "王小美"])
@@ -462,11 +462,11 @@ def test_every_string_the_dashboard_uses_is_in_both_languages():
 def test_two_assignments_colliding_are_a_409_not_a_500(m1, monkeypatch):
     from sqlalchemy.exc import IntegrityError
 
-    from cstrain.server import mentor_api
+    from cstrain.server.routes import mentor
 
     def collide(*args, **kwargs):
         raise IntegrityError("INSERT INTO assignments", {}, Exception("assignments_one_per_target"))
 
-    monkeypatch.setattr(mentor_api, "assign", collide)
+    monkeypatch.setattr(mentor, "assign", collide)
     response = m1.post("/api/assignments", json=assign_body(learner_ids=["KF1"]))
     assert response.status_code == 409 and "reload" in response.json()["detail"]
