@@ -7,7 +7,7 @@ concern a type keeps the default here.
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from cstrain.grading.responses import index, index_list
 
@@ -16,12 +16,17 @@ class QuestionType:
     """The rules of one question type; a subclass per type, registered in
     :data:`cstrain.questions.TYPES`."""
 
-    name: ClassVar[str]
-    """The ``type:`` of the quiz file."""
     model: ClassVar[type]
     """Its pydantic model in :mod:`cstrain.format.quiz`: validation and the JSON Schema."""
+    name: ClassVar[str]
+    """The ``type:`` of the quiz file, read from the model's ``type`` field."""
 
     __slots__ = ("q",)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "model" in cls.__dict__:
+            (cls.name,) = get_args(cls.model.model_fields["type"].annotation)
 
     def __init__(self, question):
         self.q = question

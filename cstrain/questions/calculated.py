@@ -17,7 +17,6 @@ _NAME = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class Calculated(QuestionType):
-    name = "calculated"
     model = CalculatedQuestion
     __slots__ = ()
 

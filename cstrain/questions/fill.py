@@ -10,7 +10,6 @@ from cstrain.questions.base import QuestionType
 
 
 class Fill(QuestionType):
-    name = "fill"
     model = FillQuestion
     __slots__ = ()
 

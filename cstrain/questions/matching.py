@@ -11,7 +11,6 @@ from cstrain.questions.base import QuestionType, pick_shown
 
 
 class Matching(QuestionType):
-    name = "matching"
     model = MatchingQuestion
     __slots__ = ()
 

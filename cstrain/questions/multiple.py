@@ -11,7 +11,6 @@ from cstrain.questions.choices import Choices
 
 
 class Multiple(Choices):
-    name = "multiple"
     model = MultipleQuestion
     __slots__ = ()
 

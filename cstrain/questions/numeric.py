@@ -9,7 +9,6 @@ from cstrain.questions.base import QuestionType
 
 
 class Numeric(QuestionType):
-    name = "numeric"
     model = NumericQuestion
     __slots__ = ()
 

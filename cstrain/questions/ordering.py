@@ -9,7 +9,6 @@ from cstrain.questions.base import QuestionType, picks_shown
 
 
 class Ordering(QuestionType):
-    name = "ordering"
     model = OrderingQuestion
     __slots__ = ()
 

@@ -10,7 +10,6 @@ from cstrain.questions.choices import Choices
 
 
 class Single(Choices):
-    name = "single"
     model = SingleQuestion
     __slots__ = ()
 

@@ -8,7 +8,6 @@ from cstrain.questions.base import QuestionType
 
 
 class TrueFalse(QuestionType):
-    name = "true_false"
     model = TrueFalseQuestion
     __slots__ = ()
 
