@@ -138,7 +138,8 @@ def assignments(project_dir, db, learner_ids, team, cohort, mentor, states):
     audience = Audience(tuple(learner_ids), team, cohort, mentor)
     with open_project_store(project_dir, db) as store, store.read() as conn:
         ids = None if audience.empty else select_learners(conn, audience, roles=None)
-        items = [a for a in assignment_statuses(conn, catalog, ids) if not states or a.state in states]
+        items = [a for a in assignment_statuses(conn, catalog, ids)
+                 if not states or a.state in states]
         names = names_of(conn, {a.learner_id for a in items})
     if not items:
         click.echo("No assignments match.")

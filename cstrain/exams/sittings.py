@@ -19,7 +19,8 @@ from cstrain.exams.papers import SECURE_RANDOM, draw_sitting, original_response
 from cstrain.grading.grade import grade_attempt
 from cstrain.store import Store
 from cstrain.store.schema import attempts, exam_sittings, learners
-from cstrain.tracking.attempts import answers_of, attempt_by_id, attempt_key, graded_rows, insert_attempt
+from cstrain.tracking.attempts import (answers_of, attempt_by_id, attempt_key, graded_rows,
+                                       insert_attempt)
 
 GRACE = timedelta(seconds=30)
 
@@ -72,7 +73,8 @@ class Closed:
     @property
     def expired(self) -> bool:
         """Closed at its deadline with no answers (:func:`_settle`)."""
-        return self.sitting.deadline is not None and self.attempt.submitted_at == self.sitting.deadline \
+        deadline = self.sitting.deadline
+        return deadline is not None and self.attempt.submitted_at == deadline \
             and all(row.response is None for row in self.answers.values())
 
 
@@ -102,7 +104,8 @@ def history(store: Store, learner_id: str, quiz: Quiz, now: datetime) -> list[Pa
     past = []
     for row in rows:
         if row.attempt_id is not None:
-            past.append(Past(row.id, "submitted", row.started_at, row.submitted_at, row.percent, row.passed))
+            past.append(Past(row.id, "submitted", row.started_at, row.submitted_at, row.percent,
+                             row.passed))
         elif row.quiz_version != quiz.version:
             continue  # dropped when next touched
         elif expired(row, now):
@@ -112,7 +115,8 @@ def history(store: Store, learner_id: str, quiz: Quiz, now: datetime) -> list[Pa
     return past
 
 
-def look(store: Store, catalog: Catalog, learner_id: str, sitting_id: str, now: datetime) -> Open | Closed:
+def look(store: Store, catalog: Catalog, learner_id: str, sitting_id: str,
+         now: datetime) -> Open | Closed:
     """A sitting of the learner's: open, or closed with its result. One that ran out is closed
     now; one of an exam edited since is dropped (NotFound)."""
     with store.read() as conn:
@@ -185,7 +189,8 @@ def submit(store: Store, catalog: Catalog, learner_id: str, sitting_id: str,
             state = _settle(conn, catalog, sitting, now)
         if state == "open":
             by_id = {q.id: q for q in catalog.quizzes[sitting.quiz].spec.questions}
-            responses = {qid: original_response(by_id[qid], sitting.shuffles.get(qid, {}), given.get(qid))
+            responses = {qid: original_response(by_id[qid], sitting.shuffles.get(qid, {}),
+                                                given.get(qid))
                          for qid in sitting.questions}
             _record(conn, catalog, sitting, responses, now)
             return _closed(conn, _find_sitting(conn, sitting_id, learner_id))

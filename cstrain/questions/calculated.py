@@ -24,7 +24,8 @@ class Calculated(QuestionType):
         variables = self.q.variables
         if not isinstance(values, dict) or set(values) != set(variables):
             return False
-        return all(is_number(values[name]) and spec.min - EPSILON <= values[name] <= spec.max + EPSILON
+        return all(is_number(value := values[name])
+                   and spec.min - EPSILON <= value <= spec.max + EPSILON
                    for name, spec in variables.items())
 
     def expected(self, response: Any) -> float | None:
@@ -40,7 +41,8 @@ class Calculated(QuestionType):
     def fraction(self, response: Any) -> float:
         expected = self.expected(response)
         given = parse_number(response.get("answer")) if expected is not None else None
-        return 1.0 if given is not None and abs(given - expected) <= self.q.tolerance + EPSILON else 0.0
+        close = given is not None and abs(given - expected) <= self.q.tolerance + EPSILON
+        return 1.0 if close else 0.0
 
     def key(self, response: Any) -> float | None:
         expected = self.expected(response)

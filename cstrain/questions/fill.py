@@ -18,7 +18,8 @@ class Fill(QuestionType):
             return 0.0
         sensitive = self.q.case_sensitive
         given = normalise_text(response, sensitive)
-        return 1.0 if any(given == normalise_text(answer, sensitive) for answer in self.q.answers) else 0.0
+        accepted = (normalise_text(answer, sensitive) for answer in self.q.answers)
+        return 1.0 if given in accepted else 0.0
 
     def key(self, response: Any) -> list[str]:
         return list(self.q.answers)

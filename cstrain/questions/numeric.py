@@ -14,7 +14,8 @@ class Numeric(QuestionType):
 
     def fraction(self, response: Any) -> float:
         given = parse_number(response)
-        return 1.0 if given is not None and abs(given - self.q.answer) <= self.q.tolerance + EPSILON else 0.0
+        close = given is not None and abs(given - self.q.answer) <= self.q.tolerance + EPSILON
+        return 1.0 if close else 0.0
 
     def key(self, response: Any) -> float:
         return self.q.answer

@@ -174,7 +174,8 @@ def learner(learner_id: LearnerId, who: Mentor, ctx: Team) -> LearnerDetail:
     titles = {m.full_id: m.title for m in ctx.catalog.modules}
     with ctx.store.read() as conn:
         person = scopes.require_visible(conn, who, learner_id)
-        signed = {module: SignoffOut.model_validate(s) for module, s in signoffs_of(conn, learner_id).items()}
+        signed = {module: SignoffOut.model_validate(signoff)
+                  for module, signoff in signoffs_of(conn, learner_id).items()}
         modules = [ModuleRow(module=s.module, title=titles[s.module], state=s.state,
                              attempts=s.attempts, best_percent=s.best_percent, done_at=s.done_at,
                              signoff=signed.get(s.module))
