@@ -48,8 +48,8 @@ def create_app(context: TeamContext) -> FastAPI:
             return _json("not found", 404)
         return _json(exc.detail, exc.status_code, getattr(exc, "headers", None))
 
-    for kind in (CstrainError, RequestValidationError, HTTPException):
-        app.add_exception_handler(kind, answer)
+    for error_class in (CstrainError, RequestValidationError, HTTPException):
+        app.add_exception_handler(error_class, answer)
     if context.site_dir is not None:
         app.mount("/", StaticFiles(directory=context.site_dir, html=True), name="site")
     app.add_middleware(BodyLimit, limit=context.max_body)
