@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).parent.parent / "cstrain"
 APP = "cstrain.server.app"
 ROUTES = "cstrain.server.routes"
@@ -104,16 +106,20 @@ def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(groups)
 
 
-def test_only_the_app_imports_routes_and_the_server_never_imports_the_site():
-    assert layout_breaches(import_graph(PACKAGE)) == []
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    return import_graph(PACKAGE)
 
 
-def test_no_import_cycle_in_cstrain():
-    assert import_cycles(import_graph(PACKAGE)) == []
+def test_only_the_app_imports_routes_and_the_server_never_imports_the_site(graph):
+    assert layout_breaches(graph) == []
 
 
-def test_the_graph_sees_the_real_imports():
-    graph = import_graph(PACKAGE)
+def test_no_import_cycle_in_cstrain(graph):
+    assert import_cycles(graph) == []
+
+
+def test_the_graph_sees_the_real_imports(graph):
     assert {f"{ROUTES}.{name}" for name in ("session", "learner", "exams", "mentor", "reports")} <= graph[APP]
     assert "cstrain.server.deps" in graph[f"{ROUTES}.mentor"]
     assert "cstrain.store.migrations" in graph["cstrain.store.engine"]  # imported inside a function
