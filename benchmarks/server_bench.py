@@ -74,7 +74,7 @@ PRACTICE = {"quiz": "pre-sales/first-reply", "module": "pre-sales/first-reply",
             "responses": {"first-reply-best": 0, "first-reply-parts": [0, 1, 2],
                           "quick-phrase": True, "greeting-word": "亲"}}
 EXAM = {"quiz": "pre-sales/final-exam", "module": "pre-sales/final-exam"}
-# the exam of tests/test_server_exams.py: every question type, 7 of 8 drawn, shuffled
+# the exam of tests/server/examdata.py: every question type, 7 of 8 drawn, shuffled
 EXAM_YAML = """\
 title: 售前接待 · 结业考试
 mode: exam

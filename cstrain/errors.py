@@ -1,7 +1,10 @@
 """The one exception hierarchy of cstrain.
 
-Every mistake a user can make surfaces as a :class:`CstrainError`; the CLI turns it into a
-message and exit code 1. Anything else escaping is a bug in cstrain.
+Every mistake a user can make surfaces as a :class:`CstrainError`. Each class says how it is
+shown, as mkdocs' exceptions do: :meth:`CstrainError.lines` (what the CLI prints),
+``exit_code`` (the CLI's status) and ``http_status`` (the team server's answer), so the CLI's
+error edge (:func:`cstrain.cli.common.handle_errors`) and the server's one exception handler
+(:mod:`cstrain.server.app`) are one small function each. Anything else escaping is a bug.
 """
 from __future__ import annotations
 
@@ -27,8 +30,27 @@ class Problem:
         return f"{where}: {prefix}{self.message}"
 
 
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Problems as the CLI prints them, with a count of errors and warnings last."""
+    errors = sum(p.level == "error" for p in problems)
+    return [str(p) for p in problems] + [f"{errors} error(s), {len(problems) - errors} warning(s)"]
+
+
 class CstrainError(Exception):
-    """Base of every error cstrain reports to a user."""
+    """Base of every error cstrain reports to a user: exit status 1; on the team server a 422
+    (the request is well formed but cannot be met, e.g. an assignment of an unknown course)."""
+
+    exit_code = 1
+    http_status = 422
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        """Extra HTTP response headers (a Retry-After, say)."""
+        return None
+
+    def lines(self) -> list[str]:
+        """What the CLI prints, one line each, to standard error."""
+        return [f"Error: {self}"]
 
 
 class ProjectNotFound(CstrainError):
@@ -41,6 +63,9 @@ class ValidationFailed(CstrainError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return problem_lines(self.problems)
 
 
 class BuildError(CstrainError):
@@ -62,6 +87,8 @@ class SourceError(CstrainError):
 class StoreError(CstrainError):
     """Raised by :mod:`cstrain.store` when the store cannot be opened, created or migrated."""
 
+    http_status = 503
+
 
 class RecordsRefused(CstrainError):
     """Raised by :mod:`cstrain.tracking` when an input file (roster, results, plan) has bad
@@ -70,3 +97,58 @@ class RecordsRefused(CstrainError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return problem_lines(self.problems) + [
+            "Nothing was written: fix the file and run the command again."]
+
+
+# --- refusals of a request or command: raised by domain code, shown by the CLI and the server ---
+
+class NotSignedIn(CstrainError):
+    """Raised by the team server's session dependency: no valid session cookie."""
+
+    http_status = 401
+
+
+class Forbidden(CstrainError):
+    """Raised when the person asking may not do this (a learner on the dashboard's API, a write
+    without the session's CSRF token, assigning oneself)."""
+
+    http_status = 403
+
+
+class NotFound(CstrainError):
+    """Raised when what is named does not exist, or is outside the asker's scope (the same
+    answer, so an id on the roster is never confirmed)."""
+
+    http_status = 404
+
+
+class Conflict(CstrainError):
+    """Raised when the request clashes with what is recorded (an attempt id already used with
+    other answers, every exam attempt used, a sitting already submitted)."""
+
+    http_status = 409
+
+
+class Invalid(CstrainError):
+    """Raised when a request names something that cannot be used (a practice quiz where an
+    exam is expected, a due day in the past)."""
+
+    http_status = 422
+
+
+class TooMany(CstrainError):
+    """Raised when a limit is reached (wrong sign-in codes from one address); the client may try
+    again after ``retry_after`` seconds."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

@@ -484,7 +484,7 @@ def test_an_attempt_written_meanwhile_is_skipped_not_an_error(team, catalog, mon
     write("r.json", results_file([attempt(catalog), attempt(catalog, QUIZ_2, id=ID_2)]))
     import_results(team, catalog, ["r.json"])
     # as if another import committed between this one's check and its insert
-    monkeypatch.setattr(results, "_existing_keys", lambda conn, keys: set())
+    monkeypatch.setattr(results, "recorded_keys", lambda conn, keys: set())
     summary = import_results(team, catalog, ["r.json"])
     assert (summary.added, summary.already) == (0, 2)
     assert len(stored_attempts(team)) == 2

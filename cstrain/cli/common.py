@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from cstrain.errors import CstrainError, Problem, RecordsRefused, ValidationFailed
+from cstrain.errors import CstrainError, Problem, problem_lines
 from cstrain.project import find_project
 
 # Material prints a banner about its successor on import; cstrain's users cannot act on it.
@@ -20,29 +20,21 @@ project_option = click.option(
 
 
 def report(problems: list[Problem]) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    errors = sum(p.level == "error" for p in problems)
-    warnings = len(problems) - errors
-    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    """Print findings (warnings of a command that went through) as errors are printed."""
+    for line in problem_lines(problems):
+        click.echo(line, err=True)
 
 
 def handle_errors(command):
-    """Turn cstrain's exceptions into messages and exit status 1."""
+    """The CLI's error edge: a cstrain error prints its lines and exits with its exit code."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except ValidationFailed as exc:
-            report(exc.problems)
-            sys.exit(1)
-        except RecordsRefused as exc:
-            report(exc.problems)
-            click.echo("Nothing was written: fix the file and run the command again.", err=True)
-            sys.exit(1)
         except CstrainError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
+            for line in exc.lines():
+                click.echo(line, err=True)
+            sys.exit(exc.exit_code)
         except Exception as exc:
             if not _is_store_failure(exc):
                 raise

@@ -49,14 +49,10 @@ def levels(project_dir, db, learner_ids, team, cohort, mentor, level_id, since):
     ladder = project_ladder(project.root, catalog)
     if level_id:
         ladder.level(level_id)  # an unknown level fails before the store is opened
-    store = open_project_store(project_dir, db)
-    try:
-        with store.read() as conn:
-            audience = Audience(tuple(learner_ids), team, cohort, mentor)
-            ids = None if audience.empty else select_learners(conn, audience)
-            people = evaluate_levels(conn, catalog, ladder, ids)
-    finally:
-        store.close()
+    with open_project_store(project_dir, db) as store, store.read() as conn:
+        audience = Audience(tuple(learner_ids), team, cohort, mentor)
+        ids = None if audience.empty else select_learners(conn, audience)
+        people = evaluate_levels(conn, catalog, ladder, ids)
     if not people:
         click.echo("No learners match.")
     elif learner_ids:

@@ -7,8 +7,7 @@ import sys
 import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
-
-REPORT_NAMES = ("completions", "assignments", "attempts", "items", "summary")
+from cstrain.reports import REPORT_NAMES
 
 
 @click.command("export")
@@ -67,15 +66,13 @@ def export(project_dir, db, report, out, bom, team, cohort, mentor, all_attempts
     elif all_attempts or sort != "quiz":
         raise CstrainError("--all-attempts and --sort are options of the items report")
     catalog = find_project(project_dir).load_catalog()
-    store = open_project_store(project_dir, db)
     try:
-        with output(out) as handle, store.read() as conn:
+        with open_project_store(project_dir, db) as store, output(out) as handle, \
+                store.read() as conn:
             rows = write_report(conn, catalog, report, handle, bom=bom, **options)
     except BrokenPipeError:  # `| head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
-    finally:
-        store.close()
     if out != "-":
         click.echo(f"Wrote {rows} row(s) to {out}.")
 

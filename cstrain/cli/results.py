@@ -32,11 +32,8 @@ def import_results(files, skip_outdated, project_dir, db):
     from cstrain.tracking.results import import_results as import_files
 
     catalog = find_project(project_dir).load_catalog()
-    store = open_project_store(project_dir, db)
-    try:
+    with open_project_store(project_dir, db) as store:
         summary = import_files(store, catalog, files, skip_outdated=skip_outdated)
-    finally:
-        store.close()
     if summary.warnings:
         report(summary.warnings)
     line = (f"Imported {summary.files} file(s) for {summary.learners} learner(s): "

@@ -40,11 +40,8 @@ def import_(file, deactivate_missing, project_dir, db):
     from cstrain.cli.common import report
     from cstrain.tracking.roster import import_roster
 
-    store = open_project_store(project_dir, db)
-    try:
+    with open_project_store(project_dir, db) as store:
         summary = import_roster(store, file, deactivate_missing=deactivate_missing)
-    finally:
-        store.close()
     if summary.warnings:
         report(summary.warnings)
     line = (f"Roster {summary.path}: {summary.added} added, {summary.updated} updated, "
@@ -72,12 +69,9 @@ def list_(team, cohort, mentor, include_inactive, project_dir, db):
     from cstrain.reports.terminal import render_table
     from cstrain.tracking.roster import COLUMNS, list_roster
 
-    store = open_project_store(project_dir, db)
-    try:
+    with open_project_store(project_dir, db) as store:
         people = list_roster(store, team=team, cohort=cohort, mentor=mentor,
                              include_inactive=include_inactive)
-    finally:
-        store.close()
     if not people:
         click.echo("Nobody on the roster matches." if (team or cohort or mentor) else
                    "The roster is empty: cstrain roster import FILE")

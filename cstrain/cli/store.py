@@ -20,11 +20,8 @@ def status(project_dir, db):
     """
     from cstrain.store.summary import describe
 
-    store = open_project_store(project_dir, db)
-    try:
+    with open_project_store(project_dir, db) as store:
         info = describe(store)
-    finally:
-        store.close()
     click.echo(f"Store: {info.location} ({info.kind}, schema version {info.version})")
     for label, count in info.counts:
         click.echo(f"  {label:<12} {count}")

@@ -43,18 +43,14 @@ def invite(project_dir, db, learner_ids, team, cohort, mentor, days, base_url, c
     from cstrain.server import auth
     from cstrain.tracking.assignments import Audience, select_learners
 
-    store = open_project_store(project_dir, db)
-    try:
-        with store.write() as conn:
-            audience = Audience(tuple(learner_ids), team, cohort, mentor)
-            ids = select_learners(conn, audience, roles=None if (team or cohort) else ("learner",))
-            if revoke:
-                count = auth.revoke(conn, ids)
-                issued = None
-            else:
-                issued = auth.issue_invites(conn, ids, _who_runs(), days)
-    finally:
-        store.close()
+    with open_project_store(project_dir, db) as store, store.write() as conn:
+        audience = Audience(tuple(learner_ids), team, cohort, mentor)
+        ids = select_learners(conn, audience, roles=None if (team or cohort) else ("learner",))
+        if revoke:
+            count = auth.revoke(conn, ids)
+            issued = None
+        else:
+            issued = auth.issue_invites(conn, ids, _who_runs(), days)
     if issued is None:
         click.echo(f"Revoked {count} code(s) of {len(ids)} learner(s); their sessions are ended.")
         return
@@ -112,23 +108,22 @@ def serve(project_dir, db, host, port, no_build, behind_https):
     else:
         click.echo("Building the site for team mode…", err=True)
         catalog = build_site(project, site_dir, team=True).catalog
-    store = open_project_store(project_dir, db)
     from cstrain.store.summary import describe
 
-    info = describe(store)
-    click.echo(f"Store: {info.location} ({info.kind}); "
-               + ", ".join(f"{count} {label}" for label, count in info.counts[:3]), err=True)
-    if info.counts[0][1] == 0:
-        click.echo("Nobody can sign in yet. Import the roster and hand out codes:\n"
-                   "  cstrain roster import team/roster.example.csv\n"
-                   "  cstrain invite --team 售前组", err=True)
-    app = create_app(TeamContext(store=store, catalog=catalog, site_dir=site_dir,
-                                 secure_cookies=behind_https))
-    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
-    os.environ.setdefault("CSTRAIN_SERVING", "1")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True,
-                forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
-    store.close()
+    with open_project_store(project_dir, db) as store:
+        info = describe(store)
+        click.echo(f"Store: {info.location} ({info.kind}); "
+                   + ", ".join(f"{count} {label}" for label, count in info.counts[:3]), err=True)
+        if info.counts[0][1] == 0:
+            click.echo("Nobody can sign in yet. Import the roster and hand out codes:\n"
+                       "  cstrain roster import team/roster.example.csv\n"
+                       "  cstrain invite --team 售前组", err=True)
+        app = create_app(TeamContext(store=store, catalog=catalog, site_dir=site_dir,
+                                     secure_cookies=behind_https))
+        click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
+        os.environ.setdefault("CSTRAIN_SERVING", "1")
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True,
+                    forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
 
 COMMANDS = [invite, serve]

@@ -28,11 +28,6 @@ def audience_options(command):
     return command
 
 
-def _catalog_and_store(project_dir, db):
-    project = find_project(project_dir)
-    return project.load_catalog(), open_project_store(project_dir, db)
-
-
 @click.command()
 @project_option
 @db_option
@@ -59,39 +54,35 @@ def assign(project_dir, db, courses, modules, tags, learner_ids, team, cohort, m
       cstrain assign --tag 双十一 --cohort 2026-10双十一临时 --due 2026-11-05 --by S001
       cstrain assign --plan team/plans/double11.yml
     """
-    from cstrain.errors import CstrainError
+    from cstrain.errors import Invalid
     from cstrain.tracking.assignments import Audience, Target, assign as assign_targets
     from cstrain.tracking.plans import load_plan
 
-    catalog, store = _catalog_and_store(project_dir, db)
-    try:
-        if plan_file:
-            if courses or modules or tags or learner_ids or team or cohort or mentor or due:
-                raise CstrainError("--plan takes everything from the file; drop the other options")
-            root = find_project(project_dir).root
-            path = Path(plan_file).resolve()
-            rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-            plan = load_plan(path, rel, catalog)
-            with store.write() as conn:
-                results = [assign_targets(conn, catalog, [item.target], plan.audience, item.due,
-                                          plan.assigned_by or assigned_by or _who_runs(), plan=rel)
-                           for item in plan.targets]
-            learners = max(r.learners for r in results)
-            created, moved = sum(r.created for r in results), sum(r.moved for r in results)
-            unchanged = sum(r.unchanged for r in results)
-            click.echo(f"Plan {plan.name}: {len(plan.targets)} target(s) for {learners} learner(s): "
-                       f"{created} new, {moved} moved, {unchanged} unchanged.")
-            return
-        if due is None:
-            raise CstrainError("give the due day: --due YYYY-MM-DD")
-        targets = ([Target("course", c) for c in courses] + [Target("module", m) for m in modules]
-                   + [Target("tag", t) for t in tags])
-        audience = Audience(tuple(learner_ids), team, cohort, mentor)
-        with store.write() as conn:
-            result = assign_targets(conn, catalog, targets, audience, due.date(),
-                                    assigned_by or _who_runs())
-    finally:
-        store.close()
+    project = find_project(project_dir)
+    catalog = project.load_catalog()
+    if plan_file:
+        if courses or modules or tags or learner_ids or team or cohort or mentor or due:
+            raise Invalid("--plan takes everything from the file; drop the other options")
+        rel = _in_project(project.root, plan_file)
+        plan = load_plan(Path(plan_file).resolve(), rel, catalog)
+        with open_project_store(project_dir, db) as store, store.write() as conn:
+            results = [assign_targets(conn, catalog, [item.target], plan.audience, item.due,
+                                      plan.assigned_by or assigned_by or _who_runs(), plan=rel)
+                       for item in plan.targets]
+        learners = max(r.learners for r in results)
+        created, moved = sum(r.created for r in results), sum(r.moved for r in results)
+        unchanged = sum(r.unchanged for r in results)
+        click.echo(f"Plan {plan.name}: {len(plan.targets)} target(s) for {learners} learner(s): "
+                   f"{created} new, {moved} moved, {unchanged} unchanged.")
+        return
+    if due is None:
+        raise Invalid("give the due day: --due YYYY-MM-DD")
+    targets = ([Target("course", c) for c in courses] + [Target("module", m) for m in modules]
+               + [Target("tag", t) for t in tags])
+    audience = Audience(tuple(learner_ids), team, cohort, mentor)
+    with open_project_store(project_dir, db) as store, store.write() as conn:
+        result = assign_targets(conn, catalog, targets, audience, due.date(),
+                                assigned_by or _who_runs())
     click.echo(f"Assigned {len(targets)} target(s) to {result.learners} learner(s), due "
                f"{due.date().isoformat()}: {result.created} new, {result.moved} moved, "
                f"{result.unchanged} unchanged.")
@@ -116,17 +107,9 @@ def withdraw(project_dir, db, assignment_ids, plan_file):
     """
     from cstrain.tracking.assignments import withdraw as withdraw_assignments
 
-    store = open_project_store(project_dir, db)
-    plan = None
-    if plan_file:
-        root = find_project(project_dir).root
-        path = Path(plan_file).resolve()
-        plan = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    try:
-        with store.write() as conn:
-            count = withdraw_assignments(conn, assignment_ids, plan)
-    finally:
-        store.close()
+    plan = _in_project(find_project(project_dir).root, plan_file) if plan_file else None
+    with open_project_store(project_dir, db) as store, store.write() as conn:
+        count = withdraw_assignments(conn, assignment_ids, plan)
     click.echo(f"Withdrew {count} assignment(s).")
 
 
@@ -146,24 +129,18 @@ def assignments(project_dir, db, learner_ids, team, cohort, mentor, states):
       cstrain assignments --mentor M001
       cstrain assignments --team 售前组 --status overdue
     """
-    import sqlalchemy as sa
-
     from cstrain.reports.terminal import render_table
-    from cstrain.store.schema import learners
-    from cstrain.tracking.progress import learner_filter
+    from cstrain.tracking.assignments import Audience, select_learners
+    from cstrain.tracking.people import names as names_of
     from cstrain.tracking.status import assignment_statuses
 
-    catalog, store = _catalog_and_store(project_dir, db)
-    try:
-        with store.read() as conn:
-            query = sa.select(learners.c.id, learners.c.name).where(learner_filter(team, cohort, mentor))
-            if learner_ids:
-                query = query.where(learners.c.id.in_(learner_ids))
-            names = dict(conn.execute(query).all())
-            items = [a for a in assignment_statuses(conn, catalog, names)
-                     if not states or a.state in states]
-    finally:
-        store.close()
+    catalog = find_project(project_dir).load_catalog()
+    audience = Audience(tuple(learner_ids), team, cohort, mentor)
+    with open_project_store(project_dir, db) as store, store.read() as conn:
+        ids = None if audience.empty else select_learners(conn, audience, roles=None)
+        items = [a for a in assignment_statuses(conn, catalog, ids)
+                 if not states or a.state in states]
+        names = names_of(conn, {a.learner_id for a in items})
     if not items:
         click.echo("No assignments match.")
         return
@@ -191,12 +168,9 @@ def progress(project_dir, db, team, cohort, mentor):
     from cstrain.reports.terminal import render_table
     from cstrain.tracking.progress import team_progress
 
-    catalog, store = _catalog_and_store(project_dir, db)
-    try:
-        with store.read() as conn:
-            people = team_progress(conn, catalog, team, cohort, mentor)
-    finally:
-        store.close()
+    catalog = find_project(project_dir).load_catalog()
+    with open_project_store(project_dir, db) as store, store.read() as conn:
+        people = team_progress(conn, catalog, team, cohort, mentor)
     if not people:
         click.echo("No learners match.")
         return
@@ -207,6 +181,12 @@ def progress(project_dir, db, team, cohort, mentor):
                              "modules done"), rows))
     behind = sum(1 for p in people if p.overdue)
     click.echo(f"{len(people)} learner(s), {behind} with overdue work.")
+
+
+def _in_project(root: Path, file: str) -> str:
+    """A plan file as assignments record it: relative to the project when inside it."""
+    path = Path(file).resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 COMMANDS = [assign, assignments, withdraw, progress]

@@ -1,7 +1,7 @@
 """Quiz files: ``quizzes/<ref>.yml``, a pool of questions of eight types."""
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import (Field, PositiveInt, StringConstraints, ValidationInfo, field_validator,
                       model_validator)
@@ -151,13 +151,11 @@ class MatchingQuestion(_Question):
         return value
 
 
-Question = Annotated[
-    Union[SingleQuestion, MultipleQuestion, TrueFalseQuestion, FillQuestion, NumericQuestion,
-          CalculatedQuestion, OrderingQuestion, MatchingQuestion],
-    Field(discriminator="type"),
-]
-QUESTION_TYPES = ("single", "multiple", "true_false", "fill", "numeric", "calculated",
-                  "ordering", "matching")
+# Every question type's model; the rest of each type's rules are in cstrain.questions.
+QUESTION_MODELS = (SingleQuestion, MultipleQuestion, TrueFalseQuestion, FillQuestion,
+                   NumericQuestion, CalculatedQuestion, OrderingQuestion, MatchingQuestion)
+Question = Annotated[Union[QUESTION_MODELS], Field(discriminator="type")]
+QUESTION_TYPES = tuple(get_args(model.model_fields["type"].annotation)[0] for model in QUESTION_MODELS)
 
 
 class QuizSpec(SourceModel):

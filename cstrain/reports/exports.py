@@ -20,20 +20,20 @@ filtered and pivoted without a lookup.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
 from cstrain.reports.csvout import LocalTimes, write_csv
+from cstrain.reports.items import items_report
+from cstrain.reports.table import Table, percent, streamed
 from cstrain.store.schema import attempts, learners
-from cstrain.tracking.progress import learner_filter, people_clause
+from cstrain.tracking.people import learner_filter, people_clause
 from cstrain.tracking.status import assignment_statuses, module_statuses
-
-YIELD_PER = 5_000  # rows per fetch from a PostgreSQL server-side cursor
+from cstrain.tracking.targets import target_title
 
 ATTEMPTS_COLUMNS = (
     "attempt_id", "learner_id", "learner_name", "team", "cohort", "mentor_id", "mentor_name",
@@ -52,28 +52,6 @@ SUMMARY_COLUMNS = (
     "assignments_done_percent", "modules_done", "modules_done_percent", "attempts",
     "mean_best_percent")
 SUMMARY_TOTAL = "(all teams)"
-
-
-@dataclass(frozen=True)
-class Table:
-    """A report: its column names and its rows (tuples in column order), read lazily."""
-
-    columns: tuple[str, ...]
-    rows: Iterable[tuple]
-
-
-def percent(part: float, whole: float) -> float | None:
-    """100 × part ÷ whole to 2 decimals; None when ``whole`` is 0."""
-    return round(100 * part / whole, 2) if whole else None
-
-
-def streamed(conn: Connection, query):
-    """``query`` set to stream: on PostgreSQL through a server-side cursor, :data:`YIELD_PER`
-    rows a fetch. SQLite's cursor already steps through a result as it is read, and
-    SQLAlchemy's buffering on top would only add work to every row (a third more)."""
-    if conn.dialect.name == "sqlite":
-        return query
-    return query.execution_options(stream_results=True, yield_per=YIELD_PER)
 
 
 def _people(conn: Connection, where) -> dict[str, tuple]:
@@ -153,14 +131,6 @@ def completions_report(conn: Connection, catalog: Catalog, *, team: str | None =
     return Table(COMPLETIONS_COLUMNS, rows())
 
 
-def _target_title(catalog: Catalog, kind: str, target: str) -> str:
-    if kind == "course":
-        return next((c.title for c in catalog.courses if c.id == target), "")
-    if kind == "module":
-        return next((m.title for m in catalog.modules if m.full_id == target), "")
-    return target  # a tag names itself
-
-
 def assignments_report(conn: Connection, catalog: Catalog, *, team: str | None = None,
                        cohort: str | None = None, mentor: str | None = None,
                        today: date | None = None) -> Table:
@@ -173,7 +143,7 @@ def assignments_report(conn: Connection, catalog: Catalog, *, team: str | None =
         for item in assignment_statuses(conn, catalog, list(people), today=today):
             key = (item.target_kind, item.target)
             if key not in titles:
-                titles[key] = _target_title(catalog, *key)
+                titles[key] = target_title(catalog, *key) or ""
             yield (item.id, item.learner_id, *people[item.learner_id], item.target_kind,
                    item.target, titles[key], item.due_on, item.assigned_by, item.assigned_at,
                    item.plan, item.state, item.done_at, item.modules_done, item.modules_total)
@@ -224,17 +194,7 @@ def summary_report(conn: Connection, catalog: Catalog, *, team: str | None = Non
     return Table(SUMMARY_COLUMNS, [*(row(t, [t]) for t in teams), row(SUMMARY_TOTAL, teams)])
 
 
-def items_report(conn: Connection, catalog: Catalog, *, team: str | None = None,
-                 cohort: str | None = None, mentor: str | None = None,
-                 all_attempts: bool = False, sort: str = "quiz") -> Table:
-    """Item statistics per question: see :mod:`cstrain.reports.items`."""
-    from cstrain.reports import items  # it builds on this module's Table
-
-    return items.items_report(conn, catalog, team=team, cohort=cohort, mentor=mentor,
-                              all_attempts=all_attempts, sort=sort)
-
-
-REPORTS = {
+REPORTS = {  # in the order of REPORT_NAMES (cstrain.reports), which the CLI offers
     "completions": completions_report,
     "assignments": assignments_report,
     "attempts": attempts_report,

@@ -26,9 +26,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
-from cstrain.reports.exports import Table, streamed
-from cstrain.tracking.progress import people_clause
+from cstrain.reports.table import Table, streamed
 from cstrain.store.schema import answers, attempts, learners
+from cstrain.tracking.people import people_clause
 
 ITEMS_COLUMNS = (
     "quiz", "quiz_title", "position", "question", "question_type", "question_text", "attempts",

@@ -1,37 +1,64 @@
 """The team-mode web application: the built site plus the JSON API, on one store.
 
 ``create_app(TeamContext(...))`` returns an ASGI app; tests give it a temporary store, and
-``cstrain serve`` runs it under uvicorn.
+``cstrain serve`` runs it under uvicorn. This is the one place that registers the routes
+(:mod:`cstrain.server.routes`) and turns errors into answers: a cstrain error
+(:mod:`cstrain.errors`) answers with its own ``http_status``, FastAPI's request validation with
+422, an unknown address outside ``/api/`` with the site's 404 page.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
 
 from cstrain import __version__
-from cstrain.catalog import Catalog
-from cstrain.server.guards import MAX_BODY, BodyLimit, RateLimiter, SecurityHeaders
-from cstrain.store import Store
+from cstrain.errors import CstrainError
+from cstrain.server.context import TeamContext
+from cstrain.server.guards import BodyLimit, SecurityHeaders
+from cstrain.server.routes import exams, learner, mentor, reports, session
+
+__all__ = ["TeamContext", "create_app"]
+
+ROUTERS = (session.router, learner.router, exams.router, mentor.router, reports.router)
 
 
-@dataclass
-class TeamContext:
-    """Everything a request handler may use; one per running server."""
+def create_app(context: TeamContext) -> FastAPI:
+    app = FastAPI(title="cstrain team API", version=__version__,
+                  description="Sign-in, progress, practice attempts, exams and the mentor "
+                              "dashboard's data. Every write needs the X-CSRF-Token header of "
+                              "the session.",
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.team = context
+    for router in ROUTERS:
+        app.include_router(router, prefix="/api")
 
-    store: Store
-    catalog: Catalog
-    site_dir: Path | None = None
-    secure_cookies: bool = False  # set when served over https (behind nginx with TLS)
-    # wrong sign-in codes per client address a minute; a code is ~59 bits, so this stops
-    # guessing dead while a busy office's typos rarely reach it
-    signin_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(30, 60.0))
-    max_body: int = MAX_BODY
+    async def answer(request: Request, exc: Exception):
+        """The one exception handler: every refusal is JSON ``{"detail": message}``."""
+        if isinstance(exc, CstrainError):
+            return _json(str(exc), exc.http_status, exc.headers)
+        if isinstance(exc, RequestValidationError):
+            return _json(_validation_message(exc), 422)
+        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+            page = context.site_dir / "404.html" if context.site_dir else None
+            if page and page.is_file():
+                return HTMLResponse(page.read_text(encoding="utf-8"), status_code=404)
+            return _json("not found", 404)
+        return _json(exc.detail, exc.status_code, getattr(exc, "headers", None))
+
+    for error_class in (CstrainError, RequestValidationError, HTTPException):
+        app.add_exception_handler(error_class, answer)
+    if context.site_dir is not None:
+        app.mount("/", StaticFiles(directory=context.site_dir, html=True), name="site")
+    app.add_middleware(BodyLimit, limit=context.max_body)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _json(detail, status: int, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"detail": _printable(detail)}, status_code=status, headers=headers)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -48,45 +75,3 @@ def _printable(detail):
     if isinstance(detail, str):
         return detail.encode("utf-8", "backslashreplace").decode("utf-8")
     return detail
-
-
-def create_app(context: TeamContext) -> FastAPI:
-    from cstrain.server import api, learner_api
-    from cstrain.server import mentor_api, report_api
-
-    app = FastAPI(title="cstrain team API", version=__version__,
-                  description="Sign-in, progress, practice attempts, exams and the mentor "
-                              "dashboard's data. Every write needs the X-CSRF-Token header of "
-                              "the session.",
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
-    app.state.team = context
-    app.include_router(api.router, prefix="/api")
-    app.include_router(learner_api.router, prefix="/api")
-    app.include_router(mentor_api.router, prefix="/api")
-    app.include_router(report_api.router, prefix="/api")
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError):
-        return JSONResponse({"detail": _printable(_validation_message(exc))}, status_code=422)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.startswith("/api/") or exc.status_code not in (404,):
-            return JSONResponse({"detail": _printable(exc.detail)}, status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
-        page = context.site_dir / "404.html" if context.site_dir else None
-        if page and page.is_file():
-            return _html(page, 404)
-        return JSONResponse({"detail": "not found"}, status_code=404)
-
-    if context.site_dir is not None:
-        app.mount("/", StaticFiles(directory=context.site_dir, html=True), name="site")
-    app.add_middleware(BodyLimit, limit=context.max_body)
-    app.add_middleware(SecurityHeaders)
-    return app
-
-
-def _html(path: Path, status: int):
-    from starlette.responses import HTMLResponse
-
-    return HTMLResponse(path.read_text(encoding="utf-8"), status_code=status)

@@ -19,9 +19,9 @@ tells whether an id is on the roster.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from fastapi import HTTPException
 from sqlalchemy.engine import Connection, Row
 
+from cstrain.errors import Forbidden, NotFound
 from cstrain.server.auth import Viewer
 from cstrain.store.schema import learners
 
@@ -29,14 +29,14 @@ from cstrain.store.schema import learners
 def require_mentor(viewer: Viewer) -> Viewer:
     """The dashboard's API is for mentors and supervisors: a learner gets 403."""
     if not viewer.is_mentor:
-        raise HTTPException(403, "this page is for mentors and supervisors")
+        raise Forbidden("this page is for mentors and supervisors")
     return viewer
 
 
 def require_supervisor(viewer: Viewer) -> Viewer:
     """Item statistics cover every team: supervisors only (403)."""
     if not viewer.is_supervisor:
-        raise HTTPException(403, "item statistics are for supervisors")
+        raise Forbidden("item statistics are for supervisors")
     return viewer
 
 
@@ -76,8 +76,8 @@ def narrowing(viewer: Viewer, team: str | None, cohort: str | None, mentor: str 
     return options
 
 
-def not_found(learner_id: str) -> HTTPException:
-    return HTTPException(404, f"no learner {learner_id!r} among the people you can see")
+def not_found(learner_id: str) -> NotFound:
+    return NotFound(f"no learner {learner_id!r} among the people you can see")
 
 
 def _person(conn: Connection, viewer: Viewer, learner_id: str, clause) -> Row:
@@ -96,5 +96,5 @@ def require_overseen(conn: Connection, viewer: Viewer, learner_id: str) -> Row:
     """The roster row of ``learner_id`` if ``viewer`` may act on their records (assign, withdraw,
     sign off): someone they oversee, never themself (403); anyone else is a 404."""
     if learner_id == viewer.learner_id:
-        raise HTTPException(403, "you cannot assign or sign off your own training; ask your mentor")
+        raise Forbidden("you cannot assign or sign off your own training; ask your mentor")
     return _person(conn, viewer, learner_id, overseen_clause(viewer))

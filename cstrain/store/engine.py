@@ -14,9 +14,10 @@ from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
-from cstrain.errors import StoreError
+from cstrain.errors import Conflict, StoreError
 
 DEFAULT_FILE = Path("team") / "cstrain.db"
 ENV_VAR = "CSTRAIN_DB"
@@ -43,7 +44,8 @@ def resolve_url(db: str | None, project_root: Path | None) -> str:
 
 @dataclass
 class Store:
-    """An open store. Use :meth:`read` and :meth:`write` for transactions."""
+    """An open store. Use :meth:`read` and :meth:`write` for transactions; ``with`` closes it:
+    ``with open_store(db) as store: ...``."""
 
     engine: Engine
     # This process's SQLite writers (cstrain serve's request threads) queue here, not in
@@ -74,18 +76,36 @@ class Store:
                 yield conn
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, conflict: str | None = None) -> Iterator[Connection]:
         """A write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE),
         so two writers queue instead of failing half-way: a process's own writers on a lock,
-        other processes on the busy timeout."""
+        other processes on the busy timeout. With ``conflict``, a unique key another writer
+        took meanwhile is a :class:`~cstrain.errors.Conflict` with that message."""
         with self._writers if self.is_sqlite else nullcontext():
             with self.engine.connect() as conn:
                 conn.execution_options(cstrain_write=True)
-                with conn.begin():
-                    yield conn
+                try:
+                    with conn.begin():
+                        yield conn
+                except IntegrityError:
+                    if conflict is None:
+                        raise
+                    raise Conflict(conflict) from None
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def upsert(conn: Connection, table: sa.Table):
+    """An INSERT with ``on_conflict_do_nothing``/``on_conflict_do_update`` for the store's
+    database: SQLite and PostgreSQL share the SQL, not SQLAlchemy's class for it."""
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 def _sqlite_engine(url: str) -> Engine:

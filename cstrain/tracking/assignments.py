@@ -5,7 +5,6 @@ due date (and brings back a withdrawn one); withdrawing keeps the row, stamped, 
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
@@ -14,20 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
-from cstrain.errors import CstrainError
+from cstrain.errors import Invalid, NotFound
 from cstrain.store.schema import assignments, learners
 from cstrain.tracking import clock
+from cstrain.tracking.targets import TARGET_KINDS, Target, check_target
 
-TARGET_KINDS = ("course", "module", "tag")
-
-
-@dataclass(frozen=True)
-class Target:
-    kind: str    # course | module | tag
-    name: str    # course id, module full id (course/module) or tag
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.name}"
+__all__ = ["TARGET_KINDS", "AssignResult", "Audience", "Target", "assign", "select_learners",
+           "withdraw"]
 
 
 @dataclass(frozen=True)
@@ -44,10 +36,10 @@ class Audience:
     def empty(self) -> bool:
         return not (self.learner_ids or self.team or self.cohort or self.mentor)
 
-    def describe(self) -> str:
+    def describe(self, named: bool = True) -> str:
         parts = [f"{label} {value}" for label, value in
                  (("team", self.team), ("cohort", self.cohort), ("mentor", self.mentor)) if value]
-        if self.learner_ids:
+        if self.learner_ids and named:
             parts.append("learner(s) " + ", ".join(self.learner_ids))
         return ", ".join(parts)
 
@@ -61,49 +53,31 @@ class AssignResult:
     ids: list[int] = field(default_factory=list)
 
 
-def _suggest(name: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
-
-
-def check_target(catalog: Catalog, target: Target) -> None:
-    """Refuse a target the courseware does not have, with the nearest names."""
-    if target.kind == "course":
-        known = [course.id for course in catalog.courses]
-    elif target.kind == "module":
-        known = [module.full_id for module in catalog.modules]
-    elif target.kind == "tag":
-        known = catalog.all_tags()
-    else:
-        raise CstrainError(f"unknown target kind {target.kind!r}: use course, module or tag")
-    if target.name not in known:
-        hint = _suggest(target.name, known)
-        if target.kind == "module" and "/" not in target.name:
-            same = [m for m in known if m.endswith("/" + target.name)]
-            hint = f" (a module is named course/module{': ' + ', '.join(same) + '?' if same else ''})"
-        raise CstrainError(f"no {target.kind} {target.name!r} in the courseware{hint}")
-
-
 def select_learners(conn: Connection, audience: Audience,
-                    roles: tuple[str, ...] | None = ("learner",)) -> list[str]:
-    """The learner ids an audience names; unknown ids and an empty result are errors.
-    Team, cohort and mentor filters pick people of ``roles`` (None: every role)."""
+                    roles: tuple[str, ...] | None = ("learner",), within=None) -> list[str]:
+    """The learner ids an audience names, the named ones first, then by id: who an assignment
+    covers, an invite or a report is for. The named must be on the roster and active; team,
+    cohort and mentor filters pick active people of ``roles`` (None: every role) and must pick
+    someone. ``within`` (a clause on the learners table) bounds what the filters may pick: the
+    people a mentor oversees."""
     if audience.empty:
-        raise CstrainError("say who: --learner ID, --team, --cohort or --mentor")
+        raise Invalid("say who: --learner ID, --team, --cohort or --mentor")
     rows = []
     if audience.learner_ids:
         found = {r.id: r for r in conn.execute(
             sa.select(learners.c.id, learners.c.active).where(learners.c.id.in_(audience.learner_ids)))}
         missing = [lid for lid in audience.learner_ids if lid not in found]
         if missing:
-            raise CstrainError(f"not on the roster: {', '.join(missing)} "
-                               "(import the roster first: cstrain roster import FILE)")
+            raise NotFound(f"not on the roster: {', '.join(missing)} "
+                           "(import the roster first: cstrain roster import FILE)")
         inactive = [lid for lid in audience.learner_ids if not found[lid].active]
         if inactive:
-            raise CstrainError(f"no longer active on the roster: {', '.join(inactive)}")
+            raise Invalid(f"no longer active on the roster: {', '.join(inactive)}")
         rows.extend(audience.learner_ids)
     if audience.team or audience.cohort or audience.mentor:
         query = sa.select(learners.c.id).where(learners.c.active)
+        if within is not None:
+            query = query.where(within)
         if roles is not None:
             query = query.where(learners.c.role.in_(roles))
         if audience.team:
@@ -112,22 +86,24 @@ def select_learners(conn: Connection, audience: Audience,
             query = query.where(learners.c.cohort == audience.cohort)
         if audience.mentor:
             query = query.where(learners.c.mentor_id == audience.mentor)
-        rows.extend(conn.execute(query.order_by(learners.c.id)).scalars())
-    chosen = list(dict.fromkeys(rows))
-    if not chosen:
-        raise CstrainError(f"no active learners match {audience.describe()}")
-    return chosen
+        picked = list(conn.execute(query.order_by(learners.c.id)).scalars())
+        if not picked:  # a mistyped team is never quietly nobody, named learners or not
+            nobody = "nobody you oversee matches" if within is not None else "no active learners match"
+            raise Invalid(f"{nobody} {audience.describe(named=False)}")
+        rows.extend(picked)
+    return list(dict.fromkeys(rows))
 
 
 def assign(conn: Connection, catalog: Catalog, targets: Sequence[Target], audience: Audience,
-           due_on: date, assigned_by: str, plan: str | None = None) -> AssignResult:
-    """Give every learner of ``audience`` every target, due on ``due_on``. Runs inside the
-    caller's write transaction, so a plan's several calls land together or not at all."""
+           due_on: date, assigned_by: str, plan: str | None = None, within=None) -> AssignResult:
+    """Give every learner of ``audience`` (:func:`select_learners`, bounded by ``within``) every
+    target, due on ``due_on``. Runs inside the caller's write transaction, so a plan's several
+    calls land together or not at all."""
     if not targets:
-        raise CstrainError("say what: --course, --module or --tag (or --plan FILE)")
+        raise Invalid("say what: --course, --module or --tag (or --plan FILE)")
     for target in targets:
         check_target(catalog, target)
-    ids = select_learners(conn, audience)
+    ids = select_learners(conn, audience, within=within)
     now = clock.now()
     result = AssignResult(learners=len(ids))
     for target in targets:
@@ -156,18 +132,25 @@ def assign(conn: Connection, catalog: Catalog, targets: Sequence[Target], audien
     return result
 
 
-def withdraw(conn: Connection, assignment_ids: Sequence[int] = (), plan: str | None = None) -> int:
-    """Withdraw assignments by id, or every assignment a plan made; returns how many."""
+def withdraw(conn: Connection, assignment_ids: Sequence[int] = (), plan: str | None = None,
+             within=None) -> int:
+    """Withdraw assignments by id, or every assignment a plan made; returns how many (one
+    withdrawn before counts 0). With ``within`` (a clause on the learners table), only
+    assignments of the people it picks are found: a mentor's mentees."""
     query = assignments.update().where(assignments.c.withdrawn_at.is_(None))
     if assignment_ids:
-        found = set(conn.execute(sa.select(assignments.c.id)
-                                 .where(assignments.c.id.in_(assignment_ids))).scalars())
-        missing = [str(i) for i in assignment_ids if i not in found]
+        lookup = sa.select(assignments.c.id).where(assignments.c.id.in_(assignment_ids))
+        if within is not None:
+            lookup = lookup.join(learners, learners.c.id == assignments.c.learner_id).where(within)
+        found = set(conn.execute(lookup).scalars())
+        missing = ", ".join(str(i) for i in assignment_ids if i not in found)
+        if missing and within is not None:
+            raise NotFound(f"no assignment {missing} among the people you oversee")
         if missing:
-            raise CstrainError(f"no assignment with id {', '.join(missing)} (see: cstrain assignments)")
+            raise NotFound(f"no assignment with id {missing} (see: cstrain assignments)")
         query = query.where(assignments.c.id.in_(assignment_ids))
     elif plan:
         query = query.where(assignments.c.plan == plan)
     else:
-        raise CstrainError("say which: assignment ids, or --plan FILE")
+        raise Invalid("say which: assignment ids, or --plan FILE")
     return conn.execute(query.values(withdrawn_at=clock.now())).rowcount

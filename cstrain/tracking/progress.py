@@ -10,7 +10,9 @@ from sqlalchemy.engine import Connection
 from cstrain.catalog import Catalog
 from cstrain.store.schema import learners
 from cstrain.tracking import clock
-from cstrain.tracking.status import assignment_statuses, module_statuses, target_modules
+from cstrain.tracking.people import learner_filter, names
+from cstrain.tracking.status import assignment_statuses, module_statuses
+from cstrain.tracking.targets import target_modules
 
 
 @dataclass(frozen=True)
@@ -20,29 +22,15 @@ class LearnerProgress:
     team: str
     cohort: str
     mentor_id: str | None
-    assigned: int      # distinct modules in open assignments
+    mentor_name: str | None
+    assigned: int           # distinct modules in open assignments
     assigned_done: int
-    overdue: int       # assignments past their due day and not done
+    assigned_started: int   # assigned, not done, not in an overdue assignment, but begun
+    assigned_overdue: int   # assigned modules not done whose assignment is overdue
+    overdue: int            # assignments past their due day and not done
     next_due: date | None
-    modules_done: int  # in the whole catalog, assigned or not
-
-
-def people_clause(team: str | None = None, cohort: str | None = None, mentor: str | None = None):
-    """The WHERE clause for the --team/--cohort/--mentor options every report shares, on the
-    learners table, people who have left included (their attempts happened)."""
-    clauses = [sa.true()]
-    if team is not None:
-        clauses.append(learners.c.team == team)
-    if cohort is not None:
-        clauses.append(learners.c.cohort == cohort)
-    if mentor is not None:
-        clauses.append(learners.c.mentor_id == mentor)
-    return sa.and_(*clauses)
-
-
-def learner_filter(team: str | None = None, cohort: str | None = None, mentor: str | None = None):
-    """:func:`people_clause` for the people still on the team."""
-    return sa.and_(learners.c.active, people_clause(team, cohort, mentor))
+    modules_done: int       # in the whole catalog, assigned or not
+    done: frozenset[str]    # the modules done (full ids)
 
 
 def team_progress(conn: Connection, catalog: Catalog, team: str | None = None,
@@ -55,21 +43,35 @@ def team_progress(conn: Connection, catalog: Catalog, team: str | None = None,
         .order_by(learners.c.id)).all()
     ids = [p.id for p in people]
     done: dict[str, set[str]] = {lid: set() for lid in ids}
+    started: dict[str, set[str]] = {lid: set() for lid in ids}
     for status in module_statuses(conn, catalog, ids):
         if status.done:
             done[status.learner_id].add(status.module)
+        elif status.state != "not_started":
+            started[status.learner_id].add(status.module)
     by_learner: dict[str, list] = {lid: [] for lid in ids}
     for item in assignment_statuses(conn, catalog, ids, today=today):
         by_learner[item.learner_id].append(item)
+    mentor_names = names(conn, (p.mentor_id for p in people))
     result = []
     for person in people:
-        items = by_learner[person.id]
+        items, mine = by_learner[person.id], done[person.id]
         assigned = {m for a in items for m in target_modules(catalog, a.target_kind, a.target)}
+        late = {m for a in items if a.state == "overdue"
+                for m in target_modules(catalog, a.target_kind, a.target)}
+        overdue_modules = (late & assigned) - mine
         pending = [a.due_on for a in items if a.state in ("open", "overdue")]
         result.append(LearnerProgress(
             person.id, person.name, person.team, person.cohort, person.mentor_id,
-            len(assigned), len(assigned & done[person.id]),
+            mentor_names.get(person.mentor_id), len(assigned), len(assigned & mine),
+            len((started[person.id] & assigned) - overdue_modules), len(overdue_modules),
             sum(a.state == "overdue" for a in items), min(pending, default=None),
-            len(done[person.id])))
+            len(mine), frozenset(mine)))
     result.sort(key=lambda p: (-p.overdue, p.next_due or date.max, p.learner_id))
     return result
+
+
+def course_progress(catalog: Catalog, done: frozenset[str]) -> list[tuple[str, int, int]]:
+    """(course id, modules done, modules) for every course, in catalog order."""
+    return [(course.id, sum(m.full_id in done for m in course.modules), len(course.modules))
+            for course in catalog.courses]

@@ -15,20 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
 from cstrain.errors import Problem, RecordsRefused
 from cstrain.grading.grade import grade_attempt
-from cstrain.store.schema import answers, attempts, learners, visits
-from cstrain.tracking import clock
+from cstrain.store.engine import upsert
+from cstrain.store.schema import attempts, learners, visits
+from cstrain.tracking.attempts import (GradedRows, attempt_key, chunks, graded_rows, insert_attempt,
+                                       recorded_keys)
 from cstrain.tracking.resultsfile import FileAttempt, ResultsFile, read_results_file, shown
 
-_CHUNK = 500  # ids per IN (…): well under SQLite's and PostgreSQL's parameter limits
 _SCORE_SLACK = 1e-6
 
 
@@ -43,20 +43,13 @@ class ImportSummary:
     warnings: list[Problem]
 
 
-def attempt_key(learner_id: str, attempt_id: str) -> str:
-    """The idempotency key of a learner's attempt: namespaced by learner, so one person's file
-    can never block another's attempt. The server's exam keys use ``exam/<sitting>`` ids."""
-    return f"{learner_id}:{attempt_id}"
-
-
 @dataclass(frozen=True)
 class Graded:
     """One new attempt ready to write, or the problems that stop it."""
 
     learner_id: str
     attempt: FileAttempt
-    row: dict | None
-    answer_rows: list[dict]
+    rows: GradedRows | None
     problems: list[Problem]
     outdated: bool = False
 
@@ -77,7 +70,7 @@ def import_results(store, catalog: Catalog, paths: Sequence[str | Path], *,
     problems += _unknown_modules(catalog, files)
     with store.write() as conn:
         problems += _check_roster(conn, files)
-        recorded = _existing_keys(conn, [g.key for g in graded])
+        recorded = recorded_keys(conn, [g.key for g in graded])
         new = [g for g in graded if g.key not in recorded]
         # an attempt already recorded was checked when it came in
         problems += [problem for g in new for problem in g.problems]
@@ -123,7 +116,7 @@ def grade_one(catalog: Catalog, modules: dict, learner_id: str, attempt: FileAtt
     def refuse(field: str, message: str, level: str = "error", outdated: bool = False) -> Graded:
         problem = Problem(attempt.path, attempt.line_of(field), f"{attempt.where}: {message}",
                           level)
-        return Graded(learner_id, attempt, None, [], [problem], outdated)
+        return Graded(learner_id, attempt, None, [problem], outdated)
 
     quiz = catalog.quizzes.get(attempt.quiz)
     module = modules.get(attempt.module)
@@ -161,16 +154,8 @@ def grade_one(catalog: Catalog, modules: dict, learner_id: str, attempt: FileAtt
             f"{attempt.where}: the file says {_figure(attempt.claimed_score)} / "
             f"{_figure(attempt.claimed_max)}, the grader gives {_figure(result.score)} / "
             f"{_figure(result.max_score)}; the grader's score is recorded"), "warning"))
-    points = {question.id: question.points for question in quiz.spec.questions}
-    row = dict(learner_id=learner_id, quiz=quiz.ref, quiz_version=quiz.version,
-               module=module.full_id, started_at=attempt.started_at,
-               submitted_at=attempt.submitted_at, score=result.score,
-               max_score=result.max_score, percent=result.percent, passed=result.passed,
-               source="import")
-    answer_rows = [dict(position=position, question=qid, response=attempt.responses.get(qid),
-                        mark=result.marks[qid], max_mark=points[qid])
-                   for position, qid in enumerate(attempt.questions)]
-    return Graded(learner_id, attempt, row, answer_rows, problems)
+    rows = graded_rows(quiz, module, attempt.questions, attempt.responses, result)
+    return Graded(learner_id, attempt, rows, problems)
 
 
 def _figure(value: float | None) -> str:
@@ -190,7 +175,7 @@ def _unknown_modules(catalog: Catalog, files: list[ResultsFile]) -> list[Problem
 def _check_roster(conn: Connection, files: list[ResultsFile]) -> list[Problem]:
     ids = sorted({file.learner_id for file in files if file.learner_id is not None})
     names = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         names.update(conn.execute(sa.select(learners.c.id, learners.c.name)
                                   .where(learners.c.id.in_(chunk))).all())
     problems = []
@@ -213,21 +198,13 @@ def _plain(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
-def _existing_keys(conn: Connection, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(keys):
-        found.update(conn.execute(sa.select(attempts.c.idempotency_key)
-                                  .where(attempts.c.idempotency_key.in_(chunk))).scalars())
-    return found
-
-
 def _copied_attempts(conn: Connection, new: list[Graded]) -> list[Problem]:
     """A warning for an attempt id already recorded for someone else, or in another learner's
     file here: the browser draws ids at random, so it points at a copied file."""
     holders: dict[str, set[str]] = {}
     for g in new:
         holders.setdefault(g.attempt.id, set()).add(g.learner_id)
-    for chunk in _chunks(sorted(holders), 100):
+    for chunk in chunks(sorted(holders), 100):
         condition = sa.or_(*(attempts.c.idempotency_key.endswith(f":{attempt_id}", autoescape=True)
                              for attempt_id in chunk))
         query = sa.select(attempts.c.learner_id, attempts.c.idempotency_key).where(condition)
@@ -246,26 +223,12 @@ def _copied_attempts(conn: Connection, new: list[Graded]) -> list[Problem]:
 
 # --- writing --------------------------------------------------------------------------------
 
-def _dialect_insert(conn: Connection, table: sa.Table):
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
-
-
-def insert_attempts(conn: Connection, new: list[Graded]) -> int:
+def insert_attempts(conn: Connection, new: list[Graded], source: str = "import") -> int:
     """Insert the attempts and their answers; returns how many were new. An attempt another
     import or server wrote meanwhile is skipped (ON CONFLICT DO NOTHING), not an error."""
-    now = clock.now()
-    added = 0
-    for g in new:
-        statement = (_dialect_insert(conn, attempts)
-                     .values(**g.row, idempotency_key=g.key, recorded_at=now)
-                     .on_conflict_do_nothing(index_elements=[attempts.c.idempotency_key])
-                     .returning(attempts.c.id))
-        attempt_id = conn.execute(statement).scalar()
-        if attempt_id is None:
-            continue
-        conn.execute(answers.insert(), [{**row, "attempt_id": attempt_id} for row in g.answer_rows])
-        added += 1
-    return added
+    return sum(insert_attempt(conn, g.learner_id, g.key, g.rows, source=source,
+                              started_at=g.attempt.started_at,
+                              submitted_at=g.attempt.submitted_at) is not None for g in new)
 
 
 def merge_visits(conn: Connection, catalog: Catalog, files: list[ResultsFile]) -> int:
@@ -282,7 +245,7 @@ def merge_visits(conn: Connection, catalog: Catalog, files: list[ResultsFile]) -
     if not merged:
         return 0
     existing = {}
-    for chunk in _chunks(sorted({learner for learner, _ in merged})):
+    for chunk in chunks(sorted({learner for learner, _ in merged})):
         for row in conn.execute(sa.select(visits).where(visits.c.learner_id.in_(chunk))):
             existing[(row.learner_id, row.module)] = [row.visited_at, row.completed_at]
     changed = 0
@@ -291,7 +254,7 @@ def merge_visits(conn: Connection, catalog: Catalog, files: list[ResultsFile]) -
         after = [_earliest(before[0], visited_at), _earliest(before[1], completed_at)]
         if (learner_id, module) in existing and after == before:
             continue
-        statement = _dialect_insert(conn, visits).values(
+        statement = upsert(conn, visits).values(
             learner_id=learner_id, module=module, visited_at=visited_at, completed_at=completed_at)
         # the earlier of the stored time and this one, should a server have written meanwhile
         statement = statement.on_conflict_do_update(
@@ -318,8 +281,3 @@ def _distinct(paths: Sequence[str | Path]) -> list[str | Path]:
     for path in paths:
         seen.setdefault(Path(path).resolve(), path)
     return list(seen.values())
-
-
-def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from cstrain.catalog import Catalog
 from cstrain.store.schema import assignments, attempts, learners, signoffs, visits
 from cstrain.tracking import clock
+from cstrain.tracking.targets import target_modules
 
 MODULE_STATES = ("not_started", "in_progress", "completed", "passed", "failed")
 ASSIGNMENT_STATES = ("open", "done_on_time", "done_late", "overdue")
@@ -139,15 +140,6 @@ def module_statuses(conn: Connection, catalog: Catalog,
                 yield ModuleStatus(learner_id, module, state, count,
                                    None if best is None else float(best), _aware(first), done_at,
                                    signed_at is not None, visited_at, completed_at)
-
-
-def target_modules(catalog: Catalog, kind: str, target: str) -> list[str]:
-    """The module full ids an assignment target covers, in catalog order ([] if it is gone)."""
-    if kind == "course":
-        return [m.full_id for m in catalog.modules if m.course_id == target]
-    if kind == "module":
-        return [m.full_id for m in catalog.modules if m.full_id == target]
-    return [m.full_id for m in catalog.select([target]).modules]
 
 
 def _assignment_state(due_on: date, done_at: datetime | None, complete: bool, today: date) -> str:

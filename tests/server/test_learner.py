@@ -7,42 +7,14 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
-from cstrain.project import find_project
-from cstrain.server import auth
-from cstrain.server.app import TeamContext, create_app
-from cstrain.store.schema import answers, attempts, learners, visits
+from cstrain.store.schema import answers, attempts, visits
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 QUIZ = "pre-sales/first-reply"
 MODULE = "pre-sales/first-reply"
 RIGHT = {"first-reply-best": 0, "first-reply-parts": [0, 1, 2], "quick-phrase": True,
          "greeting-word": "亲"}
-
-
-@pytest.fixture
-def catalog(starter):
-    return find_project(starter).load_catalog()
-
-
-@pytest.fixture
-def app(store, catalog):
-    with store.write() as conn:
-        for lid, name in [("KF1", "王小美"), ("KF2", "李雷")]:
-            conn.execute(learners.insert().values(id=lid, name=name, team="售前组", role="learner",
-                                                  updated_at=NOW))
-    return create_app(TeamContext(store=store, catalog=catalog))
-
-
-def client_for(app, learner_id="KF1") -> TestClient:
-    with app.state.team.store.write() as conn:
-        (made,) = auth.issue_invites(conn, [learner_id], "S1")
-    client = TestClient(app)
-    me = client.post("/api/signin", json={"code": made.code})
-    assert me.status_code == 200, me.text
-    client.headers["X-CSRF-Token"] = me.json()["csrf_token"]
-    return client
 
 
 def attempt(catalog, attempt_id="2f1c-0001", responses=None, **changes) -> dict:
@@ -62,8 +34,8 @@ def count(app, table=attempts) -> int:
         return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
 
 
-def test_an_attempt_is_graded_again_and_a_retry_counts_once(app, catalog):
-    client = client_for(app)
+def test_an_attempt_is_graded_again_and_a_retry_counts_once(app, catalog, signed_in):
+    client = signed_in()
     body = attempt(catalog, responses={**RIGHT, "greeting-word": "您"})  # claims 4 / 4
     first = client.post("/api/attempts", json=body, headers={"Idempotency-Key": body["id"]})
     assert first.status_code == 201, first.text
@@ -81,22 +53,22 @@ def test_an_attempt_is_graded_again_and_a_retry_counts_once(app, catalog):
     assert [a["id"] for a in client.get("/api/me/attempts").json()] == [body["id"]]
 
 
-def test_the_same_id_with_other_answers_is_a_conflict(app, catalog):
-    client = client_for(app)
+def test_the_same_id_with_other_answers_is_a_conflict(app, catalog, signed_in):
+    client = signed_in()
     assert client.post("/api/attempts", json=attempt(catalog)).status_code == 201
     other = client.post("/api/attempts", json=attempt(catalog, responses={"quick-phrase": False}))
     assert other.status_code == 409 and "other answers" in other.json()["detail"]
     assert count(app) == 1
 
 
-def test_the_idempotency_key_must_be_the_attempt_id(app, catalog):
-    response = client_for(app).post("/api/attempts", json=attempt(catalog),
+def test_the_idempotency_key_must_be_the_attempt_id(app, catalog, signed_in):
+    response = signed_in().post("/api/attempts", json=attempt(catalog),
                                     headers={"Idempotency-Key": "something-else"})
     assert response.status_code == 422 and count(app) == 0
 
 
-def test_concurrent_retries_count_once(app, catalog):
-    client = client_for(app)
+def test_concurrent_retries_count_once(app, catalog, signed_in):
+    client = signed_in()
     body = attempt(catalog)
     statuses = []
 
@@ -112,8 +84,8 @@ def test_concurrent_retries_count_once(app, catalog):
     assert count(app) == 1
 
 
-def test_attempts_are_namespaced_by_the_session_learner(app, catalog):
-    mine, theirs = client_for(app, "KF1"), client_for(app, "KF2")
+def test_attempts_are_namespaced_by_the_session_learner(catalog, signed_in):
+    mine, theirs = signed_in("KF1"), signed_in("KF2")
     assert mine.post("/api/attempts", json=attempt(catalog)).status_code == 201
     # the same browser-made id from another learner is another attempt, never a retry of mine
     response = theirs.post("/api/attempts", json=attempt(catalog, responses={}))
@@ -123,8 +95,8 @@ def test_attempts_are_namespaced_by_the_session_learner(app, catalog):
 
 
 @pytest.mark.parametrize("field", ["learner", "learner_id"])
-def test_a_body_cannot_name_another_learner(app, catalog, field):
-    client = client_for(app, "KF1")
+def test_a_body_cannot_name_another_learner(app, catalog, field, signed_in):
+    client = signed_in("KF1")
     response = client.post("/api/attempts", json={**attempt(catalog), field: "KF2"})
     assert response.status_code == 422
     response = client.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T10:00:00Z",
@@ -133,24 +105,24 @@ def test_a_body_cannot_name_another_learner(app, catalog, field):
     assert count(app) == 0 and count(app, visits) == 0
 
 
-def test_reads_are_own_only(app, catalog):
-    mine, theirs = client_for(app, "KF1"), client_for(app, "KF2")
+def test_reads_are_own_only(catalog, signed_in, client):
+    mine, theirs = signed_in("KF1"), signed_in("KF2")
     mine.post("/api/attempts", json=attempt(catalog, "a-1"))
     mine.post("/api/attempts", json=attempt(catalog, "a-2", submitted_at="2026-11-20T11:00:00Z"))
     assert [a["id"] for a in mine.get("/api/me/attempts").json()] == ["a-2", "a-1"]
     assert theirs.get("/api/me/attempts").json() == []
     assert mine.get("/api/me/attempts", params={"limit": 1}).json()[0]["id"] == "a-2"
     assert mine.get("/api/me/attempts", params={"module": "pre-sales/price-objection"}).json() == []
-    assert TestClient(app).get("/api/me/attempts").status_code == 401
+    assert client.get("/api/me/attempts").status_code == 401
 
 
-def test_writes_need_the_session_and_its_csrf_token(app, catalog):
-    assert TestClient(app).post("/api/attempts", json=attempt(catalog)).status_code == 401
-    client = client_for(app)
-    del client.headers["X-CSRF-Token"]
-    assert client.post("/api/attempts", json=attempt(catalog)).status_code == 403
-    assert client.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T10:00:00Z"}
-                       ).status_code == 403
+def test_writes_need_the_session_and_its_csrf_token(app, catalog, signed_in, client):
+    assert client.post("/api/attempts", json=attempt(catalog)).status_code == 401
+    learner = signed_in()
+    del learner.headers["X-CSRF-Token"]
+    assert learner.post("/api/attempts", json=attempt(catalog)).status_code == 403
+    assert learner.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T10:00:00Z"}
+                        ).status_code == 403
     assert count(app) == 0
 
 
@@ -162,8 +134,8 @@ def test_writes_need_the_session_and_its_csrf_token(app, catalog):
     ({"questions": ["quick-phrase", "quick-phrase"]}, 422, "listed twice"),
     ({"version": "0123456789ab"}, 409, "was edited after this attempt"),
 ])
-def test_attempts_the_catalog_does_not_know_are_refused(app, catalog, changes, status, words):
-    response = client_for(app).post("/api/attempts", json=attempt(catalog, **changes))
+def test_attempts_the_catalog_does_not_know_are_refused(app, catalog, changes, status, words, signed_in):
+    response = signed_in().post("/api/attempts", json=attempt(catalog, **changes))
     assert response.status_code == status, response.text
     assert words in response.json()["detail"]
     assert not response.json()["detail"].startswith("attempts[")
@@ -175,28 +147,28 @@ def test_attempts_the_catalog_does_not_know_are_refused(app, catalog, changes, s
     {"submitted_at": "2026-11-20T10:00:00"}, {"questions": []}, {"questions": "first-reply-best"},
     {"responses": [0]}, {"score": "lots"}, {"extra": 1},
 ])
-def test_malformed_attempts_are_a_clear_4xx(app, catalog, changes):
-    response = client_for(app).post("/api/attempts", json=attempt(catalog, **changes))
+def test_malformed_attempts_are_a_clear_4xx(app, catalog, changes, signed_in):
+    response = signed_in().post("/api/attempts", json=attempt(catalog, **changes))
     assert response.status_code == 422 and response.json()["detail"]
     assert count(app) == 0
 
 
 @pytest.mark.parametrize("body", [b"{", b"[]", b"null", b'"x"', b"\xff"])
-def test_bodies_that_are_not_an_attempt(app, body):
-    response = client_for(app).post("/api/attempts", content=body,
+def test_bodies_that_are_not_an_attempt(app, body, signed_in):
+    response = signed_in().post("/api/attempts", content=body,
                                     headers={"Content-Type": "application/json"})
     assert response.status_code in (400, 422) and response.json()["detail"]
     assert count(app) == 0
 
 
-def test_a_device_clock_ahead_cannot_date_into_the_future(app, catalog):
+def test_a_device_clock_ahead_cannot_date_into_the_future(catalog, signed_in):
     future = (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()
-    data = client_for(app).post("/api/attempts", json=attempt(catalog, submitted_at=future)).json()
+    data = signed_in().post("/api/attempts", json=attempt(catalog, submitted_at=future)).json()
     assert datetime.fromisoformat(data["submitted_at"]) <= datetime.now(timezone.utc)
 
 
-def test_visits_keep_the_earliest_times_and_set_the_module_state(app):
-    client = client_for(app)
+def test_visits_keep_the_earliest_times_and_set_the_module_state(app, signed_in):
+    client = signed_in()
     late = client.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T12:00:00Z"})
     assert late.status_code == 200
     early = client.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T09:00:00+08:00"})
@@ -209,12 +181,12 @@ def test_visits_keep_the_earliest_times_and_set_the_module_state(app):
     assert done.json()["completed_at"].startswith("2026-11-20T13:00:00")
     assert done.json()["visited_at"].startswith("2026-11-20T01:00:00")
     assert count(app, visits) == 1
-    other = client_for(app, "KF2")
+    other = signed_in("KF2")
     assert {m["module"]: m["state"] for m in other.get("/api/me/modules").json()}[MODULE] == "not_started"
 
 
 @pytest.mark.parametrize("zone, left", [(None, 0), ("UTC", 1)])
-def test_assignments_count_days_left_in_the_teams_zone(app, monkeypatch, zone, left):
+def test_assignments_count_days_left_in_the_teams_zone(app, monkeypatch, zone, left, signed_in):
     from cstrain.store.schema import assignments
     from cstrain.tracking import clock
 
@@ -222,7 +194,7 @@ def test_assignments_count_days_left_in_the_teams_zone(app, monkeypatch, zone, l
         conn.execute(assignments.insert().values(
             learner_id="KF1", target_kind="course", target="pre-sales", due_on=date(2026, 11, 21),
             assigned_by="M1", assigned_at=NOW))
-    client = client_for(app)
+    client = signed_in()
     # 17:30 UTC on the 20th is 01:30 on the 21st in Shanghai: the due day has come there
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 20, 17, 30, tzinfo=timezone.utc))
     if zone:
@@ -234,18 +206,18 @@ def test_assignments_count_days_left_in_the_teams_zone(app, monkeypatch, zone, l
     assert (given["days_left"], given["state"]) == (-2, "overdue")
 
 
-def test_a_second_device_learns_when_the_module_was_opened_and_marked_read(app, catalog):
-    phone = client_for(app)
+def test_a_second_device_learns_when_the_module_was_opened_and_marked_read(catalog, signed_in):
+    phone = signed_in()
     phone.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T09:00:00Z",
                                     "completed_at": "2026-11-20T09:20:00Z"})
     phone.post("/api/attempts", json=attempt(catalog, responses={**RIGHT, "greeting-word": "您"}))
-    desk = client_for(app)  # signed in again elsewhere
+    desk = signed_in()  # signed in again elsewhere
     module = {m["module"]: m for m in desk.get("/api/me/modules").json()}[MODULE]
     # the quiz is not passed yet, so the state stays failed; the read mark still shows
     assert module["state"] == "failed" and module["done_at"] is None
     assert module["visited_at"].startswith("2026-11-20T09:00:00")
     assert module["completed_at"].startswith("2026-11-20T09:20:00")
-    other = {m["module"]: m for m in client_for(app, "KF2").get("/api/me/modules").json()}[MODULE]
+    other = {m["module"]: m for m in signed_in("KF2").get("/api/me/modules").json()}[MODULE]
     assert other["visited_at"] is None and other["completed_at"] is None
 
 
@@ -255,21 +227,21 @@ def test_a_second_device_learns_when_the_module_was_opened_and_marked_read(app, 
     ({"module": MODULE, "visited_at": "noon"}, "is not a time"),
     ({"module": MODULE, "visited_at": 5}, "string"),
 ])
-def test_malformed_visits_are_a_clear_4xx(app, body, words):
-    response = client_for(app).post("/api/visits", json=body)
+def test_malformed_visits_are_a_clear_4xx(app, body, words, signed_in):
+    response = signed_in().post("/api/visits", json=body)
     assert response.status_code == 422 and words in response.json()["detail"]
     assert count(app, visits) == 0
 
 
-def test_a_practice_pass_completes_the_module(app, catalog):
-    client = client_for(app)
+def test_a_practice_pass_completes_the_module(catalog, signed_in):
+    client = signed_in()
     client.post("/api/attempts", json=attempt(catalog))
     states = {m["module"]: m for m in client.get("/api/me/modules").json()}
     assert (states[MODULE]["state"], states[MODULE]["best_percent"]) == ("passed", 100)
 
 
-def test_the_api_description_lists_the_learner_endpoints(app):
-    paths = TestClient(app).get("/api/openapi.json").json()["paths"]
+def test_the_api_description_lists_the_learner_endpoints(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
     for path in ("/api/attempts", "/api/visits", "/api/me/attempts", "/api/exams/{quiz}",
                  "/api/exams/{quiz}/sittings", "/api/sittings/{sitting_id}",
                  "/api/sittings/{sitting_id}/submit"):

@@ -8,126 +8,17 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
+from cstrain.exams import papers, sittings
 from cstrain.grading import expr
-from cstrain.project import find_project
-from cstrain.server import auth, exams
-from cstrain.server.app import TeamContext, create_app
-from cstrain.store.schema import answers, attempts, exam_sittings, learners
-
-NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
-EXAM = "pre-sales/final-exam"
-EXAM_MODULE = "pre-sales/final-exam"
-
-EXAM_YAML = """\
-title: 售前接待 · 结业考试
-mode: exam
-shuffle: true
-draw: 7
-attempts: 2
-time_limit: 10m
-pass_mark: 60
-questions:
-  - id: best-reply
-    type: single
-    prompt: 买家发来“在吗？”，哪一句回复最合适？
-    options:
-      - {text: 亲，在的～请问您想了解哪一款呢？, correct: true, feedback: 有称呼、有引导。}
-      - {text: 在, feedback: 太简短。}
-      - {text: 有事直接说, feedback: 语气生硬。}
-    explanation: 首次回复要快、要有称呼。
-  - id: greeting-parts
-    type: multiple
-    prompt: 欢迎语应当包含哪些内容？
-    options:
-      - {text: 称呼, correct: true}
-      - {text: 身份, correct: true}
-      - {text: 全部活动介绍}
-    explanation: 称呼和身份。
-  - id: shortcut
-    type: true_false
-    prompt: 快捷短语可以缩短首次响应时间。
-    answer: true
-  - id: greeting-word
-    type: fill
-    prompt: 称呼买家的字是“___”。
-    answers: [亲]
-  - id: order-value
-    type: numeric
-    prompt: 销售额 6000 元，付款 40 人，客单价是多少元？
-    answer: 150
-    unit: 元
-  - id: conversion
-    type: calculated
-    prompt: 询单 {inquiries} 人，付款 {buyers} 人，转化率是多少（%）？
-    variables:
-      inquiries: {min: 200, max: 800}
-      buyers: {min: 50, max: 180}
-    answer: round(buyers / inquiries * 100, 1)
-    tolerance: 0.1
-    unit: "%"
-  - id: steps
-    type: ordering
-    prompt: 把步骤排好。
-    items: [认同感受, 说明价值, 询问需求, 推荐款式]
-  - id: concerns
-    type: matching
-    prompt: 配对。
-    pairs:
-      - [担心收货慢, 说明发货时效]
-      - [担心不合适, 说明退换保障]
-      - [觉得质量一般, 介绍材质做工]
-"""
-
-EXAM_PAGE = """\
----
-id: final-exam
-title: 结业考试
-quiz: pre-sales/final-exam
----
-
-考试由服务器评分。
-"""
-
-
-def add_exam(root, yaml_text: str = EXAM_YAML) -> None:
-    """Give a starter project an exam module (third in the course) with the quiz above."""
-    (root / "quizzes/pre-sales/final-exam.yml").write_text(yaml_text, encoding="utf-8")
-    (root / "courses/pre-sales/03-final-exam.md").write_text(EXAM_PAGE, encoding="utf-8")
-    course = root / "courses/pre-sales/course.yml"
-    course.write_text(course.read_text(encoding="utf-8") + "  - 03-final-exam.md\n", encoding="utf-8")
+from cstrain.store.schema import answers, attempts, exam_sittings
+from examdata import EXAM, EXAM_MODULE, add_exam
 
 
 @pytest.fixture
 def project(starter):
     add_exam(starter)
     return starter
-
-
-@pytest.fixture
-def catalog(project):
-    return find_project(project).load_catalog()
-
-
-@pytest.fixture
-def app(store, catalog):
-    with store.write() as conn:
-        for lid, name in [("KF1", "王小美"), ("KF2", "李雷")]:
-            conn.execute(learners.insert().values(id=lid, name=name, team="售前组", role="learner",
-                                                  updated_at=NOW))
-    return create_app(TeamContext(store=store, catalog=catalog))
-
-
-def client_for(app, learner_id="KF1") -> TestClient:
-    store = app.state.team.store
-    with store.write() as conn:
-        (made,) = auth.issue_invites(conn, [learner_id], "S1")
-    client = TestClient(app)
-    me = client.post("/api/signin", json={"code": made.code})
-    assert me.status_code == 200, me.text
-    client.headers["X-CSRF-Token"] = me.json()["csrf_token"]
-    return client
 
 
 def start(client, quiz=EXAM, **body):
@@ -183,8 +74,8 @@ def with_row(app, sitting: dict) -> dict:
     return sitting
 
 
-def test_a_sitting_carries_no_key_and_is_graded_by_the_server(app, catalog):
-    client = client_for(app)
+def test_a_sitting_carries_no_key_and_is_graded_by_the_server(app, catalog, signed_in):
+    client = signed_in()
     info = client.get(f"/api/exams/{EXAM}").json()
     assert (info["questions"], info["attempts_allowed"], info["attempts_used"]) == (7, 2, 0)
     assert info["time_limit_seconds"] == 600 and info["open_sitting"] is None
@@ -238,8 +129,8 @@ def test_a_sitting_carries_no_key_and_is_graded_by_the_server(app, catalog):
     assert modules[EXAM_MODULE]["state"] == "passed"
 
 
-def test_wrong_answers_fail_and_responses_index_what_was_shown(app, catalog):
-    client = client_for(app)
+def test_wrong_answers_fail_and_responses_index_what_was_shown(app, catalog, signed_in):
+    client = signed_in()
     sitting = with_row(app, start(client).json())
     right = right_answers(catalog, sitting)
     wrong = {}
@@ -258,8 +149,8 @@ def test_wrong_answers_fail_and_responses_index_what_was_shown(app, catalog):
     assert all(item["mark"] < item["points"] for item in data["review"])
 
 
-def test_an_unfinished_sitting_is_resumed_not_drawn_again(app):
-    client = client_for(app)
+def test_an_unfinished_sitting_is_resumed_not_drawn_again(signed_in):
+    client = signed_in()
     first = start(client).json()
     again = start(client)
     assert again.status_code == 200
@@ -269,8 +160,8 @@ def test_an_unfinished_sitting_is_resumed_not_drawn_again(app):
     assert client.get(f"/api/sittings/{first['id']}").json()["questions"] == first["questions"]
 
 
-def test_the_attempt_limit(app):
-    client = client_for(app)
+def test_the_attempt_limit(signed_in):
+    client = signed_in()
     for _ in range(2):
         sitting = start(client).json()
         assert client.post(f"/api/sittings/{sitting['id']}/submit", json={"responses": {}}).status_code == 200
@@ -278,12 +169,12 @@ def test_the_attempt_limit(app):
     assert refused.status_code == 409
     assert refused.json()["detail"] == "you have used all 2 attempt(s) at this exam"
     assert client.get(f"/api/exams/{EXAM}").json()["attempts_used"] == 2
-    other = client_for(app, "KF2")  # the limit is per learner
+    other = signed_in("KF2")  # the limit is per learner
     assert start(other).status_code == 201
 
 
-def test_a_closed_sitting_takes_no_second_submission(app, catalog):
-    client = client_for(app)
+def test_a_closed_sitting_takes_no_second_submission(app, catalog, signed_in):
+    client = signed_in()
     sitting = with_row(app, start(client).json())
     assert client.post(f"/api/sittings/{sitting['id']}/submit", json={"responses": {}}).status_code == 200
     again = client.post(f"/api/sittings/{sitting['id']}/submit",
@@ -303,8 +194,8 @@ def _move_deadline(app, sitting_id, seconds_ago):
     return deadline
 
 
-def test_a_submission_within_the_grace_period_counts(app, catalog):
-    client = client_for(app)
+def test_a_submission_within_the_grace_period_counts(app, catalog, signed_in):
+    client = signed_in()
     sitting = with_row(app, start(client).json())
     _move_deadline(app, sitting["id"], 10)  # 10 s late: under the 30 s grace
     response = client.post(f"/api/sittings/{sitting['id']}/submit",
@@ -312,10 +203,10 @@ def test_a_submission_within_the_grace_period_counts(app, catalog):
     assert response.status_code == 200 and response.json()["passed"] is True
 
 
-def test_answers_after_the_deadline_are_refused_and_the_sitting_closes_at_zero(app, catalog):
-    client = client_for(app)
+def test_answers_after_the_deadline_are_refused_and_the_sitting_closes_at_zero(app, catalog, signed_in):
+    client = signed_in()
     sitting = with_row(app, start(client).json())
-    deadline = _move_deadline(app, sitting["id"], exams.GRACE.total_seconds() + 5)
+    deadline = _move_deadline(app, sitting["id"], sittings.GRACE.total_seconds() + 5)
     response = client.post(f"/api/sittings/{sitting['id']}/submit",
                            json={"responses": right_answers(catalog, sitting)})
     assert response.status_code == 409 and response.json()["detail"].startswith("time is up")
@@ -326,8 +217,8 @@ def test_answers_after_the_deadline_are_refused_and_the_sitting_closes_at_zero(a
     assert row.submitted_at == deadline and row.source == "server"
 
 
-def test_a_sitting_left_to_run_out_counts_and_is_closed_when_next_touched(app):
-    client = client_for(app)
+def test_a_sitting_left_to_run_out_counts_and_is_closed_when_next_touched(app, signed_in):
+    client = signed_in()
     sitting = start(client).json()
     _move_deadline(app, sitting["id"], 3600)
     info = client.get(f"/api/exams/{EXAM}").json()
@@ -339,8 +230,8 @@ def test_a_sitting_left_to_run_out_counts_and_is_closed_when_next_touched(app):
         assert conn.execute(sa.select(attempts.c.percent)).scalars().all() == [0]
 
 
-def test_a_sitting_of_an_edited_exam_is_dropped(app, catalog, project):
-    client = client_for(app)
+def test_a_sitting_of_an_edited_exam_is_dropped(app, catalog, project, signed_in):
+    client = signed_in()
     sitting = start(client).json()
     with app.state.team.store.write() as conn:
         conn.execute(exam_sittings.update().values(quiz_version="0123456789ab"))
@@ -349,9 +240,9 @@ def test_a_sitting_of_an_edited_exam_is_dropped(app, catalog, project):
     assert client.get(f"/api/exams/{EXAM}").json()["attempts_used"] == 0
 
 
-def test_another_learners_sitting_is_not_found(app):
-    mine = start(client_for(app)).json()
-    other = client_for(app, "KF2")
+def test_another_learners_sitting_is_not_found(signed_in):
+    mine = start(signed_in()).json()
+    other = signed_in("KF2")
     assert other.get(f"/api/sittings/{mine['id']}").status_code == 404
     response = other.post(f"/api/sittings/{mine['id']}/submit", json={"responses": {}})
     assert response.status_code == 404
@@ -362,23 +253,23 @@ def test_another_learners_sitting_is_not_found(app):
     ("pre-sales/first-reply", 422, "practice quiz"),
     ("pre-sales/nothing", 404, "no quiz"),
 ])
-def test_only_exam_quizzes_have_sittings(app, quiz, status, words):
-    response = start(client_for(app), quiz)
+def test_only_exam_quizzes_have_sittings(quiz, status, words, signed_in):
+    response = start(signed_in(), quiz)
     assert response.status_code == status and words in response.json()["detail"]
 
 
-def test_the_module_must_use_the_exam(app):
-    response = start(client_for(app), module="pre-sales/first-reply")
+def test_the_module_must_use_the_exam(signed_in):
+    response = start(signed_in(), module="pre-sales/first-reply")
     assert response.status_code == 422 and "does not use" in response.json()["detail"]
-    assert start(client_for(app), module=EXAM_MODULE).status_code == 201
+    assert start(signed_in(), module=EXAM_MODULE).status_code == 201
 
 
 @pytest.mark.parametrize("body", [
     b"{", b"[]", b'{"responses": []}', b'{"responses": {}, "learner_id": "KF2"}', b"{}",
     b'{"responses": {"no-such-question": 1}}',
 ])
-def test_malformed_submissions_are_a_clear_4xx(app, body):
-    client = client_for(app)
+def test_malformed_submissions_are_a_clear_4xx(app, body, signed_in):
+    client = signed_in()
     sitting = start(client).json()
     response = client.post(f"/api/sittings/{sitting['id']}/submit", content=body,
                            headers={"Content-Type": "application/json"})
@@ -391,8 +282,8 @@ JUNK = [None, True, False, -1, 99, 1.5, 0, "x", "", [], [99], [0, 0], [None] * 3
         {"values": {"inquiries": 1}}, {"answer": "1"}, {"a": [1]}, 1e308]
 
 
-def test_answers_of_any_shape_score_zero_not_500(app, catalog):
-    client = client_for(app)
+def test_answers_of_any_shape_score_zero_not_500(catalog, signed_in):
+    client = signed_in()
     for seed in range(2):
         sitting = start(client).json()
         pick = random.Random(seed)
@@ -401,14 +292,14 @@ def test_answers_of_any_shape_score_zero_not_500(app, catalog):
         assert response.status_code == 200, response.text
     spec = catalog.quizzes[EXAM].spec
     for question in spec.questions:  # every shape against every type, without the HTTP round
-        _, shuffles = exams.draw_sitting(spec.model_copy(update={"questions": [question], "draw": None}))
+        _, shuffles = papers.draw_sitting(spec.model_copy(update={"questions": [question], "draw": None}))
         for given in JUNK:
-            exams.original_response(question, shuffles.get(question.id, {}), given)
+            papers.original_response(question, shuffles.get(question.id, {}), given)
 
 
-def test_exam_writes_need_the_session_and_csrf(app):
-    client = client_for(app)
-    assert TestClient(app).post(f"/api/exams/{EXAM}/sittings").status_code == 401
+def test_exam_writes_need_the_session_and_csrf(signed_in, client):
+    assert client.post(f"/api/exams/{EXAM}/sittings").status_code == 401
+    client = signed_in()
     token = client.headers.pop("X-CSRF-Token")
     assert start(client).status_code == 403
     client.headers["X-CSRF-Token"] = token
@@ -417,8 +308,8 @@ def test_exam_writes_need_the_session_and_csrf(app):
     assert client.post(f"/api/sittings/{sitting['id']}/submit", json={"responses": {}}).status_code == 403
 
 
-def test_a_practice_attempt_at_an_exam_is_refused(app):
-    client = client_for(app)
+def test_a_practice_attempt_at_an_exam_is_refused(signed_in):
+    client = signed_in()
     response = client.post("/api/attempts", json={
         "id": "a1", "quiz": EXAM, "version": "x", "module": EXAM_MODULE,
         "started_at": "2026-11-20T10:00:00Z", "submitted_at": "2026-11-20T10:05:00Z",
@@ -430,7 +321,7 @@ def test_draws_follow_the_quiz(catalog):
     spec = catalog.quizzes[EXAM].spec
     seen = set()
     for seed in range(30):
-        questions, shuffles = exams.draw_sitting(spec, random.Random(seed))
+        questions, shuffles = papers.draw_sitting(spec, random.Random(seed))
         assert len(questions) == 7 == len(set(questions))
         seen.add(tuple(questions))
         values = shuffles.get("conversion", {}).get("values")
@@ -441,9 +332,9 @@ def test_draws_follow_the_quiz(catalog):
     assert len(seen) > 20  # drawn and shuffled, not one fixed paper
 
 
-def test_the_start_response_has_no_key_for_any_draw(app):
+def test_the_start_response_has_no_key_for_any_draw(signed_in):
     for _ in range(2):
-        client = client_for(app)
+        client = signed_in()
         sitting = start(client)
         assert not keys_in(sitting.json()) & KEY_FIELDS
         json.loads(sitting.text)

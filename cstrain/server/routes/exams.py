@@ -1,26 +1,21 @@
-"""The exam routes under /api: exam facts, starting or resuming a sitting, submitting it, and its
-result. The rules (attempts, time limit, closed sittings, no key before submission) are
-:mod:`cstrain.server.exams`'; each write is one transaction, and a refusal that closed a
-sitting which ran out is answered after that is committed.
+"""The exam routes: exam facts, starting or resuming a sitting, submitting it, and its result.
+The rules (attempts, time limit, closed sittings, no key before submission) are
+:mod:`cstrain.exams`'; this module only turns requests into calls and results into answers.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal, Optional, Union
 
-import sqlalchemy as sa
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, model_serializer
-from sqlalchemy.engine import Connection
 
-from cstrain.server import exams
-from cstrain.server.api import Strict, Team, Viewer, Writer
-from cstrain.server.app import TeamContext
-from cstrain.store.schema import answers, attempts
+from cstrain.catalog import Catalog
+from cstrain.exams import papers, sittings
+from cstrain.server.deps import Strict, Team, Viewer, Writer
 from cstrain.tracking import clock
 
 router = APIRouter()
-_STATUS = {"unknown": 404, "invalid": 422, "conflict": 409}
 
 
 class StartSitting(Strict):
@@ -134,53 +129,45 @@ class ExamInfo(BaseModel):
 
 # --- views ----------------------------------------------------------------------------------
 
-def _open_view(ctx: TeamContext, sitting, now: datetime, resumed: bool, used: int) -> Sitting:
-    quiz, module = exams.find_exam(ctx.catalog, sitting.quiz, sitting.module)
-    shown = exams.rendered(quiz)
+def _open_view(catalog: Catalog, found: sittings.Open, now: datetime) -> Sitting:
+    sitting = found.sitting
+    quiz, module = sittings.find_exam(catalog, sitting.quiz, sitting.module)
+    shown = papers.rendered(quiz)
     by_id = {q.id: q for q in quiz.spec.questions}
     left = None if sitting.deadline is None else max(0.0, (sitting.deadline - now).total_seconds())
     return Sitting(
         id=sitting.id, quiz=quiz.ref, module=module.full_id, title=quiz.spec.title,
-        pass_mark=ctx.catalog.pass_mark(module), started_at=sitting.started_at,
-        deadline=sitting.deadline, seconds_left=left, resumed=resumed,
-        attempts_allowed=quiz.spec.attempts, attempts_used=used,
-        questions=[exams.presented(by_id[qid], shown[qid], sitting.shuffles.get(qid, {}))
+        pass_mark=catalog.pass_mark(module), started_at=sitting.started_at,
+        deadline=sitting.deadline, seconds_left=left, resumed=found.resumed,
+        attempts_allowed=quiz.spec.attempts, attempts_used=found.used,
+        questions=[papers.presented(by_id[qid], shown[qid], sitting.shuffles.get(qid, {}))
                    for qid in sitting.questions])
 
 
-def _result_view(conn: Connection, ctx: TeamContext, sitting) -> ExamResult:
-    attempt = conn.execute(sa.select(attempts).where(attempts.c.id == sitting.attempt_id)).one()
-    marks = {row.question: row for row in conn.execute(
-        sa.select(answers).where(answers.c.attempt_id == attempt.id))}
-    quiz = ctx.catalog.quizzes.get(sitting.quiz)
-    module = next((m for m in ctx.catalog.modules if m.full_id == sitting.module), None)
+def _result_view(catalog: Catalog, closed: sittings.Closed) -> ExamResult:
+    sitting, attempt, marks = closed.sitting, closed.attempt, closed.answers
+    quiz = catalog.quizzes.get(sitting.quiz)
+    module = next((m for m in catalog.modules if m.full_id == sitting.module), None)
     current = quiz is not None and module is not None and quiz.version == sitting.quiz_version
     review = []
     if current:  # an edited quiz's key is not the one this sitting was graded with
-        shown = exams.rendered(quiz)
+        shown = papers.rendered(quiz)
         by_id = {q.id: q for q in quiz.spec.questions}
         for qid in sitting.questions:
-            shuffle = sitting.shuffles.get(qid, {})
+            drawn = sitting.shuffles.get(qid, {})
             review.append(Review(
                 id=qid, mark=marks[qid].mark, points=marks[qid].max_mark,
-                prompt=exams.prompt_html(by_id[qid], shown[qid]["prompt"], shuffle),
-                question=shown[qid], order=shuffle.get("order"), values=shuffle.get("values"),
+                prompt=papers.prompt_html(by_id[qid], shown[qid]["prompt"], drawn),
+                question=shown[qid], order=drawn.get("order"), values=drawn.get("values"),
                 response=marks[qid].response))
-    # the sitting ran out: closed at its deadline with no answers (exams.settle)
-    ran_out = sitting.deadline is not None and attempt.submitted_at == sitting.deadline and \
-        all(row.response is None for row in marks.values())
     return ExamResult(
-        id=sitting.id, state="expired" if ran_out else "submitted", quiz=sitting.quiz,
+        id=sitting.id, state="expired" if closed.expired else "submitted", quiz=sitting.quiz,
         module=sitting.module, title=quiz.spec.title if quiz else sitting.quiz,
-        pass_mark=ctx.catalog.pass_mark(module) if current else 0.0,
+        pass_mark=catalog.pass_mark(module) if current else 0.0,
         started_at=sitting.started_at, submitted_at=attempt.submitted_at, score=attempt.score,
         max_score=attempt.max_score, percent=attempt.percent, passed=attempt.passed,
-        attempts_allowed=quiz.spec.attempts if quiz else None,
-        attempts_used=exams.attempts_used(conn, sitting.learner_id, sitting.quiz), review=review)
-
-
-def _refused(exc: exams.ExamRefused) -> HTTPException:
-    return HTTPException(_STATUS[exc.kind], str(exc))
+        attempts_allowed=quiz.spec.attempts if quiz else None, attempts_used=closed.used,
+        review=review)
 
 
 # --- routes ---------------------------------------------------------------------------------
@@ -189,34 +176,17 @@ def _refused(exc: exams.ExamRefused) -> HTTPException:
 def exam_info(quiz: str, who: Viewer, ctx: Team, module: Optional[str] = None) -> ExamInfo:
     """What the exam page shows before a sitting: size, time limit, attempts used and the
     signed-in learner's past results. Reads only: a sitting that ran out shows as expired."""
-    try:
-        exam, where = exams.find_exam(ctx.catalog, quiz, module)
-    except exams.ExamRefused as exc:
-        raise _refused(exc) from None
-    now = clock.now()
-    with ctx.store.read() as conn:
-        rows = exams.past_sittings(conn, who.learner_id, exam.ref)
-    sittings, open_id = [], None
-    for row in rows:
-        if row.attempt_id is not None:
-            sittings.append(PastSitting(id=row.id, state="submitted", started_at=row.started_at,
-                                        submitted_at=row.submitted_at, percent=row.percent,
-                                        passed=row.passed))
-        elif row.quiz_version != exam.version:
-            continue  # dropped when next touched: it does not count
-        elif exams.expired(row, now):
-            sittings.append(PastSitting(id=row.id, state="expired", started_at=row.started_at,
-                                        submitted_at=row.deadline, percent=0.0, passed=False))
-        else:
-            open_id = row.id
-            sittings.append(PastSitting(id=row.id, state="open", started_at=row.started_at,
-                                        submitted_at=None, percent=None, passed=None))
+    exam, where = sittings.find_exam(ctx.catalog, quiz, module)
+    past = sittings.history(ctx.store, who.learner_id, exam, clock.now())
     spec = exam.spec
     return ExamInfo(quiz=exam.ref, module=where.full_id, title=spec.title,
                     questions=spec.draw or len(spec.questions),
                     pass_mark=ctx.catalog.pass_mark(where), time_limit_seconds=spec.time_limit_seconds,
-                    attempts_allowed=spec.attempts, attempts_used=len(sittings),
-                    open_sitting=open_id, sittings=sittings)
+                    attempts_allowed=spec.attempts, attempts_used=len(past),
+                    open_sitting=next((p.id for p in reversed(past) if p.state == "open"), None),
+                    sittings=[PastSitting(id=p.id, state=p.state, started_at=p.started_at,
+                                          submitted_at=p.submitted_at, percent=p.percent,
+                                          passed=p.passed) for p in past])
 
 
 @router.post("/exams/{quiz:path}/sittings", response_model=Sitting, status_code=201,
@@ -227,19 +197,11 @@ def start_sitting(quiz: str, who: Writer, ctx: Team, response: Response,
     """Start a sitting (201), or resume the open one (200) with the same questions and clock.
     409 when every attempt is used."""
     now = clock.now()
-    try:
-        exam, module = exams.find_exam(ctx.catalog, quiz, body.module if body else None)
-        with ctx.store.write() as conn:
-            started = exams.start(conn, ctx.catalog, who.learner_id, exam, module, now)
-            if started.sitting is not None:
-                view = _open_view(ctx, started.sitting, now, started.resumed, started.used)
-    except exams.ExamRefused as exc:
-        raise _refused(exc) from None
-    if started.sitting is None:  # after the commit: sittings that ran out were closed meanwhile
-        raise HTTPException(409, f"you have used all {exam.spec.attempts} attempt(s) at this exam")
+    exam, module = sittings.find_exam(ctx.catalog, quiz, body.module if body else None)
+    started = sittings.start(ctx.store, ctx.catalog, who.learner_id, exam, module, now)
     if started.resumed:
         response.status_code = 200
-    return view
+    return _open_view(ctx.catalog, started, now)
 
 
 @router.get("/sittings/{sitting_id}", response_model=Union[Sitting, ExamResult],
@@ -248,34 +210,10 @@ def get_sitting(sitting_id: str, who: Viewer, ctx: Team) -> Union[Sitting, ExamR
     """An open sitting's questions and time left, or a closed sitting's result and review.
     A sitting that ran out is closed now; one of an exam edited since is dropped (404)."""
     now = clock.now()
-    try:
-        with ctx.store.read() as conn:
-            sitting = exams.find_sitting(conn, sitting_id, who.learner_id)
-            if sitting.attempt_id is not None:
-                return _result_view(conn, ctx, sitting)
-            quiz = ctx.catalog.quizzes.get(sitting.quiz)
-            if quiz is not None and quiz.version == sitting.quiz_version and not exams.expired(sitting, now):
-                return _open_view(ctx, sitting, now, True,
-                                  exams.attempts_used(conn, who.learner_id, sitting.quiz))
-        with ctx.store.write() as conn:
-            sitting = exams.find_sitting(conn, sitting_id, who.learner_id)
-            state = "closed" if sitting.attempt_id is not None else exams.settle(conn, ctx.catalog, sitting, now)
-            if state != "dropped":
-                result = _result_view(conn, ctx, exams.find_sitting(conn, sitting_id, who.learner_id))
-    except exams.ExamRefused as exc:
-        raise _refused(exc) from None
-    if state == "dropped":
-        raise HTTPException(404, "this exam was changed after the sitting started; start it again")
-    return result
-
-
-_SUBMIT_REFUSED = {
-    "closed": "this exam sitting is already submitted; its result is at GET /api/sittings/{id}",
-    "expired": "time is up: answers sent after the time limit are not counted; the result is at "
-               "GET /api/sittings/{id}",
-    "dropped": "this exam was changed after the sitting started, so it cannot be graded; it does "
-               "not count: start it again",
-}
+    found = sittings.look(ctx.store, ctx.catalog, who.learner_id, sitting_id, now)
+    if isinstance(found, sittings.Open):
+        return _open_view(ctx.catalog, found, now)
+    return _result_view(ctx.catalog, found)
 
 
 @router.post("/sittings/{sitting_id}/submit", response_model=ExamResult,
@@ -284,14 +222,6 @@ def submit_sitting(sitting_id: str, body: SubmitSitting, who: Writer, ctx: Team)
     """Grade the answers, record the attempt and return the score with every question's
     feedback. 409 for a sitting already submitted, or when time ran out (more than 30 s after
     the deadline): those answers are not counted and the sitting closes with 0."""
-    now = clock.now()
-    try:
-        with ctx.store.write() as conn:
-            outcome = exams.submit(conn, ctx.catalog, who.learner_id, sitting_id, body.responses, now)
-            if outcome == "graded":
-                result = _result_view(conn, ctx, exams.find_sitting(conn, sitting_id, who.learner_id))
-    except exams.ExamRefused as exc:
-        raise _refused(exc) from None
-    if outcome != "graded":  # after the commit, so a sitting that ran out stays closed
-        raise HTTPException(409, _SUBMIT_REFUSED[outcome].replace("{id}", sitting_id))
-    return result
+    closed = sittings.submit(ctx.store, ctx.catalog, who.learner_id, sitting_id, body.responses,
+                             clock.now())
+    return _result_view(ctx.catalog, closed)

@@ -13,14 +13,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from cstrain.grading.grade import grade_attempt
 from cstrain.project import find_project
-from cstrain.server import auth
-from cstrain.server.app import TeamContext, create_app
-from cstrain.server.guards import RateLimiter
-from cstrain.store.schema import answers, assignments, attempts, learners, signoffs
+from cstrain.store.schema import answers, assignments, attempts, signoffs
 from cstrain.tracking import clock
 
 NOW = datetime(2026, 11, 20, 4, tzinfo=timezone.utc)
@@ -41,22 +37,17 @@ M1_MENTEES = {"KF1", "KF2"}
 
 
 @pytest.fixture
-def catalog(starter):
-    return find_project(starter).load_catalog()
+def roster():
+    return ROSTER
 
 
 @pytest.fixture
-def app(store, catalog):
-    with store.write() as conn:
-        for lid, name, team, cohort, role, mentor, active in ROSTER:
-            conn.execute(learners.insert().values(id=lid, name=name, team=team, cohort=cohort,
-                                                  role=role, mentor_id=mentor, active=active,
-                                                  updated_at=NOW))
-    record_attempt(store, catalog, "KF1", FIRST_REPLY, right=False)
-    record_attempt(store, catalog, "KF3", FIRST_REPLY, right=True)
-    record_attempt(store, catalog, "KF9", FIRST_REPLY, right=True)
-    return create_app(TeamContext(store=store, catalog=catalog,
-                                  signin_limiter=RateLimiter(1000, 60.0)))
+def people(people, catalog):
+    """The roster, and an attempt each of KF1 (failed), KF3 and KF9 (passed)."""
+    record_attempt(people, catalog, "KF1", FIRST_REPLY, right=False)
+    record_attempt(people, catalog, "KF3", FIRST_REPLY, right=True)
+    record_attempt(people, catalog, "KF9", FIRST_REPLY, right=True)
+    return people
 
 
 def record_attempt(store, catalog, learner_id, quiz_ref, right: bool, key: str = "a1") -> int:
@@ -80,29 +71,19 @@ def record_attempt(store, catalog, learner_id, quiz_ref, right: bool, key: str =
     return attempt_id
 
 
-def client_for(app, store, learner_id) -> TestClient:
-    with store.write() as conn:
-        (made,) = auth.issue_invites(conn, [learner_id], "S1")
-    client = TestClient(app)
-    response = client.post("/api/signin", json={"code": made.code})
-    assert response.status_code == 200, response.text
-    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
-    return client
+@pytest.fixture
+def m1(signed_in):
+    return signed_in("mentor")
 
 
 @pytest.fixture
-def m1(app, store):
-    return client_for(app, store, "M1")
+def m2(signed_in):
+    return signed_in("M2")
 
 
 @pytest.fixture
-def m2(app, store):
-    return client_for(app, store, "M2")
-
-
-@pytest.fixture
-def s1(app, store):
-    return client_for(app, store, "S1")
+def s1(signed_in):
+    return signed_in("supervisor")
 
 
 def due(days=7) -> str:
@@ -125,9 +106,9 @@ def assignment_of(store, learner_id) -> int:
             assignments.c.learner_id == learner_id)).scalar_one()
 
 
-def test_learners_get_403_on_every_mentor_endpoint(app, store):
+def test_learners_get_403_on_every_mentor_endpoint(store, signed_in):
     for learner_id in ("KF1", "KF5"):  # KF1 is named as KF5's mentor: still a learner
-        client = client_for(app, store, learner_id)
+        client = signed_in(learner_id)
         calls = [("get", "/api/catalog", None), ("get", "/api/team/progress", None),
                  ("get", "/api/learners/KF1", None), ("get", "/api/learners/KF5", None),
                  ("get", "/api/learners/KF5/attempts", None), ("get", "/api/items", None),
@@ -144,8 +125,7 @@ def test_learners_get_403_on_every_mentor_endpoint(app, store):
         assert conn.execute(sa.select(sa.func.count()).select_from(signoffs)).scalar() == 0
 
 
-def test_without_a_session_everything_is_401(app):
-    client = TestClient(app)
+def test_without_a_session_everything_is_401(client):
     for path in ("/api/catalog", "/api/team/progress", "/api/learners/KF1",
                  "/api/learners/KF1/attempts", "/api/reports/attempts.csv", "/api/items"):
         assert client.get(path).status_code == 401, path
@@ -216,19 +196,19 @@ def test_mentor_reads_a_mentees_profile_and_attempts_with_answers(m1):
 
 
 def test_the_key_of_every_question_type_in_the_responses_shape(starter):
-    from cstrain.server.mentor_api import _in_words, _key
+    from cstrain import questions as types
 
     quizzes = find_project(starter).load_catalog().quizzes
     questions = {q.id: q for ref in (FIRST_REPLY, PRICE) for q in quizzes[ref].spec.questions}
-    keys = {qid: _key(q, None) for qid, q in questions.items() if q.type != "calculated"}
+    keys = {qid: types.of(q).key(None) for qid, q in questions.items() if q.type != "calculated"}
     assert keys == {"first-reply-best": 0, "first-reply-parts": [0, 1, 2], "quick-phrase": True,
                     "greeting-word": ["亲"], "order-value": 150, "objection-steps": [0, 1, 2, 3],
                     "value-points": [0, 1, 2]}
-    assert _in_words(questions["value-points"], keys["value-points"])[0] == "担心收货慢 → 说明发货时效"
-    rate = questions["conversion-rate"]  # worked out from the values this learner was given
-    assert _key(rate, {"values": {"inquiries": 400, "buyers": 90}, "answer": "20"}) == 22.5
+    assert types.of(questions["value-points"]).in_words(keys["value-points"])[0] == "担心收货慢 → 说明发货时效"
+    rate = types.of(questions["conversion-rate"])  # worked out from the values this learner was given
+    assert rate.key({"values": {"inquiries": 400, "buyers": 90}, "answer": "20"}) == 22.5
     for broken in (None, "22.5", {"values": {"inquiries": 400}}, {"values": {"inquiries": 9999, "buyers": 90}}):
-        assert _key(rate, broken) is None
+        assert rate.key(broken) is None
 
 
 @pytest.mark.parametrize("target", ["KF3", "KF4", "KF5", "S1", "M2", "NOPE", "kf1", "KF1 ", "KF1,KF2", "KF%", "王小美"])
@@ -447,7 +427,7 @@ def test_every_string_the_dashboard_uses_is_in_both_languages():
 
     from cstrain.site.i18n import STRINGS
 
-    source = (Path(__file__).parent.parent / "cstrain/site/assets/dashboard.js").read_text(encoding="utf-8")
+    source = (Path(__file__).parents[2] / "cstrain/site/assets/dashboard.js").read_text(encoding="utf-8")
     used = set(re.findall(r"\bt\.([a-z_]+)", source)) | set(re.findall(r'\bt\["([a-z_]+)"\]', source))
     used |= {f"dash_seg_{k}" for k in ("done", "started", "todo", "overdue")}
     used |= {f"dash_kind_{k}" for k in ("course", "module", "tag")}
@@ -462,11 +442,11 @@ def test_every_string_the_dashboard_uses_is_in_both_languages():
 def test_two_assignments_colliding_are_a_409_not_a_500(m1, monkeypatch):
     from sqlalchemy.exc import IntegrityError
 
-    from cstrain.server import mentor_api
+    from cstrain.server.routes import mentor
 
     def collide(*args, **kwargs):
         raise IntegrityError("INSERT INTO assignments", {}, Exception("assignments_one_per_target"))
 
-    monkeypatch.setattr(mentor_api, "assign", collide)
+    monkeypatch.setattr(mentor, "assign", collide)
     response = m1.post("/api/assignments", json=assign_body(learner_ids=["KF1"]))
     assert response.status_code == 409 and "reload" in response.json()["detail"]

@@ -6,59 +6,58 @@ a 5xx. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import content_type_conformance, response_schema_conformance
 
-from cstrain.project import find_project
-from cstrain.server import auth
-from cstrain.server.app import TeamContext, create_app
 from cstrain.server.guards import RateLimiter
-from cstrain.store.schema import learners
-from test_server_exams import EXAM, EXAM_MODULE, EXAM_YAML, add_exam
+from examdata import EXAM, EXAM_MODULE, EXAM_YAML, add_exam
+
+pytestmark = pytest.mark.slow
 
 QUIZ = MODULE = "pre-sales/first-reply"
 RIGHT = {"first-reply-best": 0, "first-reply-parts": [0, 1, 2], "quick-phrase": True,
          "greeting-word": "亲"}
 
 
-class Fuzzed:
-    """An app on the store, one roster (mentor M1 over learner KF1) and a signed-in client."""
+@pytest.fixture
+def roster():
+    return [("M1", "师傅", "售前组", "", "mentor", None, True),
+            ("KF1", "学员", "售前组", "", "learner", "M1", True)]
 
-    def __init__(self, store, starter, role: str):
-        add_exam(starter, EXAM_YAML.replace("attempts: 2", "attempts: 1000"))  # so the exam endpoints have an exam to refuse garbage for
-        now = datetime.now(timezone.utc)
-        with store.write() as conn:
-            conn.execute(learners.insert().values(id="M1", name="师傅", role="mentor", team="售前组",
-                                                  updated_at=now))
-            conn.execute(learners.insert().values(id="KF1", name="学员", role="learner",
-                                                  team="售前组", mentor_id="M1", updated_at=now))
-        self.store, self.role = store, role
-        self.catalog = find_project(starter).load_catalog()
-        self.app = create_app(TeamContext(store=store, catalog=self.catalog,
-                                          signin_limiter=RateLimiter(10**6, 60)))
+
+@pytest.fixture
+def project(starter):
+    # so the exam endpoints have an exam to refuse garbage for, with attempts to spare
+    add_exam(starter, EXAM_YAML.replace("attempts: 2", "attempts: 1000"))
+    return starter
+
+
+@pytest.fixture
+def limiter():
+    return RateLimiter(10**6, 60)
+
+
+class Fuzzed:
+    """The app, its catalog, and a client signed in as ``role`` (mentor M1 or learner KF1)."""
+
+    def __init__(self, app, catalog, signed_in, role: str):
+        self.app, self.catalog, self.role, self._signed_in = app, catalog, role, signed_in
         self.client, self.headers = self.sign_in()
 
-    def sign_in(self, role: str | None = None) -> tuple[TestClient, dict]:
-        with self.store.write() as conn:
-            (made,) = auth.issue_invites(conn, ["M1" if (role or self.role) == "mentor" else "KF1"],
-                                         "S1")
-        client = TestClient(self.app)
-        me = client.post("/api/signin", json={"code": made.code})
-        assert me.status_code == 200, me.text
-        headers = {"X-CSRF-Token": me.json()["csrf_token"],
-                   "Cookie": f"cstrain_session={client.cookies['cstrain_session']}"}
-        client.headers["X-CSRF-Token"] = headers["X-CSRF-Token"]
-        return client, headers
+    def sign_in(self):
+        """A new session: the client, and the headers that carry it (cookie and CSRF token)."""
+        client = self._signed_in(self.role)
+        return client, {"X-CSRF-Token": client.me["csrf_token"],
+                        "Cookie": f"cstrain_session={client.cookies['cstrain_session']}"}
 
 
 @pytest.fixture(params=["learner", "mentor"])
-def fuzzed(request, store, starter) -> Fuzzed:
-    return Fuzzed(store, starter, request.param)
+def fuzzed(request, app, catalog, signed_in) -> Fuzzed:
+    return Fuzzed(app, catalog, signed_in, request.param)
 
 
 @pytest.fixture

@@ -6,56 +6,31 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from fastapi.testclient import TestClient
 
 from cstrain.cli import cli
-from cstrain.project import find_project
 from cstrain.server import auth
-from cstrain.server.app import TeamContext, create_app
 from cstrain.server.guards import RateLimiter
 from cstrain.store.schema import invites, learners, sessions
 
-NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
+
+@pytest.fixture
+def roster():
+    return [("M1", "师傅甲", "售前组", "", "mentor", None, True),
+            ("KF1", "王小美", "售前组", "", "learner", "M1", True),
+            ("KF2", "李雷", "售前组", "", "learner", "M1", True),
+            ("KF9", "离职者", "售前组", "", "learner", "M1", False)]
 
 
 @pytest.fixture
-def people(store):
-    with store.write() as conn:
-        for lid, name, role, mentor, active in [("M1", "师傅甲", "mentor", None, True),
-                                                ("KF1", "王小美", "learner", "M1", True),
-                                                ("KF2", "李雷", "learner", "M1", True),
-                                                ("KF9", "离职者", "learner", "M1", False)]:
-            conn.execute(learners.insert().values(id=lid, name=name, team="售前组", role=role,
-                                                  mentor_id=mentor, active=active, updated_at=NOW))
-    return store
+def limiter():
+    return RateLimiter(5, 60.0)
 
 
-@pytest.fixture
-def app(people, starter):
-    catalog = find_project(starter).load_catalog()
-    context = TeamContext(store=people, catalog=catalog, signin_limiter=RateLimiter(5, 60.0))
-    return create_app(context)
-
-
-def issue(store, learner_id, days=14):
-    with store.write() as conn:
-        (made,) = auth.issue_invites(conn, [learner_id], "S1", days)
-    return made.code
-
-
-def signed_in(app, store, learner_id="KF1") -> tuple[TestClient, dict]:
-    client = TestClient(app)
-    response = client.post("/api/signin", json={"code": issue(store, learner_id)})
-    assert response.status_code == 200, response.text
-    return client, response.json()
-
-
-def test_code_signs_in_and_only_a_hash_is_stored(app, people):
-    code = issue(people, "KF1")
+def test_code_signs_in_and_only_a_hash_is_stored(people, invite, client):
+    code = invite("KF1")
     with people.read() as conn:
         stored = conn.execute(sa.select(invites.c.code_hash)).scalar_one()
     assert code not in stored and auth.normalise_code(code) not in stored
-    client = TestClient(app)
     typed = code.lower().replace("-", " ")  # as a learner might type it
     response = client.post("/api/signin", json={"code": typed})
     assert response.status_code == 200
@@ -70,8 +45,8 @@ def test_code_signs_in_and_only_a_hash_is_stored(app, people):
 
 
 @pytest.mark.parametrize("case", ["wrong", "expired", "revoked", "inactive", "short"])
-def test_bad_codes_are_refused_alike(app, people, case):
-    code = issue(people, "KF1")
+def test_bad_codes_are_refused_alike(people, case, invite, client):
+    code = invite("KF1")
     if case == "wrong":
         code = "2222-2222-2222"
     elif case == "expired":
@@ -85,29 +60,27 @@ def test_bad_codes_are_refused_alike(app, people, case):
             conn.execute(learners.update().where(learners.c.id == "KF1").values(active=False))
     elif case == "short":
         code = code[:5]
-    response = TestClient(app).post("/api/signin", json={"code": code})
+    response = client.post("/api/signin", json={"code": code})
     assert response.status_code == 401
     assert response.json() == {"detail": "this code is wrong, expired or revoked; ask your mentor for a new one"}
 
 
-def test_wrong_codes_are_rate_limited_per_address(app, people):
-    client = TestClient(app)
+def test_wrong_codes_are_rate_limited_per_address(invite, client):
     codes = [client.post("/api/signin", json={"code": "2222-2222-2222"}).status_code for _ in range(6)]
     assert codes == [401] * 5 + [429]
-    response = client.post("/api/signin", json={"code": issue(people, "KF1")})
+    response = client.post("/api/signin", json={"code": invite("KF1")})
     assert response.status_code == 429  # even a right code waits: guessing must not pay
     assert int(response.headers["retry-after"]) >= 1
     assert "wrong sign-in codes" in response.json()["detail"]
 
 
-def test_right_codes_from_one_address_never_lock_it(app, people):
+def test_right_codes_from_one_address_never_lock_it(invite, client):
     # a shop floor behind one NAT address signing in at the start of a shift (limit here: 5)
-    client = TestClient(app)
     for n in range(12):
-        assert client.post("/api/signin", json={"code": issue(people, "KF1")}).status_code == 200, n
+        assert client.post("/api/signin", json={"code": invite("KF1")}).status_code == 200, n
     for _ in range(4):  # typos count, up to the limit
         assert client.post("/api/signin", json={"code": "2222-2222-2222"}).status_code == 401
-    assert client.post("/api/signin", json={"code": issue(people, "KF1")}).status_code == 200
+    assert client.post("/api/signin", json={"code": invite("KF1")}).status_code == 200
 
 
 def test_the_limiter_forgets_after_its_window():
@@ -121,33 +94,34 @@ def test_the_limiter_forgets_after_its_window():
     assert not limiter.full("a")
 
 
-def test_no_session_no_data(app):
-    client = TestClient(app)
+def test_no_session_no_data(client):
     for path in ("/api/me", "/api/me/modules", "/api/me/assignments"):
         assert client.get(path).status_code == 401
     client.cookies.set("cstrain_session", "forged-token")
     assert client.get("/api/me").status_code == 401
 
 
-def test_revoking_ends_sessions(app, people):
-    client, _ = signed_in(app, people)
+def test_revoking_ends_sessions(people, signed_in):
+    client = signed_in(csrf=False)
     with people.write() as conn:
         auth.revoke(conn, ["KF1"])
     assert client.get("/api/me").status_code == 401
 
 
-def test_deactivated_learner_loses_the_session(app, people):
-    client, _ = signed_in(app, people)
+def test_deactivated_learner_loses_the_session(people, signed_in):
+    client = signed_in(csrf=False)
     with people.write() as conn:
         conn.execute(learners.update().where(learners.c.id == "KF1").values(active=False))
     assert client.get("/api/me").status_code == 401
 
 
-def test_writes_need_the_csrf_token(app, people):
-    client, me = signed_in(app, people)
+def test_writes_need_the_csrf_token(signed_in):
+    client = signed_in(csrf=False)
+    me = client.me
     assert client.post("/api/signout").status_code == 403
     assert client.post("/api/signout", headers={"X-CSRF-Token": "guess"}).status_code == 403
-    other, other_me = signed_in(app, people, "KF2")
+    other = signed_in("KF2", csrf=False)
+    other_me = other.me
     # another session's token is not this session's token
     assert client.post("/api/signout", headers={"X-CSRF-Token": other_me["csrf_token"]}).status_code == 403
     assert client.post("/api/signout", headers={"X-CSRF-Token": me["csrf_token"],
@@ -157,8 +131,8 @@ def test_writes_need_the_csrf_token(app, people):
     assert other.get("/api/me").status_code == 200
 
 
-def test_signin_from_another_site_is_refused(app, people):
-    response = TestClient(app).post("/api/signin", json={"code": issue(people, "KF1")},
+def test_signin_from_another_site_is_refused(invite, client):
+    response = client.post("/api/signin", json={"code": invite("KF1")},
                                     headers={"Origin": "http://evil.example"})
     assert response.status_code == 403
 
@@ -167,15 +141,14 @@ def test_signin_from_another_site_is_refused(app, people):
     (b"{", 422), (b"[]", 422), (b'{"code": 5}', 422), (b'{"code": "x", "extra": 1}', 422),
     (b"\xff\xfe", 422), (b'{"code": "' + b"A" * 100 + b'"}', 422),
 ])
-def test_malformed_json_is_a_clear_4xx(app, body, status):
-    response = TestClient(app).post("/api/signin", content=body,
+def test_malformed_json_is_a_clear_4xx(body, status, client):
+    response = client.post("/api/signin", content=body,
                                     headers={"Content-Type": "application/json"})
     assert response.status_code == status
     assert response.json()["detail"]
 
 
-def test_request_size_is_limited(app):
-    client = TestClient(app)
+def test_request_size_is_limited(client):
     response = client.post("/api/signin", content=b"x" * (300 * 1024),
                            headers={"Content-Type": "application/json"})
     assert response.status_code == 413
@@ -210,8 +183,8 @@ def test_invite_command_prints_links_and_writes_csv(people, starter, tmp_path):
     assert "Revoked 2 code(s) of 1 learner(s)" in result.output
 
 
-def test_security_headers(app, people):
-    client, _ = signed_in(app, people)
+def test_security_headers(signed_in):
+    client = signed_in(csrf=False)
     response = client.get("/api/me")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"

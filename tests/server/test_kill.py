@@ -20,6 +20,8 @@ from cstrain.site.build import build_site
 from cstrain.store import open_store
 from cstrain.store.schema import answers, attempts, learners
 
+pytestmark = pytest.mark.slow
+
 QUIZ = MODULE = "pre-sales/first-reply"
 RIGHT = {"first-reply-best": 0, "first-reply-parts": [0, 1, 2], "quick-phrase": True,
          "greeting-word": "亲"}

@@ -1,0 +1,25 @@
+"""What a running team server holds: one :class:`TeamContext`, given to :func:`create_app
+<cstrain.server.app.create_app>` and reached by every route through :data:`deps.Team
+<cstrain.server.deps.Team>`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cstrain.catalog import Catalog
+from cstrain.server.guards import MAX_BODY, RateLimiter
+from cstrain.store import Store
+
+
+@dataclass
+class TeamContext:
+    """Everything a request handler may use; one per running server."""
+
+    store: Store
+    catalog: Catalog
+    site_dir: Path | None = None
+    secure_cookies: bool = False  # set when served over https (behind nginx with TLS)
+    # wrong sign-in codes per client address a minute; a code is ~59 bits, so this stops
+    # guessing dead while a busy office's typos rarely reach it
+    signin_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(30, 60.0))
+    max_body: int = MAX_BODY

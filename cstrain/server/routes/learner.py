@@ -1,0 +1,188 @@
+"""The signed-in learner's own records: module status, assignments, practice attempts, module
+visits and attempt history.
+
+Every write is for the session's learner; no body names a learner (an unknown field is a 422),
+so nobody can write for someone else. A practice attempt travels in the results-file shape
+(docs/results-file.md) and is graded again by :mod:`cstrain.tracking.sync`: the browser's own
+score is never trusted.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, Optional
+
+from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from cstrain.errors import Invalid
+from cstrain.server.deps import SIGNED_IN, Strict, Team, Viewer, Writer
+from cstrain.server.views import AssignmentOut, assignments_out
+from cstrain.tracking import clock, sync
+from cstrain.tracking.attempts import answers_of, learner_attempts
+from cstrain.tracking.resultsfile import ATTEMPT_ID, FileAttempt, parse_time
+from cstrain.tracking.status import module_statuses
+
+router = APIRouter()
+
+
+class ModuleState(BaseModel):
+    module: str
+    state: Literal["not_started", "in_progress", "completed", "passed", "failed"]
+    attempts: int
+    best_percent: Optional[float]
+    done_at: Optional[datetime]
+    visited_at: Optional[datetime] = Field(description="First opened, on any device")
+    completed_at: Optional[datetime] = Field(description="Marked read (我已学完本节), on any device")
+
+
+@router.get("/me/modules", response_model=list[ModuleState], responses=SIGNED_IN)
+def my_modules(who: Viewer, ctx: Team) -> list[ModuleState]:
+    """The signed-in learner's status in every module, in course order; the times let a
+    second device show what the first one recorded."""
+    with ctx.store.read() as conn:
+        return [ModuleState(module=s.module, state=s.state, attempts=s.attempts,
+                            best_percent=s.best_percent, done_at=s.done_at,
+                            visited_at=s.visited_at, completed_at=s.completed_at)
+                for s in module_statuses(conn, ctx.catalog, [who.learner_id])]
+
+
+@router.get("/me/assignments", response_model=list[AssignmentOut], responses=SIGNED_IN)
+def my_assignments(who: Viewer, ctx: Team) -> list[AssignmentOut]:
+    """What the signed-in learner's mentors assigned, with due days and status."""
+    with ctx.store.read() as conn:
+        return assignments_out(ctx.catalog, conn, who.learner_id)
+
+
+def _time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    moment = parse_time(value)
+    if isinstance(moment, str):
+        raise ValueError(moment)
+    # a device clock ahead of the server's cannot date an attempt or a visit in the future
+    return min(moment, clock.now())
+
+
+class AttemptIn(Strict):
+    """A practice attempt as the browser records it (one ``attempts[]`` item of a results file).
+    The browser's own figures may come along; they are ignored."""
+
+    id: str = Field(max_length=100, description="Random, made by the browser; the idempotency key")
+    quiz: str = Field(max_length=300)
+    version: str = Field(max_length=64)
+    module: str = Field(max_length=300)
+    started_at: str = Field(max_length=40, description="ISO 8601 with a zone")
+    submitted_at: str = Field(max_length=40)
+    questions: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=500)
+    responses: dict[str, Any]
+    marks: Optional[dict[str, Any]] = None
+    score: Optional[float] = None
+    max_score: Optional[float] = None
+    percent: Optional[float] = None
+    passed: Optional[bool] = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not ATTEMPT_ID.fullmatch(value):
+            raise ValueError("letters, digits, '.', '_' or '-', at most 100 (the browser writes a UUID)")
+        return value
+
+    @field_validator("started_at", "submitted_at")
+    @classmethod
+    def _moment(cls, value: str) -> str:
+        _time(value)
+        return value
+
+
+class AttemptOut(BaseModel):
+    """An attempt as the store holds it, graded by the server."""
+
+    id: str = Field(description="The browser's attempt id; exam/<sitting id> for an exam")
+    quiz: str
+    version: str
+    module: str
+    started_at: Optional[datetime]
+    submitted_at: datetime
+    score: float
+    max_score: float
+    percent: float
+    passed: bool
+    source: Literal["browser", "server", "import"]
+    recorded_at: datetime
+    marks: dict[str, float]
+
+
+def _out(row, answers) -> AttemptOut:
+    return AttemptOut(id=row.idempotency_key[len(row.learner_id) + 1:], quiz=row.quiz,
+                      version=row.quiz_version, module=row.module, started_at=row.started_at,
+                      submitted_at=row.submitted_at, score=row.score, max_score=row.max_score,
+                      percent=row.percent, passed=row.passed, source=row.source,
+                      recorded_at=row.recorded_at, marks={a.question: a.mark for a in answers})
+
+
+@router.post("/attempts", response_model=AttemptOut, status_code=201,
+             responses={200: {"model": AttemptOut, "description": "already recorded: a retry"},
+                        401: {}, 403: {}, 409: {}, 422: {}})
+def post_attempt(body: AttemptIn, who: Writer, ctx: Team, response: Response,
+                 idempotency_key: Annotated[Optional[str], Header(max_length=100)] = None) -> AttemptOut:
+    """Record a practice attempt of the signed-in learner, graded again by the server (201).
+    The same attempt again returns what was recorded (200) and counts once; the same id with
+    other answers is a 409. An exam, an unknown quiz, module or question, or a quiz edited since
+    the attempt is refused with what is wrong."""
+    if idempotency_key is not None and idempotency_key != body.id:
+        raise Invalid("the Idempotency-Key header must be the attempt's id")
+    attempt = FileAttempt(path=sync.WHERE, line=0, index=0, id=body.id, quiz=body.quiz,
+                          version=body.version, module=body.module,
+                          started_at=_time(body.started_at), submitted_at=_time(body.submitted_at),
+                          questions=tuple(body.questions), responses=body.responses)
+    recorded = sync.record_attempt(ctx.store, ctx.catalog, who.learner_id, attempt)
+    if not recorded.created:
+        response.status_code = 200
+    return _out(recorded.attempt, recorded.answers)
+
+
+@router.get("/me/attempts", response_model=list[AttemptOut], responses=SIGNED_IN)
+def my_attempts(who: Viewer, ctx: Team, module: Annotated[Optional[str], Query(max_length=300)] = None,
+                quiz: Annotated[Optional[str], Query(max_length=300)] = None,
+                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[AttemptOut]:
+    """The signed-in learner's attempts, practice and exam, newest first."""
+    with ctx.store.read() as conn:
+        rows = learner_attempts(conn, who.learner_id, module=module, quiz=quiz, limit=limit)
+        answers = answers_of(conn, [row.id for row in rows])
+    return [_out(row, answers[row.id]) for row in rows]
+
+
+class VisitIn(Strict):
+    """The learner opened a module (``visited_at``) or pressed 我已学完本节 (``completed_at``)."""
+
+    module: str = Field(max_length=300, description="course/module")
+    visited_at: Optional[str] = Field(None, max_length=40)
+    completed_at: Optional[str] = Field(None, max_length=40)
+
+    @field_validator("visited_at", "completed_at")
+    @classmethod
+    def _moment(cls, value):
+        _time(value)
+        return value
+
+    @model_validator(mode="after")
+    def _something(self):
+        if self.visited_at is None and self.completed_at is None:
+            raise ValueError("give visited_at, completed_at or both")
+        return self
+
+
+class VisitOut(BaseModel):
+    module: str
+    visited_at: Optional[datetime]
+    completed_at: Optional[datetime]
+
+
+@router.post("/visits", response_model=VisitOut, responses={401: {}, 403: {}, 422: {}})
+def post_visit(body: VisitIn, who: Writer, ctx: Team) -> VisitOut:
+    """Record that the signed-in learner opened a module or marked it read. The earliest time
+    seen is kept, so sending it again, or from a second device, changes nothing."""
+    row = sync.record_visit(ctx.store, ctx.catalog, who.learner_id, body.module,
+                            _time(body.visited_at), _time(body.completed_at))
+    return VisitOut(module=row.module, visited_at=row.visited_at, completed_at=row.completed_at)

@@ -1,0 +1,93 @@
+"""Team sync: what a signed-in learner's browser sends, recorded as an import of a results file
+holding just that would be (:mod:`cstrain.tracking.results`).
+
+A practice attempt goes through the importer's checks and grader: the browser's own score is
+never trusted. Its idempotency key is ``<learner>:<attempt id>``, the same as an import of the
+learner's results file, so a retry, a second device or a later file import never counts it twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Row
+
+from cstrain.catalog import Catalog
+from cstrain.errors import Conflict, CstrainError, Invalid
+from cstrain.store import Store
+from cstrain.store.schema import visits
+from cstrain.tracking.attempts import answers_of, attempt_by_key, attempt_key
+from cstrain.tracking.results import Graded, grade_one, insert_attempts, merge_visits
+from cstrain.tracking.resultsfile import FileAttempt, FileVisit, ResultsFile
+
+WHERE = "request"  # how a posted attempt or visit names its source in the importer's messages
+
+
+@dataclass(frozen=True)
+class Recorded:
+    attempt: Row
+    answers: list[Row]
+    created: bool  # False: it was recorded before (a retry)
+
+
+def record_attempt(store: Store, catalog: Catalog, learner_id: str, attempt: FileAttempt) -> Recorded:
+    """Grade and record a practice attempt of ``learner_id``. The same attempt again is answered
+    from the store (even if its quiz changed since) and counts once; the same id with other
+    answers is a :class:`~cstrain.errors.Conflict`. An exam, an unknown quiz, module or question
+    is :class:`~cstrain.errors.Invalid`; a quiz edited since the attempt a Conflict."""
+    refusal, graded = _check(catalog, learner_id, attempt)
+    key = attempt_key(learner_id, attempt.id)
+    with store.write() as conn:
+        stored = attempt_by_key(conn, key)
+        retry = stored is not None
+        if not retry and refusal is None:
+            # 0 added: the same attempt committed meanwhile by a concurrent retry
+            retry = not insert_attempts(conn, [graded], source="browser")
+            stored = attempt_by_key(conn, key)
+        if stored is None:
+            raise refusal
+        answers = answers_of(conn, [stored.id])[stored.id]
+    if retry and not _same(stored, answers, attempt):
+        raise Conflict(f"attempt {attempt.id} is already recorded with other answers; "
+                       "a new attempt needs a new id")
+    return Recorded(stored, answers, created=not retry)
+
+
+def _check(catalog: Catalog, learner_id: str, attempt: FileAttempt) -> tuple[CstrainError | None, Graded | None]:
+    quiz = catalog.quizzes.get(attempt.quiz)
+    if quiz is not None and quiz.spec.mode == "exam":
+        return Invalid(f'quiz "{quiz.ref}" is an exam: take it through '
+                       f"POST /api/exams/{quiz.ref}/sittings"), None
+    modules = {module.full_id: module for module in catalog.modules}
+    graded = grade_one(catalog, modules, learner_id, attempt, skip_outdated=True)
+    if graded.outdated:
+        return Conflict(f'quiz "{attempt.quiz}" was edited after this attempt (its version then: '
+                        f"{attempt.version}, now: {quiz.version}), so it cannot be graded again; "
+                        "reload the page and take the quiz again"), None
+    errors = [p for p in graded.problems if p.level == "error"]
+    if errors:
+        return Invalid(errors[0].message.removeprefix(f"{attempt.where}: ")), None
+    return None, graded
+
+
+def _same(stored: Row, answers: list[Row], attempt: FileAttempt) -> bool:
+    given = [(qid, attempt.responses.get(qid)) for qid in attempt.questions]
+    kept = [(row.question, row.response) for row in answers]
+    return (stored.quiz, stored.quiz_version, stored.module) == (
+        attempt.quiz, attempt.version, attempt.module) and given == kept
+
+
+def record_visit(store: Store, catalog: Catalog, learner_id: str, module: str,
+                 visited_at: datetime | None, completed_at: datetime | None) -> Row:
+    """Record that the learner opened a module or marked it read, keeping the earliest times
+    seen (so sending it again, or from a second device, changes nothing); the visit as stored."""
+    if module not in {m.full_id for m in catalog.modules}:
+        raise Invalid(f'module "{module}" is not on this site')
+    file = ResultsFile(WHERE, learner_id=learner_id,
+                       visits=[FileVisit(path=WHERE, line=0, module=module,
+                                         visited_at=visited_at or completed_at,
+                                         completed_at=completed_at)])
+    with store.write() as conn:
+        merge_visits(conn, catalog, [file])
+        return conn.execute(visits.select().where(visits.c.learner_id == learner_id,
+                                                  visits.c.module == module)).one()

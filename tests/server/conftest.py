@@ -1,0 +1,99 @@
+"""What every team-server test shares, defined once: a project and its catalog, a roster in the
+store (SQLite, then PostgreSQL: the ``store`` fixture of tests/conftest.py), the app, and
+signed-in clients.
+
+A test module changes what it needs by defining a fixture of the same name: ``roster`` (its
+people), ``project`` (e.g. with an exam added), ``limiter`` (the sign-in rate limit).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cstrain.project import find_project
+from cstrain.server import auth
+from cstrain.server.app import TeamContext, create_app
+from cstrain.server.guards import RateLimiter
+from cstrain.store.schema import learners
+
+NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
+ROLES = ("learner", "mentor", "supervisor")
+
+# id, name, team, cohort, role, mentor, active
+TWO_LEARNERS = [("KF1", "王小美", "售前组", "", "learner", None, True),
+                ("KF2", "李雷", "售前组", "", "learner", None, True)]
+
+
+@pytest.fixture
+def roster() -> list[tuple]:
+    """The people on the roster: (id, name, team, cohort, role, mentor, active)."""
+    return TWO_LEARNERS
+
+
+@pytest.fixture
+def project(starter):
+    """The project the app serves: the starter project."""
+    return starter
+
+
+@pytest.fixture
+def catalog(project):
+    return find_project(project).load_catalog()
+
+
+@pytest.fixture
+def people(store, roster):
+    """The store with the roster in it."""
+    with store.write() as conn:
+        for lid, name, team, cohort, role, mentor, active in roster:
+            conn.execute(learners.insert().values(id=lid, name=name, team=team, cohort=cohort,
+                                                  role=role, mentor_id=mentor, active=active,
+                                                  updated_at=NOW))
+    return store
+
+
+@pytest.fixture
+def limiter() -> RateLimiter:
+    """Wrong sign-in codes allowed a minute per address: more than any test needs."""
+    return RateLimiter(1000, 60.0)
+
+
+@pytest.fixture
+def app(people, catalog, limiter):
+    return create_app(TeamContext(store=people, catalog=catalog, signin_limiter=limiter))
+
+
+@pytest.fixture
+def client(app) -> TestClient:
+    """A browser nobody has signed in on."""
+    return TestClient(app)
+
+
+@pytest.fixture
+def invite(people) -> Callable[..., str]:
+    """``invite(learner_id, days=14)``: a new sign-in code for that person."""
+    def issue(learner_id: str, days: int = 14) -> str:
+        with people.write() as conn:
+            (made,) = auth.issue_invites(conn, [learner_id], "S1", days)
+        return made.code
+    return issue
+
+
+@pytest.fixture
+def signed_in(app, roster, invite) -> Callable[..., TestClient]:
+    """``signed_in(who="learner", csrf=True)``: a client signed in as ``who``, a role (the
+    first active person of the roster with it) or an id. ``client.me`` is the sign-in's answer;
+    with ``csrf`` every request carries the session's X-CSRF-Token."""
+    def sign_in(who: str = "learner", csrf: bool = True) -> TestClient:
+        learner_id = next(p[0] for p in roster if p[4] == who and p[6]) if who in ROLES else who
+        client = TestClient(app)
+        response = client.post("/api/signin", json={"code": invite(learner_id)})
+        assert response.status_code == 200, response.text
+        client.me = response.json()
+        if csrf:
+            client.headers["X-CSRF-Token"] = client.me["csrf_token"]
+        return client
+    return sign_in
