@@ -30,11 +30,8 @@ def notify(dry_run, project_dir, db):
     project = find_project(project_dir)
     config = load_notify_config(project.root)
     catalog = project.load_catalog()
-    store = open_project_store(project_dir, db)
-    try:
+    with open_project_store(project_dir, db) as store:
         report = send_digests(store, catalog, config, dry_run=dry_run)
-    finally:
-        store.close()
     names = {robot.name: robot.platform_name for robot in config.robots}
     for robot in report.robots:
         label = f"{names[robot.robot]} robot {robot.robot}"
