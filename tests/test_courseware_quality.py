@@ -17,7 +17,7 @@ import pytest
 from cstrain.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKED_TRACKS = ("onboarding", "pre-sales", "after-sales")
+CHECKED_TRACKS = ("onboarding", "pre-sales", "after-sales", "platform-rules", "kpi")
 
 LONGEST_RIGHT_MAX = 0.35      # single choice: the right option strictly the longest
 FALSE_SHARE = (0.35, 0.65)    # true/false: share of statements whose key is "false"
