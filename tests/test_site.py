@@ -106,8 +106,8 @@ def test_chinese_ui_by_default_english_by_config(starter):
     build(starter)
     html = page(starter, "pre-sales")
     assert "Modules" in html and "学习单元" not in html
-    assert "cstrainStrings" in (starter / "site/assets/cstrain/strings.js").read_text(encoding="utf-8")
-    assert '"submit": "Submit"' in (starter / "site/assets/cstrain/strings.js").read_text(encoding="utf-8")
+    strings = (starter / "site/assets/cstrain/js/strings.mjs").read_text(encoding="utf-8")
+    assert strings.startswith("export default {") and '"submit": "Submit"' in strings
 
 
 def test_search_index_segments_chinese(starter):
