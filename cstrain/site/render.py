@@ -83,12 +83,12 @@ def render_my_learning(catalog: Catalog, url_of, t: dict) -> str:
 
 
 def render_signin(t: dict) -> str:
-    """The team-mode sign-in page; team.js fills it in (the code arrives in the URL's #)."""
+    """The team-mode sign-in page; pages/team.mjs fills it in (the code arrives in the URL's #)."""
     return (f'<div id="cstrain-signin" class="cstrain-signin"></div>'
             f'<noscript><p>{escape(t["no_js"])}</p></noscript>')
 
 
 def render_dashboard(t: dict) -> str:
-    """The team-mode mentor dashboard; dashboard.js renders it from the API."""
+    """The team-mode mentor dashboard; pages/dashboard.mjs renders it from the API."""
     return (f'<div id="cstrain-dashboard" class="cstrain-dashboard"></div>'
             f'<noscript><p>{escape(t["no_js"])}</p></noscript>')

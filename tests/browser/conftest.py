@@ -24,6 +24,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LOCAL_SCHEMES = ("blob", "data", "about")
 
 
+def pytest_collection_modifyitems(items):
+    """Every browser test is slow: ``pytest -m "not slow"`` leaves them out of a quick loop."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker("slow")
+
+
 def _missing(reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests cannot run on CI: {reason}")

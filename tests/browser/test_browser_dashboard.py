@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 
 FIRST_REPLY = "pre-sales/first-reply"
 PROMPT = "买家发来“在吗？”，哪一句回复最合适？"
-# team.js asks /api/me before anyone signs in; the browser logs that 401
+# pages/team.mjs asks /api/me before anyone signs in; the browser logs that 401
 EXPECTED_PROBLEMS = re.compile(r"console error: Failed to load resource: the server responded with a "
                                r"status of 401 \(Unauthorized\)")
 
@@ -52,7 +52,7 @@ class TeamServer:
 
 
 def practise(base_url: str, code: str, catalog, right: bool) -> None:
-    """A learner's practice attempt at the first quiz, sent the way quiz.js sends it."""
+    """A learner's practice attempt at the first quiz, sent the way the quiz page sends it."""
     quiz = catalog.quizzes[FIRST_REPLY]
     now = datetime.now(timezone.utc)
     with httpx.Client(base_url=base_url) as client:
@@ -176,7 +176,7 @@ def open_dashboard(page, team, who: str):
     """Sign in with the personal link, then follow the navigation to 带教看板."""
     page.goto(team.url(f"signin/#{team.codes[who]}"))
     page.wait_for_url(re.compile(r".*/my-learning/$"))
-    page.locator(".cstrain-teambar__name").wait_for()  # signed in: team.js has settled the tabs
+    page.locator(".cstrain-teambar__name").wait_for()  # signed in: the team module has settled the tabs
     tab = page.locator(".md-tabs a:visible", has_text="带教看板")
     if tab.count():
         tab.click()
