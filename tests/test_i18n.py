@@ -87,7 +87,7 @@ def test_every_key_the_code_uses_is_in_each_language(language):
 def test_the_finder_sees_each_kind_of_use():
     # a check that found nothing would pass for the wrong reason
     used = all_used()
-    assert "submit" in used["site/assets/js/pages/quiz.mjs"]  # t("submit")
+    assert "submit" in used["site/assets/js/pages/quiz/practice.mjs"]  # t("submit")
     assert "status_passed" in used["site/assets/js/core/widgets.mjs"]  # a *_KEYS table
     assert {"correct", "wrong"} <= used["site/assets/js/questions/ordering.mjs"]  # a choice of two
     assert "focused_pack" in used["site/templates/home.html"]  # t.key

@@ -223,13 +223,19 @@ def test_cstrain_build_hands_the_loaded_catalog_to_the_plugin(starter, monkeypat
 
 
 def module_scripts(html: str) -> list[str]:
-    return re.findall(r'<script src="([^"]+)" type="module"></script>', html)
+    """The module scripts a page loads, in order, as paths under assets/cstrain/js/."""
+    tags = [tag for tag in re.findall(r"<script\b[^>]*>", html) if 'type="module"' in tag]
+    return [re.search(r'src="(?:\.\./)*/?assets/cstrain/js/([^"]+)"', tag).group(1) for tag in tags]
 
 
-def test_a_static_build_loads_the_quiz_module_and_ships_nothing_for_team_mode(starter):
+def test_a_static_build_loads_what_each_page_needs_and_ships_nothing_for_team_mode(starter):
     build(starter)
-    html = page(starter, "pre-sales/01-first-reply")
-    assert module_scripts(html) == ["../../assets/cstrain/js/pages/quiz.mjs"]
+    # every page: the quiz module; a quiz: its runtime and its question types; 我的学习: its own
+    assert module_scripts(page(starter, "pre-sales/01-first-reply")) == [
+        "pages/quiz/practice.mjs", "questions/fill.mjs", "questions/multiple.mjs", "questions/single.mjs",
+        "questions/true_false.mjs", "pages/quiz.mjs"]
+    assert module_scripts(page(starter, "pre-sales")) == ["pages/quiz.mjs"]
+    assert module_scripts(page(starter, "my-learning")) == ["pages/quiz/learning.mjs", "pages/quiz.mjs"]
     shipped = {p.relative_to(starter / "site/assets/cstrain/js").as_posix()
                for p in (starter / "site/assets/cstrain/js").rglob("*.mjs")}
     assert {"pages/quiz.mjs", "core/progress.mjs", "questions/ordering.mjs", "strings.mjs"} <= shipped
@@ -237,11 +243,15 @@ def test_a_static_build_loads_the_quiz_module_and_ships_nothing_for_team_mode(st
     assert not (starter / "site/signin").exists() and not (starter / "site/dashboard").exists()
 
 
-def test_a_team_build_adds_the_team_module_the_sign_in_page_and_the_dashboard(starter):
+def test_a_team_build_adds_the_team_module_exams_the_sign_in_page_and_the_dashboard(starter):
+    quiz = starter / "quizzes/pre-sales/price-objection.yml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("mode: practice", "mode: exam"), encoding="utf-8")
     build(starter, team=True)
-    html = page(starter, "pre-sales/01-first-reply")
-    assert module_scripts(html) == ["../../assets/cstrain/js/pages/quiz.mjs", "../../assets/cstrain/js/pages/team.mjs"]
-    assert (starter / "site/assets/cstrain/js/pages/dashboard.mjs").exists()  # imported on its page only
+    assert module_scripts(page(starter, "pre-sales")) == ["pages/quiz.mjs", "pages/team.mjs"]
+    assert module_scripts(page(starter, "pre-sales/02-price-objection")) == [
+        "pages/team/exam.mjs", "pages/quiz.mjs", "pages/team.mjs"]
+    assert module_scripts(page(starter, "dashboard")) == ["pages/dashboard.mjs", "pages/quiz.mjs", "pages/team.mjs"]
+    assert module_scripts(page(starter, "signin")) == ["pages/quiz.mjs", "pages/team.mjs"]
     assert 'id="cstrain-dashboard"' in page(starter, "dashboard") and 'id="cstrain-signin"' in page(starter, "signin")
 
 
@@ -279,8 +289,8 @@ def test_cstrain_adds_no_inline_script_or_event_handler_to_a_page(starter):
         html = path.read_text(encoding="utf-8")
         content = html[html.find("<article"):html.find("</article>")]
         for tag in re.findall(r"<script\b[^>]*>", content):
-            assert 'type="application/json"' in tag, f"{path}: {tag}"
+            assert 'type="application/json"' in tag or ' src="' in tag, f"{path}: {tag}"
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", content), path
-        for src in module_scripts(html):  # 404.html names them from the site's root
+        for src in re.findall(r'<script\b[^>]*\bsrc="([^"]*cstrain[^"]*)"', html):  # 404.html: from the root
             file = starter / "site" / src[1:] if src.startswith("/") else path.parent / src
             assert file.resolve().is_file(), f"{path}: {src}"

@@ -75,10 +75,9 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             log.warning(str(problem))
         config.nav = None  # set in on_files, once the files are known
         config.extra_css = [f"{ASSET_DIR}/quiz.css", *config.extra_css]
-        entries = [scripts.QUIZ_ENTRY] + ([scripts.TEAM_ENTRY] if self.config.team else [])
-        config.extra_javascript = [*(_module_script(f"{SCRIPT_DIR}/{entry}") for entry in entries),
+        config.extra_javascript = [*(_module_script(f"{SCRIPT_DIR}/{entry}")
+                                     for entry in scripts.entries(self.config.team)),
                                    *config.extra_javascript]
-        self._modules_shipped = scripts.modules_for(entries)
         if self.config.team:
             config.extra_css.append(f"{ASSET_DIR}/dashboard.css")
         return config
@@ -118,7 +117,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                                                 "hide: [navigation, toc]\n---\n"))
         for name in ("quiz.css", "dashboard.css") if self.config.team else ("quiz.css",):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
-        for module in self._modules_shipped:
+        for module in scripts.shipped(self.config.team):
             files.append(File.generated(config, f"{SCRIPT_DIR}/{module}",
                                         abs_src_path=str(scripts.SOURCES / module)))
         files.append(File.generated(config, f"{SCRIPT_DIR}/{scripts.STRINGS_MODULE}",
@@ -162,20 +161,26 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             file = files.get_file_from_path(target)
             return get_relative_url(file.url, page.url) if file else "#"
 
+        def script_urls(modules: list[str]) -> list[str]:
+            return [url_of(f"{SCRIPT_DIR}/{module}") for module in modules]
+
         if src in self._modules:
             module = self._modules[src]
+            quiz = self.catalog.quiz_for(module)
             html = (render.render_module_head(module, t) + html
-                    + render.render_module_foot(self.catalog, module, self.markup, t))
+                    + render.render_module_foot(self.catalog, module, self.markup, t,
+                                                script_urls(scripts.quiz_modules(quiz, self.config.team)
+                                                            if quiz else [])))
         elif src in self._overviews:
             html = render.render_overview(self.catalog, self._overviews[src], url_of, self.markup, t) + html
         elif src == HOME and self._generated_home:
             html = render.render_home(self.catalog, url_of, self._my_learning, t)
         elif src == self._my_learning:
-            html = render.render_my_learning(self.catalog, url_of, t)
+            html = render.render_my_learning(self.catalog, url_of, t, script_urls([scripts.MY_LEARNING]))
         elif self.config.team and src == SIGNIN:
             html = render.render_signin(t)
         elif self.config.team and src == DASHBOARD:
-            html = render.render_dashboard(t)
+            html = render.render_dashboard(t, script_urls([scripts.DASHBOARD]))
         self._tick()
         return html
 

@@ -34,9 +34,11 @@ def in_browser(page, script: str, data):
 # The modules a built page loads, imported as the page imports them; the test keeps what it
 # calls in window.grader (the site itself has no globals).
 GRADER = """async (base) => {
-    const [questions, grading, expr, format] = await Promise.all(
-        ["questions/index.mjs", "core/grading.mjs", "core/expr.mjs", "core/format.mjs"].map(m => import(base + m)));
-    window.grader = {grade: questions.grade, normaliseText: grading.normaliseText, parseNumber: grading.parseNumber,
+    const [questions, grading, fold, expr, format] = await Promise.all(
+        ["questions/index.mjs", "core/grading.mjs", "core/fold.mjs", "core/expr.mjs", "core/format.mjs"]
+            .map(m => import(base + m)));
+    await questions.loadTypes(Object.keys(questions.TYPES).map(type => ({type})));
+    window.grader = {grade: questions.grade, normaliseText: fold.normaliseText, parseNumber: grading.parseNumber,
                      roundHalfUp: format.roundHalfUp, evaluate: expr.evaluate, ExpressionError: expr.ExpressionError};
 }"""
 

@@ -1,14 +1,11 @@
 /* The answer expressions of calculated questions, as cstrain/grading/expr.py evaluates them:
  * a tree the build parsed (never source text), the same errors, the same doubles. */
 import {POW10, roundHalfUp} from "./format.mjs";
+import {isPlainObject} from "./storage.mjs";
 
 export class ExpressionError extends Error {}
 
 const OPERATORS = ["+", "-", "*", "/", "//", "%", "**"];
-
-export function isPlainObject(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /** round() inside an answer: Python's math.floor fails on an infinite or NaN value, so do we. */
 function roundInExpression(value, digits) {

@@ -15,7 +15,8 @@ export function formatNumber(value, decimals = 6) {
   return String(roundHalfUp(value, decimals));
 }
 
-function pad(n) {
+/** 7 -> "07". */
+export function twoDigits(n) {
   return String(n).padStart(2, "0");
 }
 
@@ -23,18 +24,11 @@ function pad(n) {
 export function formatTime(iso) {
   const date = new Date(iso);
   if (!iso || isNaN(date.getTime())) return DASH;
-  return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + " " +
-    pad(date.getHours()) + ":" + pad(date.getMinutes());
+  return date.getFullYear() + "-" + twoDigits(date.getMonth() + 1) + "-" + twoDigits(date.getDate()) + " " +
+    twoDigits(date.getHours()) + ":" + twoDigits(date.getMinutes());
 }
 
 /** An ISO time's day, YYYY-MM-DD, on this device's clock. */
 export function formatDay(iso) {
   return formatTime(iso).slice(0, 10);
-}
-
-/** A countdown: MM:SS below an hour, H:MM:SS above. */
-export function clockText(seconds) {
-  const s = Math.max(0, Math.ceil(seconds));
-  const hours = Math.floor(s / 3600);
-  return (hours ? hours + ":" + pad(Math.floor(s / 60) % 60) : pad(Math.floor(s / 60))) + ":" + pad(s % 60);
 }

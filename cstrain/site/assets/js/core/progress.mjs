@@ -2,8 +2,7 @@
  * learner's name and 工号, each module's status and every practice attempt (the results file of
  * 我的学习 is this, downloaded). Pages render it (onChange); team mode sends each new record to
  * the server (onRecord) and brings the server's view in (adoptProgress). */
-import {isPlainObject} from "./expr.mjs";
-import {forget, writeJson} from "./storage.mjs";
+import {forget, isPlainObject, writeJson} from "./storage.mjs";
 
 export const STORE_KEY = "cstrain:v1";
 const STATUSES = ["not_started", "in_progress", "completed", "passed", "failed"];

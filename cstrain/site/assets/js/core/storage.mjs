@@ -1,6 +1,11 @@
 /* localStorage as JSON, never throwing: private mode, a full quota or a damaged value leave the
  * page working (the caller decides what to keep in memory meanwhile). */
 
+/** A JSON object: not null, not an array. */
+export function isPlainObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 /** The JSON stored under key, or fallback when there is none or it cannot be read. */
 export function readJson(key, fallback) {
   try {

@@ -1,11 +1,11 @@
-/* The mentor dashboard (带教看板, /dashboard/), loaded by ./team.mjs on that page only.
+/* The mentor dashboard (带教看板, /dashboard/); the page loads this module itself.
  *
  * The mentor's and the supervisor's view from the API (cstrain/server/mentor_api.py,
  * report_api.py): a chart of the assigned work, the mentee table (overdue first), one mentee's
  * page (./dashboard/learner.mjs), the assign form, CSV downloads and, for a supervisor, the team
  * filter and the item statistics. A learner is told the page is for mentors. */
 import {BASE, dataOf, request, sessionStatus, whoAmI} from "../core/api.mjs";
-import {el, svg} from "../core/dom.mjs";
+import {el, once, onEveryPage, svg} from "../core/dom.mjs";
 import {formatNumber} from "../core/format.mjs";
 import {t} from "../core/text.mjs";
 import {badge, progressTable} from "../core/widgets.mjs";
@@ -22,7 +22,7 @@ const REPORT_KEYS = {completions: "dash_report_completions", assignments: "dash_
 let current = null;  // the board on the page now
 
 /** Renders the dashboard into root (#cstrain-dashboard). */
-export function mount(root) {
+function mount(root) {
   const board = {
     root: root, me: null, catalog: null, progress: null, filters: {team: "", cohort: "", mentor: ""}, routed: null,
     loadProgress: () => loadProgress(board),
@@ -95,6 +95,7 @@ function onAddressChange() {
 
 window.addEventListener("hashchange", onAddressChange);
 window.addEventListener("popstate", onAddressChange);
+onEveryPage(() => document.querySelectorAll("#cstrain-dashboard").forEach((node) => once(node, "dashboard", mount)));
 
 /* ------------------------------------------------------------------ the overview */
 

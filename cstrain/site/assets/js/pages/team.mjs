@@ -1,13 +1,12 @@
 /* Team mode (cstrain serve) on every page: the signed-in bar in the header, the sign-in page,
- * syncing (./team/sync.mjs), exams (./team/exam.mjs), 我的学习's assignments, and the mentor
- * dashboard (./dashboard.mjs, loaded on its page only). Only a team build loads this module. */
+ * syncing (./team/sync.mjs) and 我的学习's assignments. An exam (./team/exam.mjs) and the mentor
+ * dashboard (./dashboard.mjs) come with their pages. Only a team build loads this module. */
 import {BASE, errorText, offline, onSessionEnded, request, setMe, signedIn, signedOut, signinUrl, whoAmI}
   from "../core/api.mjs";
 import {el, embeddedJson, once, onEveryPage} from "../core/dom.mjs";
 import {clearState} from "../core/progress.mjs";
 import {t} from "../core/text.mjs";
 import {assignmentBadge, progressTable} from "../core/widgets.mjs";
-import {setupExam} from "./team/exam.mjs";
 import {flush, onFlushed, pendingCount, pull, pullOnce, rejectedCount} from "./team/sync.mjs";
 
 /* ================================================================ the bar in the header */
@@ -231,7 +230,8 @@ function setupMyLearning(root) {
         el("p", {}, el("a", {class: "md-button md-button--primary", href: signinUrl(), text: t("team_signin_link")}))));
     }
     // the session says who this is and the server keeps the records: no 工号 form, no file
-    root.querySelectorAll(".cstrain-learner, .cstrain-tools").forEach((node) => { node.hidden = true; });
+    // (hidden by quiz.css, whenever ./quiz/learning.mjs adds them)
+    root.setAttribute("data-cstrain-signed-in", "");
     const table = progressTable([t("team_assignment"), t("team_due_on"), t("team_progress"), t("status")], [],
                                 "cstrain-assignments");
     const rows = table.querySelector("tbody");
@@ -254,12 +254,6 @@ function setupMyLearning(root) {
   });
 }
 
-/* ================================================================ the dashboard */
-
-function setupDashboard(root) {
-  import("./dashboard.mjs").then((dashboard) => dashboard.mount(root));
-}
-
 /* ================================================================ start-up */
 
 onSessionEnded(renderBar);
@@ -267,10 +261,8 @@ onFlushed(renderPending);
 
 onEveryPage(() => {
   document.querySelectorAll("#cstrain-signin").forEach((node) => once(node, "signin", setupSignin));
-  document.querySelectorAll('section.cstrain-quiz[data-mode="exam"]').forEach((node) => once(node, "exam", setupExam));
   document.querySelectorAll('section.cstrain-quiz[data-mode="practice"]').forEach((node) => once(node, "team", notePractice));
   document.querySelectorAll("#cstrain-my-learning").forEach((node) => once(node, "team", setupMyLearning));
-  document.querySelectorAll("#cstrain-dashboard").forEach((node) => once(node, "dashboard", setupDashboard));
   whoAmI().then(() => {
     renderBar();
     if (signedIn()) pullOnce();

@@ -1,10 +1,12 @@
 /* calculated: values drawn per attempt into the prompt; the answer is worked out from them by an
  * expression tree (../core/expr.mjs) and compared within the tolerance. */
 import {EPSILON, near, parseNumber} from "../core/grading.mjs";
-import {ExpressionError, evaluate, isPlainObject} from "../core/expr.mjs";
+import {ExpressionError, evaluate} from "../core/expr.mjs";
 import {POW10, formatNumber} from "../core/format.mjs";
 import {randomInt} from "../core/random.mjs";
+import {isPlainObject} from "../core/storage.mjs";
 import {answerBox, figure, retype, typed} from "./parts.mjs";
+import {register} from "./registry.mjs";
 
 /** Values on the 10^-decimals grid inside [min, max], so the grader accepts them, for which the
  *  answer can be worked out; null after 50 tries. */
@@ -94,3 +96,5 @@ export function restore(state, node, response) {
 export function words(value) {
   return isPlainObject(value) ? String(value.answer) : formatNumber(value, 4);
 }
+
+register("calculated", {begin, render, read, fraction, key, restore, words});

@@ -1,7 +1,8 @@
 /* fill: a typed word or phrase, compared with the accepted answers as Python compares them. */
 import {el} from "../core/dom.mjs";
-import {normaliseText} from "../core/grading.mjs";
+import {normaliseText} from "../core/fold.mjs";
 import {answerBox, retype, typed} from "./parts.mjs";
+import {register} from "./registry.mjs";
 
 export function begin() {
   return {};
@@ -34,3 +35,5 @@ export function restore(state, node, response) {
 export function words(value) {
   return Array.isArray(value) ? value.join(" / ") : String(value);
 }
+
+register("fill", {begin, render, read, fraction, key, restore, words});

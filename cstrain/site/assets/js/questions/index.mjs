@@ -1,7 +1,9 @@
 /* The question types the browser knows, one module each (as cstrain/format/quiz.py lists them),
- * and what every type shares: the question's frame, reading, marking, feedback.
+ * and what every type shares: the question's frame, reading, marking, feedback. A type's module
+ * registers itself (./registry.mjs) when it loads: a practice quiz's block names the modules of
+ * its types (the build writes their <script type="module"> tags), other pages call loadTypes().
  *
- * A type module exports
+ * A type module registers (and exports)
  *   begin(question, fresh)        state for one attempt: {order, values, prompt} as it needs
  *                                 (fresh: a practice attempt, drawn and shuffled here; not fresh:
  *                                 an exam sitting, as the server sent it)
@@ -15,22 +17,26 @@ import {el, nextId} from "../core/dom.mjs";
 import {EPSILON} from "../core/grading.mjs";
 import {formatNumber, roundHalfUp} from "../core/format.mjs";
 import {colon, t} from "../core/text.mjs";
-import * as calculated from "./calculated.mjs";
-import * as fill from "./fill.mjs";
-import * as matching from "./matching.mjs";
-import * as multiple from "./multiple.mjs";
-import * as numeric from "./numeric.mjs";
-import * as ordering from "./ordering.mjs";
-import * as single from "./single.mjs";
-import * as trueFalse from "./true_false.mjs";
+import {typeOf} from "./registry.mjs";
 
+/** Each type's module, to load by name. */
 export const TYPES = Object.freeze({
-  single: single, multiple: multiple, true_false: trueFalse, fill: fill, numeric: numeric,
-  calculated: calculated, ordering: ordering, matching: matching,
+  single: () => import("./single.mjs"),
+  multiple: () => import("./multiple.mjs"),
+  true_false: () => import("./true_false.mjs"),
+  fill: () => import("./fill.mjs"),
+  numeric: () => import("./numeric.mjs"),
+  calculated: () => import("./calculated.mjs"),
+  ordering: () => import("./ordering.mjs"),
+  matching: () => import("./matching.mjs"),
 });
 
-function typeOf(question) {
-  return Object.prototype.hasOwnProperty.call(TYPES, question.type) ? TYPES[question.type] : null;
+/** Loads the modules of the types these questions (or answers: anything with a type) use; at
+ *  once (the next microtask) when they are all loaded already. */
+export function loadTypes(items) {
+  const names = Array.from(new Set(items.map((item) => item.type)));
+  return Promise.all(names.filter((name) => !typeOf({type: name}) && Object.prototype.hasOwnProperty.call(TYPES, name))
+    .map((name) => TYPES[name]())).then(() => undefined);
 }
 
 /* ---------------------------------------------------------------- marking (grade.py) */
@@ -129,16 +135,4 @@ export function renderFeedback(state, node, response, mark) {
   }
   box.hidden = false;
   if (type && type.mark) type.mark(state, node, response);
-}
-
-/* ---------------------------------------------------------------- in words (the mentor's view) */
-
-/** A response or a key as text, for a question of this type; parts the server put in words
- *  (choices, items, pairs) are joined as the type lists them. */
-export function inWords(typeName, value, parts) {
-  const type = Object.prototype.hasOwnProperty.call(TYPES, typeName) ? TYPES[typeName] : {};
-  if (parts) return parts.join(type.JOINER || "\uff1b");
-  if (type.words) return type.words(value);
-  if (typeof value === "number") return formatNumber(value, 4);
-  return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -5,6 +5,7 @@ import {asIndex} from "../core/grading.mjs";
 import {range, shuffled} from "../core/random.mjs";
 import {t} from "../core/text.mjs";
 import {tag} from "./parts.mjs";
+import {register} from "./registry.mjs";
 
 export function begin(question, fresh) {
   const order = range(question.right.length);
@@ -62,3 +63,5 @@ export function restore(state, node, response) {
     if (choice !== null && choice !== undefined) select.value = String(choice);
   });
 }
+
+register("matching", {begin, render, read, complete, fraction, key, mark, restore});

@@ -1,9 +1,8 @@
 /* multiple: several right options (check boxes); a wrong pick cancels a right one. */
 import {indexList} from "../core/grading.mjs";
 import {checkedIndexes, check, markOptions, optionNotes, optionRows, rightOptions} from "./parts.mjs";
+import {register} from "./registry.mjs";
 import {begin} from "./single.mjs";
-
-export {begin};
 
 export function render(state, ids, name) {
   return optionRows(state, ids, name, "checkbox");
@@ -37,3 +36,5 @@ export function notes(state, response) {
 export function restore(state, node, response) {
   if (Array.isArray(response)) check(node, response);
 }
+
+register("multiple", {render, read, fraction, key, mark, notes, restore, begin});

@@ -1,6 +1,7 @@
 /* numeric: a typed figure, right within the question's tolerance. */
 import {near, parseNumber} from "../core/grading.mjs";
 import {answerBox, figure, retype, typed} from "./parts.mjs";
+import {register} from "./registry.mjs";
 
 export function begin() {
   return {};
@@ -25,3 +26,5 @@ export function key(state) {
 export function restore(state, node, response) {
   retype(node, response);
 }
+
+register("numeric", {begin, render, read, fraction, key, restore});

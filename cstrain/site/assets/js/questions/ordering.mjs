@@ -5,6 +5,7 @@ import {indexList} from "../core/grading.mjs";
 import {range, shuffled} from "../core/random.mjs";
 import {colon, t} from "../core/text.mjs";
 import {tag} from "./parts.mjs";
+import {register} from "./registry.mjs";
 
 /** The response and key of an ordering question are listed with arrows between the items. */
 export const JOINER = " \u2192 ";
@@ -96,3 +97,5 @@ export function restore(state, node, response) {
   });
   updateMoveButtons(list);
 }
+
+register("ordering", {JOINER, begin, render, read, fraction, key, mark, restore});

@@ -2,6 +2,7 @@
 import {asIndex} from "../core/grading.mjs";
 import {shuffled, range} from "../core/random.mjs";
 import {check, markOptions, optionNotes, optionRows, rightOptions} from "./parts.mjs";
+import {register} from "./registry.mjs";
 
 export function begin(question, fresh) {
   const order = range(question.options.length);
@@ -37,3 +38,5 @@ export function notes(state, response) {
 export function restore(state, node, response) {
   check(node, [response]);
 }
+
+register("single", {begin, render, read, fraction, key, mark, notes, restore});

@@ -2,6 +2,7 @@
 import {el} from "../core/dom.mjs";
 import {t} from "../core/text.mjs";
 import {check, choiceRow, markChoice} from "./parts.mjs";
+import {register} from "./registry.mjs";
 
 export function begin() {
   return {};
@@ -41,3 +42,5 @@ export function restore(state, node, response) {
 export function words(value) {
   return typeof value === "boolean" ? t(value ? "true" : "false") : String(value);
 }
+
+register("true_false", {begin, render, read, fraction, key, mark, restore, words});

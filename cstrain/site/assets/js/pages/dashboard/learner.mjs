@@ -5,7 +5,8 @@ import {el} from "../../core/dom.mjs";
 import {formatDay, formatNumber, formatTime} from "../../core/format.mjs";
 import {t} from "../../core/text.mjs";
 import {assignmentBadge, badge} from "../../core/widgets.mjs";
-import {inWords} from "../../questions/index.mjs";
+import {loadTypes} from "../../questions/index.mjs";
+import {typeOf} from "../../questions/registry.mjs";
 import {assignForm} from "./assign.mjs";
 import {dueText, liveMessage, problem, say, section} from "./parts.mjs";
 
@@ -15,7 +16,8 @@ export function showLearner(board, id, notice) {
   const path = "learners/" + encodeURIComponent(id);
   const loading = !root.querySelector(".cstrain-dash-learner[data-id='" + CSS.escape(id) + "']");
   if (loading) root.replaceChildren(el("p", {class: "cstrain-dash-loading", text: t("dash_loading")}));
-  return Promise.all([request("GET", path).then(dataOf), request("GET", path + "/attempts").then(dataOf)]).then((got) => {
+  return Promise.all([request("GET", path).then(dataOf), request("GET", path + "/attempts").then(dataOf)]).then((got) =>
+    loadTypes(got[1].flatMap((attempt) => attempt.answers)).then(() => got)).then((got) => {
     const view = learnerView(board, got[0], got[1]);
     root.replaceChildren(view);
     if (notice) {
@@ -171,6 +173,16 @@ function signoffButton(board, holder, person, m) {
 }
 
 /* ---------------------------------------------------------------- attempts */
+
+/** A response or a key as text, for a question of this type; parts the server put in words
+ *  (choices, items, pairs) are joined as the type lists them. */
+function inWords(typeName, value, parts) {
+  const type = typeOf({type: typeName}) || {};
+  if (parts) return parts.join(type.JOINER || "\uff1b");
+  if (type.words) return type.words(value);
+  if (typeof value === "number") return formatNumber(value, 4);
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
 
 function responseText(answer) {
   if (answer.response === null || answer.response === undefined) return t("dash_unanswered");

@@ -1,20 +1,28 @@
 /* Team mode: exams. The server draws, times and grades them; the page gets the questions without
  * a key and shows feedback only from the server's result. Answers in progress are kept in
- * localStorage, so a reload or a lost connection resumes the same sitting with them. */
+ * localStorage, so a reload or a lost connection resumes the same sitting with them. An exam's
+ * block loads this module (a team build writes its script tag). */
 import {errorText, offline, recheck, request, sessionEnded, signinUrl, whoAmI} from "../../core/api.mjs";
-import {el, firstControl, nextId} from "../../core/dom.mjs";
-import {DASH, clockText, formatNumber, formatTime} from "../../core/format.mjs";
+import {el, firstControl, nextId, once, onEveryPage} from "../../core/dom.mjs";
+import {DASH, formatNumber, formatTime, twoDigits} from "../../core/format.mjs";
 import {forget, readJson, writeJson} from "../../core/storage.mjs";
 import {t} from "../../core/text.mjs";
 import {badge, progressTable} from "../../core/widgets.mjs";
 import {attemptForm, readyToSubmit, responsesOf, resultLines} from "../../questions/attempt.mjs";
-import {newState, renderFeedback, renderQuestion, restoreResponse} from "../../questions/index.mjs";
+import {loadTypes, newState, renderFeedback, renderQuestion, restoreResponse} from "../../questions/index.mjs";
 import {pull} from "./sync.mjs";
 
 const DRAFT_PREFIX = "cstrain:team:exam:";
 
 function draftKey(sittingId) {
   return DRAFT_PREFIX + sittingId;
+}
+
+/** A countdown: MM:SS below an hour, H:MM:SS above. */
+function clockText(seconds) {
+  const s = Math.max(0, Math.ceil(seconds));
+  const hours = Math.floor(s / 3600);
+  return (hours ? hours + ":" + twoDigits(Math.floor(s / 60) % 60) : twoDigits(Math.floor(s / 60))) + ":" + twoDigits(s % 60);
 }
 
 function duration(seconds) {
@@ -39,7 +47,7 @@ function sittingBadge(sitting) {
 }
 
 /** The exam block of a module page (section.cstrain-quiz[data-mode=exam]). */
-export function setupExam(section) {
+function setupExam(section) {
   const ref = section.getAttribute("data-quiz");
   const moduleId = section.getAttribute("data-module");
   const box = el("div", {class: "cstrain-exam", "aria-live": "polite"});
@@ -128,6 +136,14 @@ export function setupExam(section) {
   /* ---------------------------------------------------------------- a sitting */
 
   function run(sitting) {
+    return loadTypes(sitting.questions).then(() => showSitting(sitting));
+  }
+
+  function showResult(result) {
+    return loadTypes(result.review.map((item) => item.question)).then(() => showMarked(result));
+  }
+
+  function showSitting(sitting) {
     const states = sitting.questions.map((question) => newState(question, false));
     const {form, list, submit} = attemptForm(states, sitting.pass_mark, t("team_exam_submit"));
     form.classList.add("cstrain-exam-form");
@@ -238,7 +254,7 @@ export function setupExam(section) {
 
   /* ---------------------------------------------------------------- the result */
 
-  function showResult(result) {
+  function showMarked(result) {
     stopTimer();
     const attemptKey = nextId("review");
     const list = el("ol", {class: "cstrain-questions"}, result.review.map((item, position) => {
@@ -281,3 +297,7 @@ export function setupExam(section) {
     else box.replaceChildren(signinBox(t("team_exam_signin")));
   });
 }
+
+onEveryPage(() => {
+  document.querySelectorAll("section.cstrain-quiz[data-mode=exam]").forEach((node) => once(node, "exam", setupExam));
+});

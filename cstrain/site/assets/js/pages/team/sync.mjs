@@ -53,7 +53,7 @@ function enqueue(entry) {
 }
 
 /** Queue a record for the learner it belongs to, and send what can be sent. */
-export function record(kind, key, body) {
+function record(kind, key, body) {
   whoAmI().then(() => {
     const learner = currentLearner();
     if (learner) enqueue({learner: learner, kind: kind, key: key, body: body});
