@@ -375,6 +375,9 @@ def test_a_learner_signs_in_studies_practises_takes_the_exam_and_sees_the_assign
     statuses = page.locator("#cstrain-my-learning .cstrain-progress-table:not(.cstrain-assignments) tbody tr")
     assert statuses.count() == 3
     assert statuses.nth(2).locator("td").nth(1).inner_text() == "已通过"  # the exam, from the server
+    # signed in, the session says who this is: no 工号 form, no results file to download
+    expect(page.locator("#cstrain-learner-id")).to_be_hidden()
+    expect(page.locator(".cstrain-download")).to_be_hidden()
     shoot(page, "my-learning")
 
 
