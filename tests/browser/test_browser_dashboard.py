@@ -242,6 +242,40 @@ def test_a_mentor_reads_an_attempt_assigns_signs_off_and_downloads_the_csv(desk,
     shoot(desk, "mentor")
 
 
+def test_a_mentor_takes_back_a_sign_off_and_an_assignment_only_once_sure(desk, team):
+    from cstrain.store.schema import assignments, signoffs
+
+    open_dashboard(desk, team, "M1")
+    desk.locator(".cstrain-dash-table a", has_text="刘洋").click()
+    desk.locator("h2.cstrain-dash-name", has_text="刘洋").wait_for()
+    module = desk.locator("li.cstrain-dash-module", has_text="首次回复与欢迎语")
+    module.locator("button", has_text="签核").click()
+    module.locator("input[type=text]").fill("补签")
+    module.locator("button[type=submit]").click()
+    module.locator(".cstrain-dash-signed").wait_for()
+    module.locator("button", has_text="撤销签核").click()
+    module.locator(".cstrain-dash-confirm button", has_text="取消").click()  # thought better of it
+    expect(module.locator("button", has_text="撤销签核")).to_be_focused()
+    assert len(team.rows(signoffs, learner_id="KF2")) == 1
+    module.locator("button", has_text="撤销签核").click()
+    module.locator(".cstrain-dash-confirm button[type=submit]").click()
+    expect(desk.locator("li.cstrain-dash-module", has_text="首次回复与欢迎语").locator("button:text-is('签核')")).to_be_visible()
+    assert team.rows(signoffs, learner_id="KF2") == []
+
+    form = desk.locator("form.cstrain-dash-assign")
+    form.locator("label", has_text="单个单元").click()
+    form.locator("select").select_option("pre-sales/price-objection")
+    form.locator("button[type=submit]").click()
+    made = desk.locator(".cstrain-dash-assignment", has_text="应对“太贵了”")
+    made.wait_for()
+    made.locator("button", has_text="撤回").click()
+    assert "确定撤回这项任务吗？" in made.locator(".cstrain-dash-confirm").inner_text()
+    made.locator(".cstrain-dash-confirm button[type=submit]").click()
+    expect(desk.locator(".cstrain-dash-assignment", has_text="应对“太贵了”")).to_have_count(0)
+    [withdrawn] = team.rows(assignments, learner_id="KF2", target="pre-sales/price-objection")
+    assert withdrawn.withdrawn_at is not None
+
+
 def test_a_learner_is_told_the_page_is_for_mentors(desk, team):
     # a learner's navigation does not offer the dashboard (a mentor's does: open_dashboard
     # clicks its tab); the page, found anyway, says who it is for

@@ -68,28 +68,37 @@ function assignmentList(board, person) {
   })));
 }
 
-/** A link-like button that asks "sure?" in place before action() (which returns a promise). */
-function confirmInline(holder, label, question, action) {
+/** start, and in its place once pressed, a small form: what ask() gives (a question, a note to
+ *  type), a confirm and a cancel button; confirming runs action(that) (a promise). */
+function confirmInPlace(holder, start, confirmText, ask, action) {
   const message = liveMessage();
-  const start = el("button", {type: "button", class: "cstrain-dash-link", text: label, on: {click: () => {
-    const yes = el("button", {type: "button", class: "md-button md-button--primary cstrain-dash-small", text: label});
+  start.addEventListener("click", () => {
+    const first = ask();
+    const yes = el("button", {type: "submit", class: "md-button md-button--primary cstrain-dash-small", text: confirmText});
     const no = el("button", {type: "button", class: "md-button cstrain-dash-small", text: t("dash_cancel")});
-    const box = el("span", {class: "cstrain-dash-confirm"}, el("span", {text: question}), yes, no);
+    const form = el("form", {class: "cstrain-dash-confirm"}, first, yes, no);
     no.addEventListener("click", () => {
-      box.replaceWith(start);
+      form.replaceWith(start);
       start.focus();
     });
-    yes.addEventListener("click", () => {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
       yes.disabled = no.disabled = true;
-      action().catch((err) => {
+      action(first).catch((err) => {
         yes.disabled = no.disabled = false;
         say(message, t("dash_failed", {message: problem(err)}), true);
       });
     });
-    start.replaceWith(box);
-    yes.focus();
-  }}});
+    start.replaceWith(form);
+    (first.tagName === "INPUT" ? first : yes).focus();
+  });
   holder.append(start, message);
+}
+
+/** A link-like button that asks "sure?" in place. */
+function confirmInline(holder, label, question, action) {
+  confirmInPlace(holder, el("button", {type: "button", class: "cstrain-dash-link", text: label}), label,
+                 () => el("span", {text: question}), action);
 }
 
 function withdrawButton(board, person, assignment) {
@@ -142,34 +151,13 @@ function moduleRow(board, person, m) {
 }
 
 function signoffButton(board, holder, person, m) {
-  const message = liveMessage();
   const start = el("button", {type: "button", class: "md-button cstrain-dash-small", text: t("dash_signoff"),
                               "aria-label": t("dash_signoff") + " " + m.title});
-  start.addEventListener("click", () => {
-    const note = el("input", {type: "text", maxlength: "500", placeholder: t("dash_signoff_note"),
-                              "aria-label": t("dash_signoff_note")});
-    const yes = el("button", {type: "submit", class: "md-button md-button--primary cstrain-dash-small",
-                              text: t("dash_signoff_confirm")});
-    const no = el("button", {type: "button", class: "md-button cstrain-dash-small", text: t("dash_cancel")});
-    const form = el("form", {class: "cstrain-dash-confirm"}, note, yes, no);
-    no.addEventListener("click", () => {
-      form.replaceWith(start);
-      start.focus();
-    });
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      yes.disabled = true;
-      request("POST", "signoffs", {learner_id: person.id, module: m.module, note: note.value}).then(dataOf)
-        .then(() => board.loadProgress()).then(() => showLearner(board, person.id))
-        .catch((err) => {
-          yes.disabled = false;
-          say(message, t("dash_failed", {message: problem(err)}), true);
-        });
-    });
-    start.replaceWith(form);
-    note.focus();
-  });
-  holder.append(start, message);
+  const note = () => el("input", {type: "text", maxlength: "500", placeholder: t("dash_signoff_note"),
+                                  "aria-label": t("dash_signoff_note")});
+  confirmInPlace(holder, start, t("dash_signoff_confirm"), note, (input) =>
+    request("POST", "signoffs", {learner_id: person.id, module: m.module, note: input.value}).then(dataOf)
+      .then(() => board.loadProgress()).then(() => showLearner(board, person.id)));
 }
 
 /* ---------------------------------------------------------------- attempts */
