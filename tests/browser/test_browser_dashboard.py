@@ -13,9 +13,6 @@ import csv
 import io
 import os
 import re
-import socket
-import threading
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from conftest import _new_page
+from conftest import configure, free_address, serving, watched
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +67,6 @@ def start_team(root: Path, instant: bool = False):
     """Build the starter project for team mode, fill a store and serve both under uvicorn on a
     free port; yields a TeamServer. ``instant`` turns on Material's instant navigation (which
     needs site_url to be the address served)."""
-    import uvicorn
-
     from cstrain.project import find_project
     from cstrain.scaffold import create_project
     from cstrain.server import auth
@@ -82,15 +77,10 @@ def start_team(root: Path, instant: bool = False):
     from cstrain.tracking import clock
     from cstrain.tracking.assignments import Audience, Target, assign
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    base_url = f"http://127.0.0.1:{port}/"
+    sock, base_url = free_address()
     create_project(root)
     if instant:
-        config = root / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8").replace("  features:\n", "  features:\n    - navigation.instant\n", 1)
-        config.write_text(f"site_url: {base_url}\n" + text, encoding="utf-8")
+        configure(root, ("navigation.instant",), base_url)
     catalog = build_site(find_project(root), root / ".cstrain/team-site", team=True).catalog
     store = open_store(str(root / "team/cstrain.db"))
     now = datetime.now(timezone.utc)
@@ -113,18 +103,10 @@ def start_team(root: Path, instant: bool = False):
         invites = auth.issue_invites(conn, ["S1", "M1", "KF1", "KF2", "KF3"], "S1")
     codes = {invite.learner_id: invite.code for invite in invites}
     app = create_app(TeamContext(store=store, catalog=catalog, site_dir=root / ".cstrain/team-site"))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    practise(base_url, codes["KF1"], catalog, right=False)
-    practise(base_url, codes["KF3"], catalog, right=True)
-    yield TeamServer(base_url, store, codes)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, sock):
+        practise(base_url, codes["KF1"], catalog, right=False)
+        practise(base_url, codes["KF3"], catalog, right=True)
+        yield TeamServer(base_url, store, codes)
     store.close()
 
 
@@ -138,26 +120,16 @@ def instant_team(tmp_path_factory):
     yield from start_team(tmp_path_factory.mktemp("dashboard-instant") / "training", instant=True)
 
 
-def _check(problems):
-    unexpected = [item for item in problems.items if not EXPECTED_PROBLEMS.fullmatch(item)]
-    if unexpected:
-        pytest.fail("\n".join(unexpected))
-
-
 @pytest.fixture
 def desk(browser):
-    context, page, problems = _new_page(browser, {"width": 1280, "height": 800}, accept_downloads=True)
-    yield page
-    context.close()
-    _check(problems)
+    with watched(browser, {"width": 1280, "height": 800}, EXPECTED_PROBLEMS, accept_downloads=True) as page:
+        yield page
 
 
 @pytest.fixture
 def phone(browser):
-    context, page, problems = _new_page(browser, {"width": 390, "height": 844})
-    yield page
-    context.close()
-    _check(problems)
+    with watched(browser, {"width": 390, "height": 844}, EXPECTED_PROBLEMS) as page:
+        yield page
 
 
 def shoot(page, name: str):

@@ -4,10 +4,6 @@ import {normaliseText} from "../core/fold.mjs";
 import {answerBox, retype, typed} from "./parts.mjs";
 import {register} from "./registry.mjs";
 
-export function begin() {
-  return {};
-}
-
 export function render(state, ids) {
   return answerBox(state, ids, false);
 }
@@ -36,4 +32,4 @@ export function words(value) {
   return Array.isArray(value) ? value.join(" / ") : String(value);
 }
 
-register("fill", {begin, render, read, fraction, key, restore, words});
+register("fill", {render, read, fraction, key, restore, words});

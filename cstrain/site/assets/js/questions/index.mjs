@@ -4,15 +4,19 @@
  * its types (the build writes their <script type="module"> tags), other pages call loadTypes().
  *
  * A type module registers (and exports)
- *   begin(question, fresh)        state for one attempt: {order, values, prompt} as it needs
- *                                 (fresh: a practice attempt, drawn and shuffled here; not fresh:
- *                                 an exam sitting, as the server sent it)
  *   render(state, ids, name)      the answer controls
  *   read(state, node)             the response in the shape grading.py takes, or null
  *   fraction(question, response)  the share of the points it earns, 0 to 1 (grade.py's rules)
  *   key(state)                    the right answer, shown after marking (or null)
- * and, where the type has them, complete(response), mark(state, node, response),
- * notes(state, response), restore(state, node, response), words(value) and JOINER. */
+ * and, where the type has them,
+ *   begin(question, fresh)        state for one attempt: {order, values, prompt} as it needs
+ *                                 (fresh: a practice attempt, drawn and shuffled here; not fresh:
+ *                                 an exam sitting, as the server sent it)
+ *   complete(response)            answered in full (by default: any response)
+ *   mark(state, node, response)   marks on the controls after marking
+ *   notes(state, response)        feedback paragraphs (a choice's own feedback)
+ *   restore(state, node, response) a saved response put back into the controls
+ *   words(value), JOINER          a response or key as text for the mentor's view */
 import {el, nextId} from "../core/dom.mjs";
 import {EPSILON} from "../core/grading.mjs";
 import {formatNumber, roundHalfUp} from "../core/format.mjs";
@@ -73,7 +77,7 @@ export function gradeAttempt(quiz, questionIds, responses, passMark) {
 /** A question's state for one attempt: the question, its prompt, and what its type adds. */
 export function newState(question, fresh) {
   const type = typeOf(question);
-  return Object.assign({question: question, prompt: question.prompt}, type ? type.begin(question, fresh) : {});
+  return Object.assign({question: question, prompt: question.prompt}, type && type.begin ? type.begin(question, fresh) : {});
 }
 
 /** The question as a list item: number, points, prompt, the type's controls, room for feedback. */

@@ -3,10 +3,6 @@ import {near, parseNumber} from "../core/grading.mjs";
 import {answerBox, figure, retype, typed} from "./parts.mjs";
 import {register} from "./registry.mjs";
 
-export function begin() {
-  return {};
-}
-
 export function render(state, ids) {
   return answerBox(state, ids, true);
 }
@@ -27,4 +23,4 @@ export function restore(state, node, response) {
   retype(node, response);
 }
 
-register("numeric", {begin, render, read, fraction, key, restore});
+register("numeric", {render, read, fraction, key, restore});

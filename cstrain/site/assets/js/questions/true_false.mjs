@@ -4,10 +4,6 @@ import {t} from "../core/text.mjs";
 import {check, choiceRow, markChoice} from "./parts.mjs";
 import {register} from "./registry.mjs";
 
-export function begin() {
-  return {};
-}
-
 export function render(state, ids, name) {
   return el("div", {class: "cstrain-choices cstrain-choices--inline"},
     choiceRow("radio", name, "true", t("true"), ids.input + "-t"),
@@ -43,4 +39,4 @@ export function words(value) {
   return typeof value === "boolean" ? t(value ? "true" : "false") : String(value);
 }
 
-register("true_false", {begin, render, read, fraction, key, mark, restore, words});
+register("true_false", {render, read, fraction, key, mark, restore, words});
