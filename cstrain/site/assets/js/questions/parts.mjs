@@ -60,7 +60,8 @@ export function markOptions(state, node, picked) {
   });
 }
 
-/** The feedback each picked option carries, quoted: \u201c\u6709\u54ea\u4e00\u6b3e\u5462\uff1f\u201d\uff1a\u2026 */
+/** The feedback each picked option carries, after the option in quotation marks, so an option
+ *  that ends in a question mark still reads well before the colon: “有哪一款呢？”：… */
 export function optionNotes(state, picked) {
   return picked.map((index) => state.question.options[index]).filter((option) => option && option.feedback)
     .map((option) => el("p", {class: "cstrain-option-feedback"},

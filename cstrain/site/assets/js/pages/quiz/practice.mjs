@@ -25,6 +25,7 @@ function startAttempt(quiz) {
 /** Sets up a quiz block (section.cstrain-quiz) from the quiz JSON it carries. */
 function setupQuiz(section) {
   const quiz = embeddedJson(section, "script.cstrain-quiz-data");
+  if (!quiz) return;  // a damaged page: the block keeps its title and no-JavaScript note
   const moduleId = section.getAttribute("data-module") || quiz.module;
   const result = el("div", {class: "cstrain-result", tabindex: "-1", hidden: true});
   const body = el("div", {class: "cstrain-quiz-body"});
