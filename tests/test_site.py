@@ -1,5 +1,6 @@
 """What the built site contains: real MkDocs builds of small projects."""
 import json
+import posixpath
 import re
 import subprocess
 import sys
@@ -106,8 +107,8 @@ def test_chinese_ui_by_default_english_by_config(starter):
     build(starter)
     html = page(starter, "pre-sales")
     assert "Modules" in html and "学习单元" not in html
-    assert "cstrainStrings" in (starter / "site/assets/cstrain/strings.js").read_text(encoding="utf-8")
-    assert '"submit": "Submit"' in (starter / "site/assets/cstrain/strings.js").read_text(encoding="utf-8")
+    strings = (starter / "site/assets/cstrain/js/strings.mjs").read_text(encoding="utf-8")
+    assert strings.startswith("export default {") and '"submit": "Submit"' in strings
 
 
 def test_search_index_segments_chinese(starter):
@@ -176,3 +177,120 @@ def test_build_reports_progress(starter):
     seen = []
     build(starter, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1] > 0
+
+
+def set_plugin_options(root: Path, options: str):
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - cstrain\n", f"  - cstrain:\n{options}"),
+                      encoding="utf-8")
+
+
+def test_tags_in_mkdocs_yml_build_a_focused_pack_and_the_command_line_overrides(starter):
+    add_module(starter, "03-extra.md", "extra", "不带标签的一节")
+    set_plugin_options(starter, "      tags: [话术]\n")
+    result = build(starter)
+    assert [m.full_id for m in result.catalog.modules] == ["pre-sales/first-reply", "pre-sales/price-objection"]
+    assert not (starter / "site/pre-sales/03-extra").exists()
+    result = build(starter, tags=["新人"])  # the course's own tag: the whole course
+    assert (starter / "site/pre-sales/03-extra/index.html").exists() and len(result.catalog.modules) == 3
+
+
+def test_an_unknown_tag_in_mkdocs_yml_stops_the_build_like_one_on_the_command_line(starter):
+    from cstrain.errors import BuildError
+
+    set_plugin_options(starter, "      tags: [没有这个标签]\n")
+    with pytest.raises(BuildError, match="no course or module has the tag"):
+        build(starter)
+
+
+def test_a_setting_the_build_passes_is_checked_by_the_plugins_schema(starter):
+    from cstrain.errors import BuildError
+
+    with pytest.raises(BuildError, match="plugins.cstrain.team: Expected type: <class 'bool'>"):
+        build(starter, team="yes")
+    assert not (starter / "site").exists()
+
+
+def test_cstrain_build_hands_the_loaded_catalog_to_the_plugin(starter, monkeypatch):
+    from cstrain.site import plugin
+
+    def load_again(*args, **kwargs):
+        raise AssertionError("the plugin loaded the catalog a second time")
+
+    monkeypatch.setattr(plugin, "load_catalog", load_again)
+    build(starter)
+    assert (starter / "site/pre-sales/01-first-reply/index.html").exists()
+
+
+def module_scripts(html: str) -> list[str]:
+    """The module scripts a page loads, in order, as paths under assets/cstrain/js/."""
+    tags = [tag for tag in re.findall(r"<script\b[^>]*>", html) if 'type="module"' in tag]
+    return [re.search(r'src="(?:\.\./)*/?assets/cstrain/js/([^"]+)"', tag).group(1) for tag in tags]
+
+
+def test_a_static_build_loads_what_each_page_needs_and_ships_nothing_for_team_mode(starter):
+    build(starter)
+    # every page: the quiz module; a quiz: its runtime and its question types; 我的学习: its own
+    assert module_scripts(page(starter, "pre-sales/01-first-reply")) == [
+        "pages/quiz/practice.mjs", "questions/fill.mjs", "questions/multiple.mjs", "questions/single.mjs",
+        "questions/true_false.mjs", "pages/quiz.mjs"]
+    assert module_scripts(page(starter, "pre-sales")) == ["pages/quiz.mjs"]
+    assert module_scripts(page(starter, "my-learning")) == ["pages/quiz/learning.mjs", "pages/quiz.mjs"]
+    shipped = {p.relative_to(starter / "site/assets/cstrain/js").as_posix()
+               for p in (starter / "site/assets/cstrain/js").rglob("*.mjs")}
+    assert {"pages/quiz.mjs", "core/progress.mjs", "questions/ordering.mjs", "strings.mjs"} <= shipped
+    assert not [name for name in shipped if name.startswith(("pages/team", "pages/dashboard", "core/api"))]
+    assert not (starter / "site/signin").exists() and not (starter / "site/dashboard").exists()
+
+
+def test_a_team_build_adds_the_team_module_exams_the_sign_in_page_and_the_dashboard(starter):
+    quiz = starter / "quizzes/pre-sales/price-objection.yml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("mode: practice", "mode: exam"), encoding="utf-8")
+    build(starter, team=True)
+    assert module_scripts(page(starter, "pre-sales")) == ["pages/quiz.mjs", "pages/team.mjs"]
+    assert module_scripts(page(starter, "pre-sales/02-price-objection")) == [
+        "pages/team/exam.mjs", "pages/quiz.mjs", "pages/team.mjs"]
+    assert module_scripts(page(starter, "dashboard")) == ["pages/dashboard.mjs", "pages/quiz.mjs", "pages/team.mjs"]
+    assert module_scripts(page(starter, "signin")) == ["pages/quiz.mjs", "pages/team.mjs"]
+    assert 'id="cstrain-dashboard"' in page(starter, "dashboard") and 'id="cstrain-signin"' in page(starter, "signin")
+
+
+def test_every_import_of_the_browser_code_names_a_module_and_what_it_exports():
+    # the browser tests would find a broken import too, but only on the page that loads it
+    from cstrain.site.scripts import SOURCES, STRINGS_MODULE, imports_of
+
+    def exports(module: str) -> set[str]:
+        text = (SOURCES / module).read_text(encoding="utf-8")
+        names = set(re.findall(r"^export (?:async )?(?:function|const|let|class) (\w+)", text, re.M))
+        for group in re.findall(r"^export \{([^}]*)\}", text, re.M):
+            names |= {part.split(" as ")[-1].strip() for part in group.split(",")}
+        return names
+
+    problems = []
+    for path in sorted(SOURCES.rglob("*.mjs")):
+        module = path.relative_to(SOURCES).as_posix()
+        for target in imports_of(module):
+            if target != STRINGS_MODULE and not (SOURCES / target).is_file():
+                problems.append(f"{module}: no module {target}")
+        text = path.read_text(encoding="utf-8")
+        for names, target in re.findall(r'^import \{([^}]*)\}\s*from "([^"]+)"', text, re.M):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(module), target))
+            wanted = {part.split(" as ")[0].strip() for part in names.split(",") if part.strip()}
+            if (SOURCES / target).is_file() and wanted - exports(target):
+                problems.append(f"{module}: {target} does not export {sorted(wanted - exports(target))}")
+    assert problems == []
+
+
+def test_cstrain_adds_no_inline_script_or_event_handler_to_a_page(starter):
+    # a Content-Security-Policy without 'unsafe-inline' must not break cstrain's own markup:
+    # its data travels as <script type="application/json">, its code as module files
+    build(starter, team=True)
+    for path in (starter / "site").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        content = html[html.find("<article"):html.find("</article>")]
+        for tag in re.findall(r"<script\b[^>]*>", content):
+            assert 'type="application/json"' in tag or ' src="' in tag, f"{path}: {tag}"
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", content), path
+        for src in re.findall(r'<script\b[^>]*\bsrc="([^"]*cstrain[^"]*)"', html):  # 404.html: from the root
+            file = starter / "site" / src[1:] if src.startswith("/") else path.parent / src
+            assert file.resolve().is_file(), f"{path}: {src}"

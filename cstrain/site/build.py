@@ -18,6 +18,7 @@ from cstrain.catalog import Catalog
 from cstrain.errors import BuildError, ValidationFailed
 from cstrain.project import Project
 from cstrain.site.config import theme_problems
+from cstrain.site.handover import Handover, handing_over
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,11 @@ def site_size(path: Path) -> tuple[int, int]:
 
 def build_site(project: Project, site_dir: str | Path | None = None, tags: list[str] | None = None,
                strict: bool = False, progress: Callable[[int, int], None] | None = None,
-               team: bool = False) -> BuildResult:
+               team: bool | None = None) -> BuildResult:
     """Build the project's site into ``site_dir`` (default: mkdocs.yml's site_dir).
 
-    ``team`` builds for ``cstrain serve``: pages sign in and sync with the tracking API.
+    ``tags`` and ``team``, when given, take over the plugin's settings of the same names: a
+    focused pack; a build for ``cstrain serve``, whose pages sign in and sync with the tracking API.
 
     Raises :class:`ValidationFailed` before anything is written if the sources have errors
     (or warnings, with ``strict``), and :class:`BuildError` if MkDocs fails.
@@ -55,25 +57,21 @@ def build_site(project: Project, site_dir: str | Path | None = None, tags: list[
     warnings = theme_problems(config) + list(catalog.warnings)
     if strict and warnings:
         raise ValidationFailed(warnings)
-    if tags:
-        unknown = sorted(set(tags) - set(catalog.all_tags()))
-        if unknown:
-            raise BuildError(f"no course or module has the tag(s) {', '.join(unknown)}; "
-                             f"tags in use: {', '.join(catalog.all_tags()) or 'none'}")
+    plugin = _configure(project.plugin(config), config, tags=list(tags) if tags else None, team=team)
+    unknown = sorted(set(plugin.config.tags) - set(catalog.all_tags()))
+    if unknown:
+        raise BuildError(f"no course or module has the tag(s) {', '.join(unknown)}; "
+                         f"tags in use: {', '.join(catalog.all_tags()) or 'none'}")
     final = Path(config.site_dir)
     staging = final.parent / f".{final.name}.building-{os.getpid()}"
     config["site_dir"] = str(staging)
-    plugin = project.plugin(config)
-    plugin.catalog = catalog
-    plugin.tags = list(tags or [])
-    plugin.progress = progress
-    plugin.team = team
     config.strict = strict
     shutil.rmtree(staging, ignore_errors=True)
     try:
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            mkdocs_build(config)
+            with handing_over(config.config_file_path, Handover(catalog, progress)):
+                mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as exc:
@@ -85,6 +83,16 @@ def build_site(project: Project, site_dir: str | Path | None = None, tags: list[
     _swap(staging, final)
     files, size = site_size(final)
     return BuildResult(final, plugin.catalog, files, size)
+
+
+def _configure(plugin, config, **settings):
+    """The plugin with ``settings`` (those not None) put over mkdocs.yml's, validated by the
+    plugin's own schema, as if mkdocs.yml had said them."""
+    chosen = {name: value for name, value in settings.items() if value is not None}
+    errors, _ = plugin.load_config({**plugin.config, **chosen}, config.config_file_path)
+    if errors:
+        raise BuildError("; ".join(f"plugins.cstrain.{name}: {error}" for name, error in errors))
+    return plugin
 
 
 def _swap(staging: Path, final: Path) -> None:

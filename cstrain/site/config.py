@@ -1,4 +1,9 @@
-"""The ``cstrain`` plugin's settings in mkdocs.yml (``plugins: - cstrain: {...}``)."""
+"""The ``cstrain`` plugin's settings in mkdocs.yml (``plugins: - cstrain: {...}``).
+
+The plugin reads only these. ``cstrain build --tag`` and ``cstrain serve`` set ``tags`` and
+``team`` through the same schema (:func:`cstrain.site.build.build_site`); what a setting cannot
+carry (the loaded catalog, a progress callback) arrives by :mod:`cstrain.site.handover`.
+"""
 from __future__ import annotations
 
 from mkdocs.config import base
@@ -15,10 +20,15 @@ class CstrainConfig(base.Config):
     """Track ids and their titles, in navigation order."""
 
     tags = c.ListOfItems(c.Type(str), default=[])
-    """Build a focused pack: only courses and modules with one of these tags."""
+    """Build a focused pack: only courses and modules with one of these tags (``cstrain build
+    --tag`` overrides)."""
 
     my_learning = c.Type(bool, default=True)
     """Publish the 我的学习 (my learning) page with progress and the results download."""
+
+    team = c.Type(bool, default=False)
+    """Build for team mode (``cstrain serve`` sets it): the sign-in page and 带教看板 are added and
+    every page loads the team module, which signs in and syncs with the tracking API."""
 
 
 def theme_problems(config) -> list:

@@ -1,15 +1,16 @@
 """The ``cstrain`` MkDocs plugin: catalog → navigation, generated pages, quiz blocks, assets.
 
-Plain ``mkdocs build`` and ``mkdocs serve`` load the catalog here; ``cstrain build`` loads it
-first (to report problems its own way) and hands it over through :attr:`CstrainPlugin.catalog`.
+The plugin reads its settings from ``self.config`` only (:mod:`cstrain.site.config`). Plain
+``mkdocs build`` and ``mkdocs serve`` load the catalog here; ``cstrain build`` loads it first (to
+report problems its own way) and hands it over (:mod:`cstrain.site.handover`).
 """
 from __future__ import annotations
 
 import json
 import logging
 from pathlib import Path
-from typing import Callable
 
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
@@ -17,9 +18,10 @@ from mkdocs.utils import get_relative_url
 
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
-from cstrain.site import render
+from cstrain.i18n import strings_for
+from cstrain.site import render, scripts
 from cstrain.site.config import CstrainConfig, theme_problems
-from cstrain.site.i18n import strings_for
+from cstrain.site.handover import handed_over
 from cstrain.site.markup import Markup
 
 log = logging.getLogger("mkdocs.plugins.cstrain")
@@ -27,13 +29,18 @@ logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading c
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "assets/cstrain"
-STATIC_ASSETS = ("quiz.css", "quiz.js")
+SCRIPT_DIR = f"{ASSET_DIR}/js"
 MY_LEARNING = "my-learning.md"
 HOME = "index.md"
-# Team mode (cstrain serve) only: the sign-in page and the mentor dashboard, with their scripts.
+# Team mode (cstrain serve) only: the sign-in page and the mentor dashboard.
 SIGNIN = "signin.md"
 DASHBOARD = "dashboard.md"
-TEAM_ASSETS = ("team.js", "dashboard.js", "dashboard.css")
+
+
+def _module_script(path: str) -> ExtraScriptValue:
+    script = ExtraScriptValue(path)
+    script.type = "module"
+    return script
 
 
 class CstrainPlugin(BasePlugin[CstrainConfig]):
@@ -41,20 +48,18 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
 
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
-        """Preset by ``cstrain build``; loaded in :meth:`on_config` otherwise."""
-        self.tags: list[str] | None = None
-        """Tags chosen on the command line; they take over from the ``tags`` setting."""
-        self.progress: Callable[[int, int], None] | None = None
-        """Called with (pages done, pages in all) as the build goes."""
-        self.team = False
-        """Set by ``cstrain serve``: the pages talk to the tracking API (window.cstrainTeam)."""
+        """The catalog this build publishes (selected by the ``tags`` setting), from on_config on."""
+        self._progress = None
         self._pages_done = 0
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.quizzes_dir = self.root / self.config.quizzes_dir
-        if self.catalog is None:
+        handover = handed_over(config.config_file_path)
+        if handover:
+            catalog = handover.catalog
+        else:
             try:
                 catalog = load_catalog(self.root, Path(config.docs_dir), self.quizzes_dir,
                                        self.config.tracks)
@@ -62,20 +67,19 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                 raise PluginError("cstrain found problems in the courseware:\n" + str(exc)) from None
             for warning in catalog.warnings:
                 log.warning(str(warning))
-            self.catalog = catalog
-        self.catalog = self.catalog.select(self.tags if self.tags is not None else self.config.tags)
+        self._progress = handover.progress if handover else None
+        self.catalog = catalog.select(self.config.tags)
         self.strings = strings_for(config.theme["language"])
         self.markup = Markup()
         for problem in theme_problems(config):
             log.warning(str(problem))
-        self._extra_pages: list[str] = []
         config.nav = None  # set in on_files, once the files are known
         config.extra_css = [f"{ASSET_DIR}/quiz.css", *config.extra_css]
-        config.extra_javascript = [f"{ASSET_DIR}/strings.js", f"{ASSET_DIR}/quiz.js",
+        config.extra_javascript = [*(_module_script(f"{SCRIPT_DIR}/{entry}")
+                                     for entry in scripts.entries(self.config.team)),
                                    *config.extra_javascript]
-        if self.team:
+        if self.config.team:
             config.extra_css.append(f"{ASSET_DIR}/dashboard.css")
-            config.extra_javascript += [f"{ASSET_DIR}/team.js", f"{ASSET_DIR}/dashboard.js"]
         return config
 
     # -- files and navigation ----------------------------------------------------------------
@@ -106,17 +110,18 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             files.append(File.generated(config, MY_LEARNING,
                                         content=f"---\ntitle: {self.strings['my_learning']}\n---\n"))
             self._my_learning = MY_LEARNING
-        if self.team:
+        if self.config.team:
             files.append(File.generated(config, SIGNIN, content=f"---\ntitle: {self.strings['signin']}\n---\n"))
             files.append(File.generated(config, DASHBOARD,  # wide tables: no side columns
                                         content=f"---\ntitle: {self.strings['dashboard']}\n"
                                                 "hide: [navigation, toc]\n---\n"))
-        for name in STATIC_ASSETS + (TEAM_ASSETS if self.team else ()):
+        for name in ("quiz.css", "dashboard.css") if self.config.team else ("quiz.css",):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
-        strings = json.dumps(self.strings, ensure_ascii=False)
-        files.append(File.generated(config, f"{ASSET_DIR}/strings.js",
-                                    content=f"window.cstrainStrings = {strings};\n"
-                                            f"window.cstrainTeam = {json.dumps(self.team)};\n"))
+        for module in scripts.shipped(self.config.team):
+            files.append(File.generated(config, f"{SCRIPT_DIR}/{module}",
+                                        abs_src_path=str(scripts.SOURCES / module)))
+        files.append(File.generated(config, f"{SCRIPT_DIR}/{scripts.STRINGS_MODULE}",
+                                    content=scripts.strings_module(self.strings)))
         config.nav = self._nav(files)
         self._modules = {module.src: module for module in catalog.modules}
         self._overviews = {course.overview_src: course for course in catalog.courses}
@@ -143,7 +148,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                 nav.append(file.src_uri)
         if self._my_learning:
             nav.append({t["my_learning"]: MY_LEARNING})
-        if self.team:
+        if self.config.team:
             nav.append({t["dashboard"]: DASHBOARD})
         return nav
 
@@ -156,20 +161,26 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             file = files.get_file_from_path(target)
             return get_relative_url(file.url, page.url) if file else "#"
 
+        def script_urls(modules: list[str]) -> list[str]:
+            return [url_of(f"{SCRIPT_DIR}/{module}") for module in modules]
+
         if src in self._modules:
             module = self._modules[src]
+            quiz = self.catalog.quiz_for(module)
             html = (render.render_module_head(module, t) + html
-                    + render.render_module_foot(self.catalog, module, self.markup, t))
+                    + render.render_module_foot(self.catalog, module, self.markup, t,
+                                                script_urls(scripts.quiz_modules(quiz, self.config.team)
+                                                            if quiz else [])))
         elif src in self._overviews:
             html = render.render_overview(self.catalog, self._overviews[src], url_of, self.markup, t) + html
         elif src == HOME and self._generated_home:
             html = render.render_home(self.catalog, url_of, self._my_learning, t)
         elif src == self._my_learning:
-            html = render.render_my_learning(self.catalog, url_of, t)
-        elif self.team and src == SIGNIN:
+            html = render.render_my_learning(self.catalog, url_of, t, script_urls([scripts.MY_LEARNING]))
+        elif self.config.team and src == SIGNIN:
             html = render.render_signin(t)
-        elif self.team and src == DASHBOARD:
-            html = render.render_dashboard(t)
+        elif self.config.team and src == DASHBOARD:
+            html = render.render_dashboard(t, script_urls([scripts.DASHBOARD]))
         self._tick()
         return html
 
@@ -179,8 +190,8 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
 
     def _tick(self) -> None:
         self._pages_done += 1
-        if self.progress:
-            self.progress(min(self._pages_done, self._pages_total), self._pages_total)
+        if self._progress:
+            self._progress(min(self._pages_done, self._pages_total), self._pages_total)
 
     # -- serve -------------------------------------------------------------------------------
     def on_serve(self, server, config, builder):

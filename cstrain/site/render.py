@@ -28,12 +28,14 @@ def render_module_head(module: Module, t: dict) -> str:
     return _env.get_template("module_head.html").render(module=module, t=t)
 
 
-def render_module_foot(catalog: Catalog, module: Module, markup: Markup, t: dict) -> str:
+def render_module_foot(catalog: Catalog, module: Module, markup: Markup, t: dict, scripts: list[str]) -> str:
+    """The quiz block and 我已学完本节; ``scripts``: the URLs of the modules the quiz block loads."""
     quiz = catalog.quiz_for(module)
     data = None
     if quiz and quiz.spec.mode == "practice":
         data = script_json(client_quiz(quiz, module.full_id, catalog.pass_mark(module), markup))
-    return _env.get_template("module_foot.html").render(module=module, quiz=quiz, data=data, t=t)
+    return _env.get_template("module_foot.html").render(module=module, quiz=quiz, data=data, t=t,
+                                                        scripts=scripts)
 
 
 def render_overview(catalog: Catalog, course: Course, url_of, markup: Markup, t: dict) -> str:
@@ -77,18 +79,17 @@ def catalog_summary(catalog: Catalog, url_of) -> dict:
     }
 
 
-def render_my_learning(catalog: Catalog, url_of, t: dict) -> str:
+def render_my_learning(catalog: Catalog, url_of, t: dict, scripts: list[str]) -> str:
     return _env.get_template("my_learning.html").render(
-        data=script_json(catalog_summary(catalog, url_of)), t=t)
+        data=script_json(catalog_summary(catalog, url_of)), t=t, scripts=scripts)
 
 
 def render_signin(t: dict) -> str:
-    """The team-mode sign-in page; team.js fills it in (the code arrives in the URL's #)."""
+    """The team-mode sign-in page; pages/team.mjs fills it in (the code arrives in the URL's #)."""
     return (f'<div id="cstrain-signin" class="cstrain-signin"></div>'
             f'<noscript><p>{escape(t["no_js"])}</p></noscript>')
 
 
-def render_dashboard(t: dict) -> str:
-    """The team-mode mentor dashboard; dashboard.js renders it from the API."""
-    return (f'<div id="cstrain-dashboard" class="cstrain-dashboard"></div>'
-            f'<noscript><p>{escape(t["no_js"])}</p></noscript>')
+def render_dashboard(t: dict, scripts: list[str]) -> str:
+    """The team-mode mentor dashboard; pages/dashboard.mjs (``scripts``) renders it from the API."""
+    return _env.get_template("dashboard.html").render(t=t, scripts=scripts)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import functools
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
+import time
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +25,14 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 LOCAL_SCHEMES = ("blob", "data", "about")
+
+
+def pytest_collection_modifyitems(items):
+    """Every browser test is slow: ``pytest -m "not slow"`` leaves them out of a quick loop."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker("slow")
 
 
 def _missing(reason: str):
@@ -57,15 +68,21 @@ def embedded_quiz(site_dir: Path, path: str) -> dict:
     return json.loads(html[start:html.index("</script>", start)])
 
 
-def _build(root: Path, features: tuple[str, ...], site_url: str):
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)
+def configure(root: Path, features: tuple[str, ...] = (), site_url: str = ""):
+    """Adds theme features to the project's mkdocs.yml, and site_url: Material's instant
+    navigation acts only on links of sitemap.xml, which MkDocs fills only when site_url is set."""
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text = text.replace("  features:\n", "  features:\n" + "".join(f"    - {f}\n" for f in features), 1)
     if site_url:
         text = f"site_url: {site_url}\n" + text
     config.write_text(text, encoding="utf-8")
+
+
+def _build(root: Path, features: tuple[str, ...], site_url: str):
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)
+    configure(root, features, site_url)
     subprocess.run([sys.executable, "-m", "cstrain", "build"], cwd=root, check=True, capture_output=True, env=env)
 
 
@@ -102,6 +119,33 @@ def instant_site(_served) -> Site:
     links listed in sitemap.xml, which MkDocs fills only when site_url is set, and it compares
     them with the port, so site_url is the address this server listens on."""
     return _served("instant", ("navigation.instant",), with_site_url=True)
+
+
+def free_address() -> tuple[socket.socket, str]:
+    """A socket bound to a free port of 127.0.0.1, and its base URL: a site built for Material's
+    instant navigation must name its address (site_url) before the server starts."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    return sock, f"http://127.0.0.1:{sock.getsockname()[1]}/"
+
+
+@contextmanager
+def serving(app, sock: socket.socket):
+    """The team app under uvicorn on ``sock``, as ``cstrain serve`` runs it, for the block."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -152,6 +196,12 @@ class PageProblems:
 
         page.on("dialog", answer)
 
+    def check(self, expected=None):
+        """Fails the test on every problem seen, except those ``expected`` (a regex) matches."""
+        unexpected = [item for item in self.items if not (expected and expected.fullmatch(item))]
+        if unexpected:
+            pytest.fail("\n".join(unexpected))
+
 
 def _new_page(browser, viewport: dict, accept_downloads: bool = False, timezone_id: str | None = None):
     context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=accept_downloads,
@@ -165,22 +215,28 @@ def _new_page(browser, viewport: dict, accept_downloads: bool = False, timezone_
     return context, page, problems
 
 
+@contextmanager
+def watched(browser, viewport: dict, expected=None, **options):
+    """A page in a fresh profile (empty localStorage) for the block; afterwards the test fails on
+    any console error, page error, unexpected dialog or request to a host other than 127.0.0.1
+    that ``expected`` (a regex) does not match."""
+    context, page, problems = _new_page(browser, viewport, **options)
+    try:
+        yield page
+    finally:
+        context.close()
+    problems.check(expected)
+
+
 @pytest.fixture
 def page(browser):
-    """A desktop-sized page in a fresh profile (empty localStorage). The test fails on any
-    console error, page error, unexpected dialog or request to a host other than 127.0.0.1."""
-    context, page, problems = _new_page(browser, {"width": 1280, "height": 900}, accept_downloads=True)
-    yield page
-    context.close()
-    if problems.items:
-        pytest.fail("\n".join(problems.items))
+    """A desktop-sized page, watched (see :func:`watched`)."""
+    with watched(browser, {"width": 1280, "height": 900}, accept_downloads=True) as page:
+        yield page
 
 
 @pytest.fixture
 def phone(browser):
     """Like ``page``, 360×740 like a small Android phone."""
-    context, page, problems = _new_page(browser, {"width": 360, "height": 740})
-    yield page
-    context.close()
-    if problems.items:
-        pytest.fail("\n".join(problems.items))
+    with watched(browser, {"width": 360, "height": 740}) as page:
+        yield page

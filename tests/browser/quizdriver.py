@@ -14,6 +14,8 @@ def question(page, qid: str):
 
 
 def shown_ids(page) -> list[str]:
+    # after an instant navigation the quiz comes once its question types' modules have loaded
+    page.locator("li.cstrain-question").first.wait_for()
     return page.locator("li.cstrain-question").evaluate_all("nodes => nodes.map(n => n.dataset.qid)")
 
 

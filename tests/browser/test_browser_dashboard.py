@@ -13,9 +13,6 @@ import csv
 import io
 import os
 import re
-import socket
-import threading
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,13 +22,13 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from conftest import _new_page
+from conftest import configure, free_address, serving, watched
 
 pytestmark = pytest.mark.browser
 
 FIRST_REPLY = "pre-sales/first-reply"
 PROMPT = "买家发来“在吗？”，哪一句回复最合适？"
-# team.js asks /api/me before anyone signs in; the browser logs that 401
+# pages/team.mjs asks /api/me before anyone signs in; the browser logs that 401
 EXPECTED_PROBLEMS = re.compile(r"console error: Failed to load resource: the server responded with a "
                                r"status of 401 \(Unauthorized\)")
 
@@ -52,7 +49,7 @@ class TeamServer:
 
 
 def practise(base_url: str, code: str, catalog, right: bool) -> None:
-    """A learner's practice attempt at the first quiz, sent the way quiz.js sends it."""
+    """A learner's practice attempt at the first quiz, sent the way the quiz page sends it."""
     quiz = catalog.quizzes[FIRST_REPLY]
     now = datetime.now(timezone.utc)
     with httpx.Client(base_url=base_url) as client:
@@ -70,8 +67,6 @@ def start_team(root: Path, instant: bool = False):
     """Build the starter project for team mode, fill a store and serve both under uvicorn on a
     free port; yields a TeamServer. ``instant`` turns on Material's instant navigation (which
     needs site_url to be the address served)."""
-    import uvicorn
-
     from cstrain.project import find_project
     from cstrain.scaffold import create_project
     from cstrain.server import auth
@@ -82,15 +77,10 @@ def start_team(root: Path, instant: bool = False):
     from cstrain.tracking import clock
     from cstrain.tracking.assignments import Audience, Target, assign
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    base_url = f"http://127.0.0.1:{port}/"
+    sock, base_url = free_address()
     create_project(root)
     if instant:
-        config = root / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8").replace("  features:\n", "  features:\n    - navigation.instant\n", 1)
-        config.write_text(f"site_url: {base_url}\n" + text, encoding="utf-8")
+        configure(root, ("navigation.instant",), base_url)
     catalog = build_site(find_project(root), root / ".cstrain/team-site", team=True).catalog
     store = open_store(str(root / "team/cstrain.db"))
     now = datetime.now(timezone.utc)
@@ -113,18 +103,10 @@ def start_team(root: Path, instant: bool = False):
         invites = auth.issue_invites(conn, ["S1", "M1", "KF1", "KF2", "KF3"], "S1")
     codes = {invite.learner_id: invite.code for invite in invites}
     app = create_app(TeamContext(store=store, catalog=catalog, site_dir=root / ".cstrain/team-site"))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    practise(base_url, codes["KF1"], catalog, right=False)
-    practise(base_url, codes["KF3"], catalog, right=True)
-    yield TeamServer(base_url, store, codes)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, sock):
+        practise(base_url, codes["KF1"], catalog, right=False)
+        practise(base_url, codes["KF3"], catalog, right=True)
+        yield TeamServer(base_url, store, codes)
     store.close()
 
 
@@ -138,26 +120,16 @@ def instant_team(tmp_path_factory):
     yield from start_team(tmp_path_factory.mktemp("dashboard-instant") / "training", instant=True)
 
 
-def _check(problems):
-    unexpected = [item for item in problems.items if not EXPECTED_PROBLEMS.fullmatch(item)]
-    if unexpected:
-        pytest.fail("\n".join(unexpected))
-
-
 @pytest.fixture
 def desk(browser):
-    context, page, problems = _new_page(browser, {"width": 1280, "height": 800}, accept_downloads=True)
-    yield page
-    context.close()
-    _check(problems)
+    with watched(browser, {"width": 1280, "height": 800}, EXPECTED_PROBLEMS, accept_downloads=True) as page:
+        yield page
 
 
 @pytest.fixture
 def phone(browser):
-    context, page, problems = _new_page(browser, {"width": 390, "height": 844})
-    yield page
-    context.close()
-    _check(problems)
+    with watched(browser, {"width": 390, "height": 844}, EXPECTED_PROBLEMS) as page:
+        yield page
 
 
 def shoot(page, name: str):
@@ -176,7 +148,7 @@ def open_dashboard(page, team, who: str):
     """Sign in with the personal link, then follow the navigation to 带教看板."""
     page.goto(team.url(f"signin/#{team.codes[who]}"))
     page.wait_for_url(re.compile(r".*/my-learning/$"))
-    page.locator(".cstrain-teambar__name").wait_for()  # signed in: team.js has settled the tabs
+    page.locator(".cstrain-teambar__name").wait_for()  # signed in: the team module has settled the tabs
     tab = page.locator(".md-tabs a:visible", has_text="带教看板")
     if tab.count():
         tab.click()
@@ -240,6 +212,40 @@ def test_a_mentor_reads_an_attempt_assigns_signs_off_and_downloads_the_csv(desk,
     assert [(r["learner_id"], r["learner_name"], r["module_id"], r["passed"]) for r in rows] == [
         ("KF1", "王小美", "first-reply", "false")]
     shoot(desk, "mentor")
+
+
+def test_a_mentor_takes_back_a_sign_off_and_an_assignment_only_once_sure(desk, team):
+    from cstrain.store.schema import assignments, signoffs
+
+    open_dashboard(desk, team, "M1")
+    desk.locator(".cstrain-dash-table a", has_text="刘洋").click()
+    desk.locator("h2.cstrain-dash-name", has_text="刘洋").wait_for()
+    module = desk.locator("li.cstrain-dash-module", has_text="首次回复与欢迎语")
+    module.locator("button", has_text="签核").click()
+    module.locator("input[type=text]").fill("补签")
+    module.locator("button[type=submit]").click()
+    module.locator(".cstrain-dash-signed").wait_for()
+    module.locator("button", has_text="撤销签核").click()
+    module.locator(".cstrain-dash-confirm button", has_text="取消").click()  # thought better of it
+    expect(module.locator("button", has_text="撤销签核")).to_be_focused()
+    assert len(team.rows(signoffs, learner_id="KF2")) == 1
+    module.locator("button", has_text="撤销签核").click()
+    module.locator(".cstrain-dash-confirm button[type=submit]").click()
+    expect(desk.locator("li.cstrain-dash-module", has_text="首次回复与欢迎语").locator("button:text-is('签核')")).to_be_visible()
+    assert team.rows(signoffs, learner_id="KF2") == []
+
+    form = desk.locator("form.cstrain-dash-assign")
+    form.locator("label", has_text="单个单元").click()
+    form.locator("select").select_option("pre-sales/price-objection")
+    form.locator("button[type=submit]").click()
+    made = desk.locator(".cstrain-dash-assignment", has_text="应对“太贵了”")
+    made.wait_for()
+    made.locator("button", has_text="撤回").click()
+    assert "确定撤回这项任务吗？" in made.locator(".cstrain-dash-confirm").inner_text()
+    made.locator(".cstrain-dash-confirm button[type=submit]").click()
+    expect(desk.locator(".cstrain-dash-assignment", has_text="应对“太贵了”")).to_have_count(0)
+    [withdrawn] = team.rows(assignments, learner_id="KF2", target="pre-sales/price-objection")
+    assert withdrawn.withdrawn_at is not None
 
 
 def test_a_learner_is_told_the_page_is_for_mentors(desk, team):

@@ -1,4 +1,5 @@
-"""The browser's grader (quiz.js) against the Python grader, which is authoritative.
+"""The browser's grader (the question-type modules and core/grading.mjs, core/expr.mjs) against
+the Python grader, which is authoritative.
 
 The shared vectors (tests/vectors/grading.json) are run here in Chromium and by the Python tests;
 the other checks compare the building blocks (text folding, number reading, answer expressions)
@@ -30,10 +31,22 @@ def in_browser(page, script: str, data):
     return json.loads(text, parse_int=float)
 
 
+# The modules a built page loads, imported as the page imports them; the test keeps what it
+# calls in window.grader (the site itself has no globals).
+GRADER = """async (base) => {
+    const [questions, grading, fold, expr, format] = await Promise.all(
+        ["questions/index.mjs", "core/grading.mjs", "core/fold.mjs", "core/expr.mjs", "core/format.mjs"]
+            .map(m => import(base + m)));
+    await questions.loadTypes(Object.keys(questions.TYPES).map(type => ({type})));
+    window.grader = {grade: questions.grade, normaliseText: fold.normaliseText, parseNumber: grading.parseNumber,
+                     roundHalfUp: format.roundHalfUp, evaluate: expr.evaluate, ExpressionError: expr.ExpressionError};
+}"""
+
+
 @pytest.fixture
 def grader(page, site):
     page.goto(site.url())
-    page.wait_for_function("() => window.cstrain && window.cstrain.grade")
+    page.evaluate(GRADER, site.url("assets/cstrain/js/"))
     return page
 
 
@@ -41,7 +54,7 @@ def test_shared_grading_vectors(grader):
     vectors = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
     adapter, markup = TypeAdapter(Question), Markup()
     cases = [[client_question(adapter.validate_python(v["question"]), markup), v["response"]] for v in vectors]
-    marks = in_browser(grader, "cases => cases.map(([q, r]) => window.cstrain.grade(q, r))", cases)
+    marks = in_browser(grader, "cases => cases.map(([q, r]) => window.grader.grade(q, r))", cases)
     wrong = [f"{v['name']}: browser {got}, expected {v['expected']}"
              for v, got in zip(vectors, marks) if not abs(got - v["expected"]) < 1e-9]
     assert not wrong, "\n".join(wrong)
@@ -68,8 +81,8 @@ def test_text_is_normalised_as_python_does(grader):
     samples = _interesting_characters() + [
         "  Straße\u3000ＡＢＣ  ", "a\u00a0\u2003b\tc\n", "ΣΑΣ ς", "\u1e9e\ufb03", "\ufeffx\u200b",
         "x\x1cy\x1fz", "İstanbul", "ǅ ǈ", "Ꭰꭰᏸ", "ﾃﾞｨｽｶｳﾝﾄ", "㍿ ㈱ ①", "e\u0301 é"]
-    got = in_browser(grader, """samples => samples.map(s => [window.cstrain.normaliseText(s, false),
-                                                              window.cstrain.normaliseText(s, true)])""", samples)
+    got = in_browser(grader, """samples => samples.map(s => [window.grader.normaliseText(s, false),
+                                                              window.grader.normaliseText(s, true)])""", samples)
     wrong = [f"U+{ord(s[0]):04X} {s!r}: browser {g!r}, python {[normalise_text(s), normalise_text(s, True)]!r}"
              for s, g in zip(samples, got) if g != [normalise_text(s), normalise_text(s, True)]]
     assert not wrong, "\n".join(wrong[:40])
@@ -84,7 +97,7 @@ NUMBERS = ["32.5", " 32.5 ", "３２．５", "32.5%", "32.5％", "32.5%%", "%", 
 
 def test_numbers_are_read_as_python_does(grader):
     values = NUMBERS + [32.5, 0, -7, True, False, None, [1], {"a": 1}]
-    got = in_browser(grader, "values => values.map(v => window.cstrain.parseNumber(v))", values)
+    got = in_browser(grader, "values => values.map(v => window.grader.parseNumber(v))", values)
     wrong = [f"{v!r}: browser {g!r}, python {parse_number(v)!r}" for v, g in zip(values, got) if g != parse_number(v)]
     assert not wrong, "\n".join(wrong)
 
@@ -127,8 +140,8 @@ def test_answer_expressions_evaluate_as_in_python(grader):
                          ("round(1e300 * 1e10)", {}), ("1e308 / 0.1 // 1", {}), ("round(x, 10)", {"x": 1e300})]:
         cases.append([expr.parse(text), values])
     got = in_browser(grader, """cases => cases.map(([tree, values]) => {
-        try { return window.cstrain.evaluate(tree, values); }
-        catch (error) { if (error instanceof window.cstrain.ExpressionError) return "error"; throw error; }
+        try { return window.grader.evaluate(tree, values); }
+        catch (error) { if (error instanceof window.grader.ExpressionError) return "error"; throw error; }
     })""", cases)
     # Exactly the same doubles; ** goes through C's pow and V8's, which could differ by an ulp
     # in principle, but not on these cases.
@@ -142,7 +155,7 @@ def test_half_up_rounding_matches_python(grader):
     values = [k / 32 for k in range(-100, 100)] + [k / 1e4 + 5e-5 for k in range(-300, 300)]
     values += [rng.uniform(-1000, 1000) for _ in range(500)] + [2.675, 1.005, 0.125, 0.5, 1.5, -0.5, 12.345]
     cases = [[v, d] for v in values for d in (0, 2, 4)]
-    got = in_browser(grader, "cases => cases.map(([v, d]) => window.cstrain.roundHalfUp(v, d))", cases)
+    got = in_browser(grader, "cases => cases.map(([v, d]) => window.grader.roundHalfUp(v, d))", cases)
     wrong = [f"{v!r}, {d}: browser {g!r}, python {expr.round_half_up(v, d)!r}"
              for (v, d), g in zip(cases, got) if g != expr.round_half_up(v, d)]
     assert not wrong, "\n".join(wrong[:20])

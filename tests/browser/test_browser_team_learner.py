@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -20,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from conftest import _new_page, embedded_quiz
+from conftest import configure, embedded_quiz, free_address, serving, watched
 from quizdriver import MODULE_1, MODULE_2, answer_all, order_items, submit
 
 pytestmark = pytest.mark.browser
@@ -119,8 +117,6 @@ def _serve(folder: Path, instant: bool = False):
     """Build the project with an exam in team mode, fill its store and serve it as cstrain
     serve does; yields a TeamServer. ``instant`` turns on Material's instant navigation, which
     acts only on links of sitemap.xml, so site_url must be this server's address."""
-    import uvicorn
-
     from cstrain.project import find_project
     from cstrain.scaffold import create_project
     from cstrain.server import auth
@@ -130,9 +126,7 @@ def _serve(folder: Path, instant: bool = False):
     from cstrain.store.schema import assignments, learners
     from cstrain.tracking.assignments import Audience, Target, assign
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    sock, base_url = free_address()
     root = folder / "training"
     create_project(root)
     (root / "quizzes/pre-sales/final-exam.yml").write_text(EXAM_YAML, encoding="utf-8")
@@ -140,9 +134,7 @@ def _serve(folder: Path, instant: bool = False):
     course = root / "courses/pre-sales/course.yml"
     course.write_text(course.read_text(encoding="utf-8") + "  - 03-final-exam.md\n", encoding="utf-8")
     if instant:
-        config = root / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8").replace("  features:\n", "  features:\n    - navigation.instant\n", 1)
-        config.write_text(f"site_url: {base_url}\n" + text, encoding="utf-8")
+        configure(root, ("navigation.instant",), base_url)
     catalog = build_site(find_project(root), root / ".cstrain/team-site", team=True).catalog
     store = open_store(str(root / "team/cstrain.db"))
     now = datetime.now(timezone.utc)
@@ -163,18 +155,10 @@ def _serve(folder: Path, instant: bool = False):
             for lid in ("KF0101", "KF0102", "KF0103")])
         invites = auth.issue_invites(conn, ["KF0101", "KF0102", "KF0103"], "M01")
     app = create_app(TeamContext(store=store, catalog=catalog, site_dir=root / ".cstrain/team-site"))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
     served = TeamServer(root, base_url, store, catalog)
     served.codes = {invite.learner_id: invite.code for invite in invites}
-    yield served
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, sock):
+        yield served
     store.close()
 
 
@@ -188,33 +172,21 @@ def instant_team(tmp_path_factory):
     yield from _serve(tmp_path_factory.mktemp("team-instant"), instant=True)
 
 
-def _watched(browser, viewport):
-    context, page, problems = _new_page(browser, viewport)
-    return context, page, problems
-
-
-def _check(problems):
-    unexpected = [item for item in problems.items if not EXPECTED_PROBLEMS.fullmatch(item)]
-    if unexpected:
-        pytest.fail("\n".join(unexpected))
+DESK, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 
 
 @pytest.fixture
 def desk(browser):
     """A desktop page; failed responses the test provokes (401 before sign-in, a 409) and an
     offline network are expected, any other console error, page error or foreign request fails."""
-    context, page, problems = _watched(browser, {"width": 1280, "height": 800})
-    yield page
-    context.close()
-    _check(problems)
+    with watched(browser, DESK, EXPECTED_PROBLEMS) as page:
+        yield page
 
 
 @pytest.fixture
 def phone(browser):
-    context, page, problems = _watched(browser, {"width": 390, "height": 844})
-    yield page
-    context.close()
-    _check(problems)
+    with watched(browser, PHONE, EXPECTED_PROBLEMS) as page:
+        yield page
 
 
 def shots_dir() -> Path | None:
@@ -375,12 +347,17 @@ def test_a_learner_signs_in_studies_practises_takes_the_exam_and_sees_the_assign
     statuses = page.locator("#cstrain-my-learning .cstrain-progress-table:not(.cstrain-assignments) tbody tr")
     assert statuses.count() == 3
     assert statuses.nth(2).locator("td").nth(1).inner_text() == "已通过"  # the exam, from the server
+    # signed in, the session says who this is: no 工号 form, no results file to download
+    expect(page.locator("#cstrain-learner-id")).to_be_hidden()
+    expect(page.locator(".cstrain-download")).to_be_hidden()
     shoot(page, "my-learning")
 
 
 def test_practice_syncs_after_being_offline_and_counts_once(browser, team):
-    context, page, problems = _watched(browser, {"width": 1280, "height": 800})
-    try:
+    # Material's search worker cannot load its language script while the network is off
+    offline_too = re.compile(f"(?:{EXPECTED_PROBLEMS.pattern})|.*lunr.*", re.S)
+    with watched(browser, DESK, offline_too) as page:
+        context = page.context
         team.reset("KF0102")
         sign_in(page, team, "KF0102")
         page.goto(team.url(MODULE_1))
@@ -407,11 +384,6 @@ def test_practice_syncs_after_being_offline_and_counts_once(browser, team):
         }""", queued[0]["body"])
         assert status == 200
         assert [(a.source, a.passed) for a in team.attempts("KF0102")] == [("browser", False)]
-    finally:
-        context.close()
-    # Material's search worker cannot load its language script while the network is off
-    problems.items = [item for item in problems.items if "lunr" not in item]
-    _check(problems)
 
 
 def test_a_second_device_shows_what_the_first_recorded(browser, team):
@@ -420,8 +392,7 @@ def test_a_second_device_shows_what_the_first_recorded(browser, team):
     from cstrain.store.schema import signoffs
 
     team.reset("KF0102")
-    phone, first, first_problems = _watched(browser, {"width": 390, "height": 844})
-    try:
+    with watched(browser, PHONE, EXPECTED_PROBLEMS) as first:
         sign_in(first, team, "KF0102")
         first.goto(team.url(MODULE_1))
         first.locator(".cstrain-mark-done").click()
@@ -429,31 +400,26 @@ def test_a_second_device_shows_what_the_first_recorded(browser, team):
         submit(first)
         wait_until(first, lambda: team.attempts("KF0102")
                    and team.visits("KF0102")["pre-sales/first-reply"].completed_at)
-    finally:
-        phone.close()
-    _check(first_problems)
-    desk, second, second_problems = _watched(browser, {"width": 1280, "height": 800})
     try:
-        sign_in(second, team, "KF0102")
-        second.goto(team.url(MODULE_1))
-        expect(second.locator(".cstrain-marked-done")).to_be_visible()
-        expect(second.locator(".cstrain-mark-done")).to_have_count(0)
-        badge = second.locator('.cstrain-module-head .cstrain-status[data-module="pre-sales/first-reply"]')
-        expect(badge).to_have_text("未通过")
-        second.goto(team.url("pre-sales/"))
-        progress = second.locator(".cstrain-overview .cstrain-course-progress")
-        expect(progress).to_have_text("已完成 0 / 3 个单元")  # read, but the quiz is not passed
-        # the mentor signs the module off (the dashboard's 签核): done, as the reports count it
-        with team.store.write() as conn:
-            conn.execute(signoffs.insert().values(learner_id="KF0102", module="pre-sales/first-reply",
-                                                  signed_by="M01", signed_at=datetime.now(timezone.utc)))
-        second.reload()
-        expect(progress).to_have_text("已完成 1 / 3 个单元")
+        with watched(browser, DESK, EXPECTED_PROBLEMS) as second:
+            sign_in(second, team, "KF0102")
+            second.goto(team.url(MODULE_1))
+            expect(second.locator(".cstrain-marked-done")).to_be_visible()
+            expect(second.locator(".cstrain-mark-done")).to_have_count(0)
+            badge = second.locator('.cstrain-module-head .cstrain-status[data-module="pre-sales/first-reply"]')
+            expect(badge).to_have_text("未通过")
+            second.goto(team.url("pre-sales/"))
+            progress = second.locator(".cstrain-overview .cstrain-course-progress")
+            expect(progress).to_have_text("已完成 0 / 3 个单元")  # read, but the quiz is not passed
+            # the mentor signs the module off (the dashboard's 签核): done, as the reports count it
+            with team.store.write() as conn:
+                conn.execute(signoffs.insert().values(learner_id="KF0102", module="pre-sales/first-reply",
+                                                      signed_by="M01", signed_at=datetime.now(timezone.utc)))
+            second.reload()
+            expect(progress).to_have_text("已完成 1 / 3 个单元")
     finally:
-        desk.close()
         with team.store.write() as conn:
             conn.execute(signoffs.delete().where(signoffs.c.learner_id == "KF0102"))
-    _check(second_problems)
 
 
 def test_signing_out_on_a_shared_device_hands_nothing_to_the_next_learner(desk, team):
