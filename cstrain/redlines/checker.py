@@ -82,11 +82,12 @@ def _context(context: Context):
 
 
 def _bounds(text: str, start: int, end: int, boundaries: str) -> tuple[int, int]:
-    """The clause (or sentence) around ``[start, end)``: from the boundary before ``start``
-    to the boundary at or after ``end``."""
+    """The clause (or sentence) around ``[start, end)``: from after the boundary before
+    ``start`` to the boundary at or after ``end``, that boundary included (so that a context
+    can see the question mark that ends a sentence)."""
     low = max(text.rfind(char, 0, start) for char in boundaries) + 1
     found = [at for at in (text.find(char, end) for char in boundaries) if at >= 0]
-    return low, min(found) if found else len(text)
+    return low, min(found) + 1 if found else len(text)
 
 
 def _found(scope: str, regex, text: str, start: int, end: int) -> bool:

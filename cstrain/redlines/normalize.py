@@ -30,6 +30,8 @@ SENTENCE_BOUNDARIES = "。!?;\n"
 HEART = "♥"
 HEARTS = "❤♥♡❣💓💔💕💖💗💘💙💚💛💜💝💞💟🖤🤍🤎🧡🩷🩵🩶"
 KEPT_SYMBOLS = "%+"
+SYNTAX_CHARACTERS = "\\^$.*+?()[]{}|/"
+"""What a pattern escapes to mean the character itself (``-`` only inside a class)."""
 CHINESE_DIGITS = {"〇": "0", "零": "0", "一": "1", "幺": "1", "二": "2", "三": "3", "四": "4",
                   "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "壹": "1", "贰": "2",
                   "叁": "3", "肆": "4", "伍": "5", "陆": "6", "柒": "7", "捌": "8", "玖": "9"}
@@ -175,8 +177,13 @@ class Homophones:
         return "".join(pieces), _Segments(segments)
 
 
+def escape(text: str) -> str:
+    """``text`` as a pattern that matches it literally, in both engines' syntax."""
+    return "".join("\\" + char if char in SYNTAX_CHARACTERS else char for char in text)
+
+
 def _guarded(variant: str) -> str:
-    source = re.escape(variant)
+    source = escape(variant)
     if variant[0].isascii() and variant[0].isalpha():
         source = "(?<![a-z])" + source
     if variant[-1].isascii() and variant[-1].isalpha():

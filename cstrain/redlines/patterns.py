@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from cstrain.redlines.normalize import BOUNDARIES, SENTENCE_BOUNDARIES, fold_char
+from cstrain.redlines.normalize import (BOUNDARIES, SENTENCE_BOUNDARIES, SYNTAX_CHARACTERS, escape,
+                                        fold_char)
 
 _CLAUSE_CHARS = "[^" + BOUNDARIES.replace("\n", "\\n") + "]"
 BUILTINS = {
@@ -33,7 +34,7 @@ BUILTINS = {
     "start": "(?<![^" + BOUNDARIES.replace("\n", "\\n") + "])",
     "stop": "(?=[" + SENTENCE_BOUNDARIES.replace("\n", "\\n") + "]|$)",
 }
-_SYNTAX_ESCAPES = set("\\^$.*+?()[]{}|/-")
+_SYNTAX_ESCAPES = set(SYNTAX_CHARACTERS)  # and "-" inside a class
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _QUANTIFIER = re.compile(r"\{[0-9]+(,[0-9]*)?\}")
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
@@ -46,7 +47,7 @@ class PatternError(ValueError):
 
 def literal(term: str) -> str:
     """A team's plain term (already normalised) as a pattern."""
-    return "".join("\\" + char if char in _SYNTAX_ESCAPES else char for char in term)
+    return escape(term)
 
 
 def expand(pattern: str, terms: Mapping[str, str]) -> str:
@@ -59,7 +60,7 @@ def expand(pattern: str, terms: Mapping[str, str]) -> str:
     while i < n:
         char = pattern[i]
         if char == "\\":
-            escape, i = _escape(pattern, i)
+            escape, i = _escape(pattern, i, in_class=False)
             out.append(escape)
             continue
         if char == "[":
@@ -113,11 +114,11 @@ def expand(pattern: str, terms: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def _escape(pattern: str, i: int) -> tuple[str, int]:
+def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
     if i + 1 >= len(pattern):
         raise PatternError("the pattern ends with a lone '\\'")
     nxt = pattern[i + 1]
-    if nxt in _SYNTAX_ESCAPES:
+    if nxt in _SYNTAX_ESCAPES or (in_class and nxt == "-"):
         return pattern[i:i + 2], i + 2
     if nxt == "u" and _HEX4.fullmatch(pattern, i + 2, i + 6):
         char = chr(int(pattern[i + 2:i + 6], 16))
@@ -147,7 +148,7 @@ def _class(pattern: str, i: int) -> tuple[str, int]:
             out.append("]")
             return "".join(out), i + 1
         if char == "\\":
-            escape, i = _escape(pattern, i)
+            escape, i = _escape(pattern, i, in_class=True)
             out.append(escape)
             continue
         if char == "[":
