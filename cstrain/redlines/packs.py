@@ -169,11 +169,13 @@ def read(path: Path, rel: str, model) -> tuple[Loaded | None, list[Problem]]:
         return None, validation_problems(exc, located, rel, fields=fields)
 
 
-def shipped_files() -> list[Path]:
-    """The shipped packs, shared.yml first."""
-    return [PACK_DIR / SHARED_FILE] + sorted(
-        path for path in PACK_DIR.glob("*.yml") if path.name != SHARED_FILE)
+def pack_files(folder: Path = PACK_DIR) -> list[Path]:
+    """The packs in ``folder``, shared.yml first."""
+    return [folder / SHARED_FILE] + sorted(path for path in folder.glob("*.yml") if path.name != SHARED_FILE)
 
 
-def pack_rel(path: Path) -> str:
-    return f"cstrain/redlines/packs/{path.name}"
+def pack_rel(path: Path, folder: Path = PACK_DIR) -> str:
+    """How a pack is named in problems: by its place in cstrain for the shipped ones."""
+    if folder == PACK_DIR:
+        return f"cstrain/redlines/packs/{path.name}"
+    return path.as_posix()

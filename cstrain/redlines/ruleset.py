@@ -223,19 +223,20 @@ def _read_all(paths: list[tuple[Path, str, type]]) -> tuple[list[packs.Loaded], 
     return loaded, problems
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> tuple[list[packs.Loaded], list[Problem]]:
-    files = packs.shipped_files()
-    return _read_all([(path, packs.pack_rel(path), packs.SharedSpec if i == 0 else packs.PackSpec)
+@lru_cache(maxsize=4)
+def _packs(pack_dir: Path) -> tuple[list[packs.Loaded], list[Problem]]:
+    files = packs.pack_files(pack_dir)
+    return _read_all([(path, packs.pack_rel(path, pack_dir), packs.SharedSpec if i == 0 else packs.PackSpec)
                       for i, path in enumerate(files)])
 
 
-def build_ruleset(root: Path | None = None) -> Ruleset:
-    """The shipped packs, plus ``team/redlines.yml`` under ``root`` when it exists.
+def build_ruleset(root: Path | None = None, pack_dir: Path | None = None) -> Ruleset:
+    """The shipped packs (or those in ``pack_dir``), plus ``team/redlines.yml`` under ``root``
+    when it exists.
 
     Raises :class:`ValidationFailed` with every problem found (nothing is half-loaded).
     """
-    shipped, problems = _shipped()
+    shipped, problems = _packs(Path(pack_dir or packs.PACK_DIR))
     problems = list(problems)
     team = None
     if root is not None and (Path(root) / packs.TEAM_FILE).is_file():
