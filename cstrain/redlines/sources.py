@@ -16,6 +16,7 @@ readers' own errors) with ``path:line`` problems for a file it cannot read.
 """
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,8 @@ from pydantic import ValidationError
 
 from cstrain.errors import Problem, RecordsRefused, SourceError, ValidationFailed
 from cstrain.format.replies import ReplyLibrary
-from cstrain.source import Located, load_yaml, read_text
+from cstrain.source import Located, load_yaml
+from cstrain.source.text import decode
 
 MAX_REPLY = 5_000
 """The longest reply checked, in characters: a longer "reply" is a file read the wrong way."""
@@ -56,7 +58,7 @@ def read_replies(path: Path, label: str) -> list[Reply]:
     if suffix in (".csv", ".xlsx"):
         replies = _table_replies(path, label)
     else:
-        text = read_text(path, label)
+        text = _read_text(path, label)
         if not text.strip():
             raise ValidationFailed([Problem(label, 0, "the file is empty")])
         if suffix == ".txt":
@@ -68,6 +70,21 @@ def read_replies(path: Path, label: str) -> list[Reply]:
             replies = yaml_replies(load_yaml(text, label), label)
     _check_lengths(replies)
     return replies
+
+
+def _read_text(path: Path, label: str) -> str:
+    """The courseware reader's decoding (UTF-8, GB18030 diagnosed), after telling a binary or
+    UTF-16 file for what it is."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(Problem(label, 0, f"cannot read file: {exc.strerror}")) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceError(Problem(label, 1, 'the file is UTF-16 ("Unicode text"); save it as UTF-8'))
+    if b"\x00" in data:
+        raise SourceError(Problem(label, 0, "the file holds NUL bytes: it is not text (a picture, "
+                                            "a Word or Excel file?); save the replies as .txt or .csv"))
+    return decode(data, label)
 
 
 def _check_lengths(replies: list[Reply]) -> None:
