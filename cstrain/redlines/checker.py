@@ -18,8 +18,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable
 
+from cstrain.redlines.anchors import anchor_regex
 from cstrain.redlines.normalize import (BOUNDARIES, SENTENCE_BOUNDARIES, Homophones, Normalized,
-                                        normalize)
+                                        normalize, normalize_many)
 from cstrain.redlines.patterns import literal
 from cstrain.redlines.ruleset import Context, Rule, Ruleset
 
@@ -63,12 +64,13 @@ def render_source(source, language: str) -> str:
 
 
 class _Compiled:
-    __slots__ = ("rule", "index", "patterns", "requires", "unless", "explanation", "source")
+    __slots__ = ("rule", "index", "patterns", "anchors", "requires", "unless", "explanation", "source")
 
     def __init__(self, rule: Rule, index: int, language: str):
         self.rule = rule
         self.index = index
         self.patterns = [re.compile(source) for source in rule.patterns]
+        self.anchors = [anchor_regex(source) for source in rule.patterns]
         self.requires = [_context(c) for c in rule.requires]
         self.unless = [_context(c) for c in rule.unless]
         self.explanation = getattr(rule.explanation, language)
@@ -106,6 +108,25 @@ def _found(scope: str, regex, text: str, start: int, end: int) -> bool:
     return regex.search(text[low:high]) is not None
 
 
+def _replies_with(anchor, joined: str, starts: list[int]) -> list[int] | None:
+    """The replies in which ``anchor`` is found (one search per reply that has it), or None when
+    it is in so many that one pass of the pattern over them all is quicker."""
+    replies: list[int] = []
+    most = len(starts) // 5
+    position = 0
+    while True:
+        match = anchor.search(joined, position)
+        if match is None:
+            return replies
+        reply = bisect_right(starts, match.start()) - 1
+        replies.append(reply)
+        if len(replies) > most:
+            return None
+        if reply + 1 == len(starts):
+            return replies
+        position = starts[reply + 1]
+
+
 class Checker:
     """Checks replies against a compiled :class:`Ruleset` in one language (zh or en)."""
 
@@ -127,7 +148,7 @@ class Checker:
 
     def check_many(self, texts: Iterable[str]) -> list[list[Hit]]:
         """Every hit in each reply; the same as :meth:`check` on each, in one pass per pattern."""
-        normals = [self.normalize(text) for text in texts]
+        normals = normalize_many(list(texts), self.homophones)
         if not normals:
             return []
         # The replies, one per line: no pattern consumes a newline (patterns.py), so no match
@@ -138,13 +159,21 @@ class Checker:
             position += len(normal.text) + 1
         joined = "\n".join(normal.text for normal in normals)
         candidates: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        anchored: dict[str, list[int]] = {}  # an anchor's regex → the replies that contain it
         for rule in self.rules:
-            for number, regex in enumerate(rule.patterns):
-                for match in regex.finditer(joined):
+            for number, (regex, anchor) in enumerate(zip(rule.patterns, rule.anchors)):
+                if anchor is not None and len(normals) > 1 and anchor.pattern not in anchored:
+                    anchored[anchor.pattern] = _replies_with(anchor, joined, starts)
+                replies = anchored.get(anchor.pattern) if anchor is not None and len(normals) > 1 else None
+                if replies is None:
+                    matches = ((bisect_right(starts, m.start()) - 1, m) for m in regex.finditer(joined))
+                else:
+                    matches = ((reply, m) for reply in replies
+                               for m in regex.finditer(joined, starts[reply], starts[reply] + len(normals[reply].text)))
+                for reply, match in matches:
                     low, high = match.span()
                     if low == high:
                         continue
-                    reply = bisect_right(starts, low) - 1
                     offset = starts[reply]
                     candidates.setdefault((reply, rule.index), []).append((low - offset, high - offset, number))
         hits: list[list[Hit]] = [[] for _ in normals]

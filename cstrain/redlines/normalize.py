@@ -90,23 +90,45 @@ class _Segments:
 
 
 class Normalized:
-    """A reply's normalised ``text`` and the map back to the ``original``."""
+    """A reply's normalised ``text`` and the map back to the ``original``.
 
-    __slots__ = ("original", "text", "_steps")
+    The map is built on the first call of :meth:`span` (most replies have no hit and never need
+    it); it comes from the same fold, character by character, as the text.
+    """
 
-    def __init__(self, original: str, text: str, steps: list[_Segments]):
+    __slots__ = ("original", "text", "_homophones", "_steps")
+
+    def __init__(self, original: str, text: str, homophones: "Homophones"):
         self.original = original
         self.text = text
-        self._steps = steps  # last step first
+        self._homophones = homophones
+        self._steps: list[_Segments] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the normalised span ``[start, end)`` (``end > start``)."""
+        if self._steps is None:
+            folded, fold_step = _fold(self.original)
+            _, homophone_step = self._homophones.apply(folded)
+            self._steps = [step for step in (homophone_step, fold_step) if step is not None]
         for step in self._steps:
             start, end = step.start(start), step.end(end)
         return start, end
 
 
-_FOLDED: dict[str, str] = {}
+class _FoldTable(dict):
+    """``str.translate`` table: each character's fold, computed on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Every character of ``text`` folded (step 1 of the module's docstring)."""
+    return text.translate(_FOLD_TABLE)
 
 
 def _fold(original: str) -> tuple[str, _Segments | None]:
@@ -120,9 +142,7 @@ def _fold(original: str) -> tuple[str, _Segments | None]:
     for match in _NEEDS_FOLD.finditer(lowered, special.start()):
         at = match.start()
         char = lowered[at]
-        folded = _FOLDED.get(char)
-        if folded is None:
-            folded = _FOLDED[char] = fold_char(original[at])
+        folded = _FOLD_TABLE[ord(original[at])]
         if folded == char:
             continue  # kept as it is: part of the exact stretch around it
         if at > done:
@@ -150,6 +170,12 @@ class Homophones:
         self.canonical = dict(self.pairs)
         self.source = "|".join(_guarded(variant) for variant, _ in self.pairs)
         self.regex = re.compile(self.source) if self.pairs else None
+
+    def replace(self, text: str) -> str:
+        """``text`` with its homophones replaced (what :meth:`apply` returns, without the map)."""
+        if self.regex is None:
+            return text
+        return self.regex.sub(lambda match: self.canonical[match.group()], text)
 
     def apply(self, text: str) -> tuple[str, _Segments | None]:
         if self.regex is None:
@@ -183,24 +209,32 @@ def escape(text: str) -> str:
 
 
 def _guarded(variant: str) -> str:
-    source = escape(variant)
+    """The variant as a pattern, with no Latin letter beside it where it starts or ends with one.
+    The check before it follows its first character, so that every alternative starts with a
+    literal and the regex engine can skip ahead to the characters that may start one."""
+    first = escape(variant[0])
+    source = first + escape(variant[1:])
     if variant[0].isascii() and variant[0].isalpha():
-        source = "(?<![a-z])" + source
+        source = f"{first}(?<![a-z]{first})" + escape(variant[1:])
     if variant[-1].isascii() and variant[-1].isalpha():
         source += "(?![a-z])"
     return source
 
 
 def _numerals(text: str) -> str:
-    if not any(char in CHINESE_DIGITS for char in text):
+    if _NUMERAL_RUN.search(text) is None:
         return text
     return _NUMERAL_RUN.sub(lambda m: m.group().translate(_CHINESE_DIGIT_TABLE), text)
 
 
 def normalize(original: str, homophones: Homophones) -> Normalized:
     """Fold, replace homophones, read numerals; see the module's docstring."""
-    text, folded = _fold(original)
-    text, replaced = homophones.apply(text)
-    text = _numerals(text)
-    steps = [step for step in (replaced, folded) if step is not None]
-    return Normalized(original, text, steps)
+    return Normalized(original, _numerals(homophones.replace(fold(original))), homophones)
+
+
+def normalize_many(originals: list[str], homophones: Homophones) -> list[Normalized]:
+    """:func:`normalize` on each, with one pass of steps 2 and 3 over all of them: the folded
+    replies are joined by a NUL, which folding never leaves in a text, no homophone or numeral
+    run contains, and no Latin letter or digit is."""
+    joined = _numerals(homophones.replace("\x00".join(fold(original) for original in originals)))
+    return [Normalized(original, text, homophones) for original, text in zip(originals, joined.split("\x00"))]

@@ -183,3 +183,30 @@ def test_a_broken_team_file_is_reported_with_its_line(tmp_path, text, line, mess
 def test_an_empty_team_file_changes_nothing(tmp_path):
     root = _team(tmp_path, "# nothing yet\n")
     assert load_checker(root).check("加我微信") == CHECKER.check("加我微信")
+
+
+# -- checking many replies at once -------------------------------------------------------------
+def test_many_replies_at_once_give_what_each_gives_alone():
+    """check_many skips the replies a pattern's anchors rule out (anchors.py); that may change
+    the time taken, never a hit."""
+    import random
+    from pathlib import Path
+
+    rng = random.Random(3)
+    labelled = Path(__file__).resolve().parents[2] / "tests" / "data" / "redlines-labelled.tsv"
+    texts = [line.split("\t", 1)[1] for line in labelled.read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    pieces = ["加", "微信", "v", "第一", "1", "最", "好", "评", "返", "现", "你", "不", "，", "。", "\n", " ",
+              "138", "1234", "5678", "没货", "退款", "私", "聊", "二维码", "群", "保证", "掉色", "降血压"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(2_000)]
+    assert CHECKER.check_many(texts) == [CHECKER.check(text) for text in texts]
+
+
+def test_anchors_are_text_every_match_contains():
+    from cstrain.redlines.anchors import required
+
+    assert required("(?:销量|全网)(?:第一|冠军)") in ({"第一", "冠军"}, {"销量", "全网"})
+    assert required("(?<![a-z0-9])(?:no|top)1(?![0-9])") == {"no", "top"}
+    assert required("(?:x)?微信") == {"微信"}
+    assert required("[^a]b?") is None
+    assert required("a|b*") is None
