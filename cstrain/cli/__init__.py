@@ -9,7 +9,7 @@ import click
 
 from cstrain import __version__
 from cstrain.cli import common  # noqa: F401  (sets the environment MkDocs reads on import)
-from cstrain.cli import levels, notify, reports, results, roster, store, team, tracking
+from cstrain.cli import levels, lint, notify, reports, results, roster, store, team, tracking
 from cstrain.cli.courseware import build, check, init, preview, schema
 
 
@@ -31,7 +31,7 @@ def cli():
 
 for command in (init, check, build, preview, schema):
     cli.add_command(command)
-for family in (store, roster, tracking, levels, results, reports, team, notify):
+for family in (store, roster, tracking, levels, results, reports, team, notify, lint):
     for command in family.COMMANDS:
         cli.add_command(command)
 

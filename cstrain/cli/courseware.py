@@ -38,19 +38,21 @@ def init(directory):
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @handle_errors
 def check(project_dir, strict):
-    """Validate every course, module, quiz and drill; print every problem as
-    path:line: message. Exit status 1 on errors (with --strict, on warnings too).
+    """Validate every course, module, quiz and drill, and check the model replies in them
+    for red lines (see docs/redlines.md); print every problem as path:line: message.
+    Exit status 1 on errors (with --strict, on warnings too).
 
     \b
     Example:
       cstrain check --strict
     """
+    from cstrain.redlines.courseware import courseware_problems
     from cstrain.site.config import theme_problems
 
     project = find_project(project_dir)
     config = project.config()
     catalog = project.load_catalog(config)
-    warnings = theme_problems(config) + list(catalog.warnings)
+    warnings = theme_problems(config) + list(catalog.warnings) + courseware_problems(project.root, catalog)
     if warnings:
         report(warnings)
         if strict:

@@ -27,6 +27,8 @@ class _Question(SourceModel):
     prompt: Text = Field(description="The question, in Markdown.")
     explanation: str = Field("", description="Markdown shown after answering.")
     points: float = Field(1, gt=0, le=100)
+    redlines: bool = Field(True, description="cstrain check lints the correct options as model "
+                           "replies; false for a question that asks learners to spot violations.")
 
 
 class SingleQuestion(_Question):

@@ -21,6 +21,10 @@ class QuestionType:
     name: ClassVar[str]
     """The ``type:`` of the quiz file, read from the model's ``type`` field."""
 
+    correct_options_are_replies: ClassVar[bool] = False
+    """Its ``correct: true`` options are what a learner is taught to say: the red-line check of
+    ``cstrain check`` reads them as model replies (unless the question says ``redlines: false``)."""
+
     __slots__ = ("q",)
 
     def __init_subclass__(cls, **kwargs):

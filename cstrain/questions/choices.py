@@ -9,6 +9,7 @@ from cstrain.questions.base import QuestionType
 class Choices(QuestionType):
     """A question with ``options``, each ``correct`` or not, with its own feedback."""
 
+    correct_options_are_replies = True
     __slots__ = ()
 
     def picks(self, response: Any) -> list[int] | None:
