@@ -73,6 +73,17 @@ def client(app) -> TestClient:
 
 
 @pytest.fixture
+def server_clock(monkeypatch) -> Callable[[datetime], None]:
+    """``server_clock(moment)``: from now on the server's clock (receipt times, due days) reads
+    ``moment``."""
+    from cstrain.tracking import clock
+
+    def set_to(moment: datetime) -> None:
+        monkeypatch.setattr(clock, "now", lambda: moment)
+    return set_to
+
+
+@pytest.fixture
 def invite(people) -> Callable[..., str]:
     """``invite(learner_id, days=14)``: a new sign-in code for that person."""
     def issue(learner_id: str, days: int = 14) -> str:
