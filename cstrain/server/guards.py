@@ -1,14 +1,11 @@
-"""Request guards for team mode: body size limit and sign-in rate limiting.
-
-Both are plain in-process mechanisms: cstrain serve is one process (uvicorn, one worker) per
-team, behind nginx at most, so nothing needs to be shared between processes.
+"""Request guards for team mode, as ASGI middleware: the body size limit and the headers every
+response carries. They hold no state, so any number of server processes may run them; the
+sign-in limit, which needs to count across processes, lives in the store
+(:mod:`cstrain.store.limits`).
 """
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections import deque
 
 MAX_BODY = 256 * 1024  # an exam of 100 questions with long fill-in answers is ~30 KB
 
@@ -64,41 +61,6 @@ async def _refuse(send, limit: int) -> None:
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
-
-
-class RateLimiter:
-    """At most ``limit`` events per ``window`` seconds per key (a sliding window): :meth:`full`
-    says whether a key has used them up, :meth:`count` spends one."""
-
-    def __init__(self, limit: int = 10, window: float = 60.0, clock=time.monotonic):
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._events: dict[str, deque] = {}
-        self._lock = threading.Lock()
-
-    def full(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent(key)) >= self.limit
-
-    def count(self, key: str) -> None:
-        with self._lock:
-            self._recent(key).append(self.clock())
-            if len(self._events) > 10_000:  # forget idle keys; bounded memory under a scan
-                for stale in [k for k, v in self._events.items() if not v]:
-                    del self._events[stale]
-
-    def _recent(self, key: str) -> deque:
-        events = self._events.setdefault(key, deque())
-        while events and events[0] <= self.clock() - self.window:
-            events.popleft()
-        return events
-
-    def retry_after(self, key: str) -> int:
-        events = self._events.get(key)
-        if not events:
-            return 0
-        return max(1, int(events[0] + self.window - self.clock()) + 1)
 
 
 class SecurityHeaders:

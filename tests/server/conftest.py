@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from cstrain.project import find_project
 from cstrain.server import auth
 from cstrain.server.app import TeamContext, create_app
-from cstrain.server.guards import RateLimiter
+from cstrain.store.limits import SigninLimit
 from cstrain.store.schema import learners
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
@@ -56,14 +56,14 @@ def people(store, roster):
 
 
 @pytest.fixture
-def limiter() -> RateLimiter:
+def limiter() -> SigninLimit:
     """Wrong sign-in codes allowed a minute per address: more than any test needs."""
-    return RateLimiter(1000, 60.0)
+    return SigninLimit(1000, 60.0)
 
 
 @pytest.fixture
 def app(people, catalog, limiter):
-    return create_app(TeamContext(store=people, catalog=catalog, signin_limiter=limiter))
+    return create_app(TeamContext(store=people, catalog=catalog, signin_limit=limiter))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import content_type_conformance, response_schema_conformance
 
-from cstrain.server.guards import RateLimiter
+from cstrain.store.limits import SigninLimit
 from examdata import EXAM, EXAM_MODULE, EXAM_YAML, add_exam
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ def project(starter):
 
 @pytest.fixture
 def limiter():
-    return RateLimiter(10**6, 60)
+    return SigninLimit(10**6, 60)
 
 
 class Fuzzed:
