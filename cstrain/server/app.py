@@ -17,12 +17,13 @@ from starlette.staticfiles import StaticFiles
 from cstrain import __version__
 from cstrain.errors import CstrainError
 from cstrain.server.context import TeamContext
-from cstrain.server.guards import BodyLimit, SecurityHeaders
-from cstrain.server.routes import exams, learner, mentor, reports, session
+from cstrain.server.guards import BodyLimit, ForwardedHeaders, SecurityHeaders
+from cstrain.server.routes import apidocs, exams, learner, mentor, reports, session
 
 __all__ = ["TeamContext", "create_app"]
 
-ROUTERS = (session.router, learner.router, exams.router, mentor.router, reports.router)
+ROUTERS = (session.router, learner.router, exams.router, mentor.router, reports.router,
+           apidocs.router)
 
 
 def create_app(context: TeamContext) -> FastAPI:
@@ -30,7 +31,8 @@ def create_app(context: TeamContext) -> FastAPI:
                   description="Sign-in, progress, practice attempts, exams and the mentor "
                               "dashboard's data. Every write needs the X-CSRF-Token header of "
                               "the session.",
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+                  # served by routes/apidocs.py, with --api-docs only, to mentors
+                  docs_url=None, redoc_url=None, openapi_url=None)
     app.state.team = context
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
@@ -54,6 +56,7 @@ def create_app(context: TeamContext) -> FastAPI:
         app.mount("/", StaticFiles(directory=context.site_dir, html=True), name="site")
     app.add_middleware(BodyLimit, limit=context.max_body)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ForwardedHeaders, proxies=context.proxies)  # outermost: first to run
     return app
 
 

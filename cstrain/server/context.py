@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cstrain.catalog import Catalog
-from cstrain.server.guards import MAX_BODY
+from cstrain.server.guards import MAX_BODY, Network
 from cstrain.store import Store
 from cstrain.store.limits import SigninLimit
 
@@ -24,3 +24,6 @@ class TeamContext:
     # guessing dead while a busy office's typos rarely reach it
     signin_limit: SigninLimit = SigninLimit(30, 60.0)
     max_body: int = MAX_BODY
+    # the proxies (nginx) whose X-Forwarded-For/-Proto/-Host are believed (cstrain serve --proxy)
+    proxies: tuple[Network, ...] = ()
+    api_docs: bool = False  # /api/openapi.json and /api/docs for mentors (cstrain serve --api-docs)

@@ -1,11 +1,13 @@
-"""Request guards for team mode, as ASGI middleware: the body size limit and the headers every
-response carries. They hold no state, so any number of server processes may run them; the
-sign-in limit, which needs to count across processes, lives in the store
-(:mod:`cstrain.store.limits`).
+"""Request guards for team mode, as ASGI middleware: forwarded headers believed only from the
+configured proxies, the body size limit and the headers every response carries. They hold no
+state, so any number of server processes may run them; the sign-in limit, which needs to count
+across processes, lives in the store (:mod:`cstrain.store.limits`).
 """
 from __future__ import annotations
 
+import ipaddress
 import json
+from typing import Iterable
 
 MAX_BODY = 256 * 1024  # an exam of 100 questions with long fill-in answers is ~30 KB
 
@@ -61,6 +63,81 @@ async def _refuse(send, limit: int) -> None:
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def proxy_networks(proxies: Iterable[str]) -> tuple[Network, ...]:
+    """``--proxy`` values (an address or a network: 127.0.0.1, 10.0.0.0/24, ::1) as networks;
+    a ValueError names the one that is neither."""
+    networks = []
+    for proxy in proxies:
+        try:
+            networks.append(ipaddress.ip_network(proxy.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"{proxy!r} is not an IP address or network (e.g. 127.0.0.1, "
+                             "10.0.0.0/24)") from None
+    return tuple(networks)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+class ForwardedHeaders:
+    """ASGI middleware: ``X-Forwarded-For``, ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are
+    believed only when the request comes straight from one of ``proxies``. Then the client's
+    address is the nearest address in X-Forwarded-For that is not a proxy (a client's own
+    X-Forwarded-For, which nginx passes on in front of the address it saw, is never reached),
+    the scheme is X-Forwarded-Proto and the Host is X-Forwarded-Host. From anyone else the three
+    headers are dropped, so nothing behind this middleware (the same-origin check, the sign-in
+    limit's address) can read them."""
+
+    NAMES = (b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host")
+
+    def __init__(self, app, proxies: Iterable[Network] = ()):
+        self.app = app
+        self.proxies = tuple(proxies)
+
+    def _is_proxy(self, address) -> bool:
+        return address is not None and any(address in network for network in self.proxies)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        given: dict[bytes, list[str]] = {}
+        kept = []
+        for name, value in scope.get("headers", []):
+            if name in self.NAMES:
+                given.setdefault(name, []).append(value.decode("latin-1"))
+            else:
+                kept.append((name, value))
+        scope = dict(scope, headers=kept)
+        peer = scope.get("client")
+        if given and peer and self._is_proxy(_address(peer[0])):
+            self._believe(scope, given, peer)
+        await self.app(scope, receive, send)
+
+    def _believe(self, scope, given: dict[bytes, list[str]], peer) -> None:
+        hops = [hop for value in given.get(b"x-forwarded-for", []) for hop in value.split(",")]
+        for hop in reversed(hops):
+            address = _address(hop)
+            if address is None:
+                break  # not an address: nothing further left can be believed
+            scope["client"] = (str(address), 0)
+            if not self._is_proxy(address):
+                break
+        proto = given.get(b"x-forwarded-proto", [""])[-1].strip().lower()
+        if proto in ("http", "https"):
+            scope["scheme"] = proto
+        host = given.get(b"x-forwarded-host", [""])[-1].split(",")[-1].strip()
+        if host:
+            scope["headers"] = [(n, v) for n, v in scope["headers"] if n != b"host"] + [
+                (b"host", host.encode("latin-1"))]
 
 
 class SecurityHeaders:

@@ -246,8 +246,8 @@ def test_a_practice_pass_completes_the_module(catalog, signed_in):
     assert (states[MODULE]["state"], states[MODULE]["best_percent"]) == ("passed", 100)
 
 
-def test_the_api_description_lists_the_learner_endpoints(client):
-    paths = client.get("/api/openapi.json").json()["paths"]
+def test_the_api_description_lists_the_learner_endpoints(app):
+    paths = app.openapi()["paths"]
     for path in ("/api/attempts", "/api/visits", "/api/me/attempts", "/api/exams/{quiz}",
                  "/api/exams/{quiz}/sittings", "/api/sittings/{sitting_id}",
                  "/api/sittings/{sitting_id}/submit"):

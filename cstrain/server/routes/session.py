@@ -39,8 +39,9 @@ def sign_in(body: SignIn, request: Request, response: Response, ctx: Team) -> Me
         raise Forbidden("sign-in from another site is refused")
     client = request.client.host if request.client else "?"
     session = auth.sign_in_limited(ctx.store, body.code, client, ctx.signin_limit)
+    secure = ctx.secure_cookies or request.url.scheme == "https"  # https: maybe via the proxy
     response.set_cookie(COOKIE, session.token, max_age=auth.SESSION_DAYS * 86400, httponly=True,
-                        samesite="lax", secure=ctx.secure_cookies, path="/")
+                        samesite="lax", secure=secure, path="/")
     with ctx.store.read() as conn:
         return _me(auth.viewer_for(conn, session.token))
 
