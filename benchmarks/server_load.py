@@ -11,9 +11,8 @@ as a browser does (it lets its idle connection go at 4 s, before the server clos
 reused connection never races the server's close).
 
 Each learner sends ``X-Forwarded-For`` with an address of its own: the benchmark stands where
-nginx stands in docs/team-mode.md (``cstrain serve`` trusts the header from 127.0.0.1 only),
-so the sign-in rate limit counts learners, not the one loopback address all the load comes
-from. ``Origin`` is the server's own, as a browser sends it on a POST.
+nginx stands in docs/team-mode.md (it starts ``cstrain serve --proxy 127.0.0.1``), so the
+sign-in limit counts learners, not the one loopback address all the load comes from. ``Origin`` is the server's own, as a browser sends it on a POST.
 
 Phases, in this order, each writing every request (endpoint, start, latency, status, error):
 
@@ -23,8 +22,8 @@ Phases, in this order, each writing every request (endpoint, start, latency, sta
   replaced by ``GET /api/me`` on the session the scenario opened (one indexed read: what the
   framework, the middleware and a session check cost on this machine, now).
 
-Also measured per phase: this process's CPU seconds, the server process's CPU seconds (from
-``/proc``), and the event loop's lag (how late a 50 ms timer fires): if the generator were
+Also measured per phase: this process's CPU seconds, the server's CPU seconds (its process
+and its worker processes, from ``/proc``), and the event loop's lag (how late a 50 ms timer fires): if the generator were
 the bottleneck, the lag would show it.
 """
 from __future__ import annotations
@@ -58,12 +57,27 @@ def _cpu_self() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _cpu_of(pid: int) -> float | None:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _family(pid: int) -> list[int]:
+    """The server process and its children (``cstrain serve --workers N``: the workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return [pid, *children]
+
+
+def _cpu_of(pids: list[int]) -> float | None:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 class CpuWait:
@@ -72,15 +86,15 @@ class CpuWait:
     summed per thread, so a worker thread that ends (anyio lets idle ones go) keeps what it
     waited until its last sample."""
 
-    def __init__(self, pid: int):
-        self.pid = pid
+    def __init__(self, *pids: int):
+        self.pids = pids
         self.last: dict[str, int] = {}
         self.total = 0
         self.readable = True
 
     def sample(self) -> None:
         try:
-            tasks = list(Path(f"/proc/{self.pid}/task").iterdir())
+            tasks = [task for pid in self.pids for task in Path(f"/proc/{pid}/task").iterdir()]
         except OSError:
             self.readable = False
             return
@@ -261,7 +275,8 @@ class Run:
         scenario = rush if self.plan["scenario"] == "rush" else study
         lags: list[float] = []
         stop = asyncio.Event()
-        waits = {"server": CpuWait(self.plan["server_pid"]), "generator": CpuWait(os.getpid())}
+        server = _family(self.plan["server_pid"])
+        waits = {"server": CpuWait(*server), "generator": CpuWait(os.getpid())}
 
         async def watch_lag():
             while not stop.is_set():
@@ -276,7 +291,6 @@ class Run:
 
         for learner in learners:  # the same pauses in both phases
             learner.pauses = random.Random(f"{self.plan['seed']}:pauses:{learner.id}")
-        server = self.plan["server_pid"]
         server_cpu, pressure = _cpu_of(server), _pressure()
         cpu, wall = _cpu_self(), time.perf_counter()
         self.t0 = wall + 0.5

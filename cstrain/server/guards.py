@@ -1,5 +1,6 @@
 """Request guards for team mode, as ASGI middleware: forwarded headers believed only from the
-configured proxies, the body size limit and the headers every response carries. They hold no
+configured proxies, the body size limit, the headers every response carries and how long a
+browser may keep what it was sent. They hold no
 state, so any number of server processes may run them; the sign-in limit, which needs to count
 across processes, lives in the store (:mod:`cstrain.store.limits`).
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from typing import Iterable
 
 MAX_BODY = 256 * 1024  # an exam of 100 questions with long fill-in answers is ~30 KB
@@ -166,3 +168,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class CacheHeaders:
+    """ASGI middleware: how long a browser keeps what the site sends. A file whose name carries
+    its content hash (Material's ``bundle.a5f9d56c.min.js``) never changes under that name: a
+    year, immutable. Everything else of the site (pages, cstrain's own scripts, the search index)
+    is revalidated on each use (``no-cache``: the ETag answers 304 when nothing changed). The
+    API's answers are never stored (``no-store``, :class:`SecurityHeaders`)."""
+
+    FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}(\.min)?\.(js|css)$")
+    FOREVER = b"public, max-age=31536000, immutable"
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith("/api/"):
+            return await self.app(scope, receive, send)
+        policy = self.FOREVER if self.FINGERPRINTED.search(path) else b"no-cache"
+
+        async def send_with_policy(message):
+            if message["type"] == "http.response.start" and message["status"] in (200, 304):
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    message = dict(message, headers=headers + [(b"cache-control", policy)])
+            await send(message)
+
+        await self.app(scope, receive, send_with_policy)
