@@ -7,11 +7,14 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import threading
 
 import pytest
 from fastapi.testclient import TestClient
 
 from cstrain.server.app import TeamContext, create_app
+from cstrain.store.schema import attempts, exam_sittings
+from examdata import EXAM, EXAM_MODULE, add_exam
 from served import build_team_site
 
 SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -23,6 +26,12 @@ QUIZ = MODULE = "pre-sales/first-reply"
 def roster():
     return [("M1", "师傅", "售前组", "", "mentor", None, True),
             ("KF1", SCRIPT, INJECTION, "=HYPERLINK(\"http://evil.example\")", "learner", "M1", True)]
+
+
+@pytest.fixture
+def project(starter):
+    add_exam(starter)  # attempts: 2
+    return starter
 
 
 @pytest.fixture
@@ -102,3 +111,42 @@ def test_text_is_compressed_and_caching_follows_the_file(site_app):
 def _assets(html: str) -> list[str]:
     import re
     return ["/" + path.lstrip("./") for path in re.findall(r'src="([^"]+)"', html)]
+
+
+def _at_once(count: int, call) -> list:
+    barrier, results = threading.Barrier(count), []
+
+    def run():
+        barrier.wait()
+        results.append(call())
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def _count(app, table) -> int:
+    import sqlalchemy as sa
+    with app.state.team.store.read() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def test_racing_exam_starts_and_submits_never_make_extra_attempts(app, signed_in):
+    client = signed_in("KF1")
+    start = f"/api/exams/{EXAM}/sittings"
+    started = _at_once(8, lambda: client.post(start, json={"module": EXAM_MODULE}))
+    assert sorted(r.status_code for r in started) == [200] * 7 + [201]  # the rest resume it
+    assert len({r.json()["id"] for r in started}) == 1 and _count(app, exam_sittings) == 1
+    submit = f"/api/sittings/{started[0].json()['id']}/submit"
+    handed = _at_once(8, lambda: client.post(submit, json={"responses": {}}))
+    assert sorted(r.status_code for r in handed) == [200] + [409] * 7
+    assert _count(app, attempts) == 1
+    # the last attempt of two, started from several tabs at once: one sitting, never a third
+    again = _at_once(8, lambda: client.post(start, json={"module": EXAM_MODULE}))
+    (second,) = {r.json()["id"] for r in again}
+    assert client.post(f"/api/sittings/{second}/submit", json={"responses": {}}).status_code == 200
+    third = _at_once(8, lambda: client.post(start, json={"module": EXAM_MODULE}))
+    assert {r.status_code for r in third} == {409} and _count(app, attempts) == 2
