@@ -1,8 +1,8 @@
 """Request guards for team mode, as ASGI middleware: forwarded headers believed only from the
 configured proxies, the body size limit, the headers every response carries and how long a
-browser may keep what it was sent. They hold no
-state, so any number of server processes may run them; the sign-in limit, which needs to count
-across processes, lives in the store (:mod:`cstrain.store.limits`).
+browser may keep what it was sent. They hold no state, so any number of server processes may
+run them; the sign-in limit, which needs to count across processes, lives in the store
+(:mod:`cstrain.store.limits`).
 """
 from __future__ import annotations
 

@@ -33,8 +33,8 @@ def _me(who: auth.Viewer) -> Me:
 @router.post("/signin", response_model=Me, responses={**DENIED, 429: {}})
 def sign_in(body: SignIn, request: Request, response: Response, ctx: Team) -> Me:
     """Exchange a personal code for a session cookie. Wrong codes are limited per client
-    address (TeamContext.signin_limit, counted in the store for every server process): past the limit every code waits
-    (429 with Retry-After), the right one too, so guessing never pays."""
+    address, counted in the store so that every server process agrees: past the limit every
+    code waits (429 with Retry-After), the right one too, so guessing never pays."""
     if not same_origin(request):
         raise Forbidden("sign-in from another site is refused")
     client = request.client.host if request.client else "?"
