@@ -1,23 +1,28 @@
 """Server benchmark (DESIGN.md §8): a real ``cstrain serve`` under an exam rush and a study day.
 
     python benchmarks/server_bench.py [--learners 1000 3000] [--think 30 90] [--window 10]
-        [--exam-time 60] [--scenarios rush study] [--db postgresql://…] [--no-baseline]
-        [--wait-quiet MINUTES] [--keep]
+        [--exam-time 60] [--scenarios rush study] [--db postgresql://…]
+        [--setups sqlite postgresql postgresql:2] [--no-baseline] [--wait-quiet MINUTES] [--keep]
 
 Target: "1,000 learners starting an exam in the same 10 s and 3,000 learners with 30–90 s
 think time, on 2 cores with SQLite: zero errors, p99 under 200 ms, every acknowledged attempt
-in the store."
+in the store." Issue 16 adds: 3,000 learners starting an exam within 10 s on 2 server processes
+on PostgreSQL, against one process on SQLite in the same run
+(``--scenarios rush --learners 3000 3000 --db … --setups sqlite postgresql:2``).
 
-In a temporary folder it makes a project (``cstrain init``'s, plus a server-graded exam module),
-imports a roster of learners with mentors from a generated CSV (the library function behind
-``cstrain roster import``), assigns them the course, issues every learner a sign-in code
-(``cstrain.server.auth.issue_invites``), builds the team site and starts ``cstrain serve
---no-build`` as a subprocess on a free port, on an SQLite file (or, with ``--db``, on a fresh
-PostgreSQL schema that is dropped afterwards). One more learner, in no scenario, takes the
-server through every endpoint once before the load (a server that has just started pays for
-its first requests). The load comes from ``server_load.py`` in a
-process of its own, one per scenario; see there for how a learner behaves (own cookies and
-keep-alive connection, own client address in X-Forwarded-For as nginx would send it).
+In a temporary folder it makes a project (``cstrain init``'s, plus a server-graded exam module)
+and builds its team site. Then for each set-up (``--setups``: ``sqlite``, the default without
+``--db``; ``postgresql``, on a fresh schema of ``--db`` that is dropped afterwards;
+``postgresql:N``, the same served by N processes) in turn: it imports a roster of learners with
+mentors from a generated CSV (the library function behind ``cstrain roster import``) into a
+store of its own, assigns them the course, issues every learner a sign-in code
+(``cstrain.server.auth.issue_invites``) and starts ``cstrain serve --no-build --proxy 127.0.0.1
+--workers N`` as a subprocess on a free port. Four more learners, in no scenario, take the
+server through every endpoint once before the load (a server process that has just started pays
+for its first requests; with several processes, each should have had some). The load comes from
+``server_load.py`` in a process of its own, one per scenario; see there for how a learner
+behaves (own cookies and keep-alive connection, own client address in X-Forwarded-For as nginx
+would send it).
 
 Scenarios (arrival times and pauses seeded):
 
@@ -37,9 +42,10 @@ stopped and the store is opened: every acknowledged attempt (a 200 submit; a 201
 attempt) must be there exactly once, with its answers, and no attempt must be there that was
 not acknowledged.
 
-Prints per scenario the requests, errors, p50/p95/p99/max latency overall and per endpoint,
-the baseline's, the CPU used by the server and by the generator (and the generator's event-loop
-lag), then PASS/FAIL per target. The record goes to ``benchmarks/results/server-<date>.json``
+Prints per set-up and scenario the requests, errors, p50/p95/p99/max latency overall and per
+endpoint, the baseline's, the CPU used by the server (all its processes) and by the generator
+(and the generator's event-loop lag), then PASS/FAIL per target, and last a table of the
+set-ups side by side (errors, p99, attempts stored of those acknowledged). The record goes to ``benchmarks/results/server-<date>.json``
 (``server-<date>-<time>.json`` when that day already has one). The exit status is always 0:
 this is a measurement, not a test.
 """
@@ -148,6 +154,7 @@ TEAMS = ["售前组", "售后组", "天猫旗舰店", "京东自营", "拼多多
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = ["小美", "伟", "芳", "娜", "敏", "静", "磊", "洋", "婷", "雪", "浩", "可欣", "子涵", "欣怡"]
 MENTEES_PER_MENTOR = 100
+WARM_UP = 4  # learners in no scenario who take the server through every endpoint first
 
 
 # --- setting up ---------------------------------------------------------------------------
@@ -240,15 +247,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(root: Path, db: str, log: Path) -> tuple[subprocess.Popen, str]:
-    """``cstrain serve --no-build`` as a subprocess; returns it and its address once it answers."""
+def start_server(root: Path, db: str, log: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """``cstrain serve --no-build --proxy 127.0.0.1 --workers N`` as a subprocess (the load
+    generator stands where nginx would, so its X-Forwarded-For is believed); returns it and its
+    address once it answers."""
     import httpx
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [sys.executable, "-m", "cstrain", "serve", "--project", str(root), "--db", db,
-         "--port", str(port), "--no-build"],
+         "--port", str(port), "--no-build", "--proxy", "127.0.0.1", "--workers", str(workers)],
         env=ENV, stdout=subprocess.DEVNULL, stderr=open(log, "wb"), cwd=root)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -528,6 +537,81 @@ def report(scenarios: dict, store: dict, verdicts: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def parse_setup(text: str) -> tuple[str, int]:
+    """``sqlite``, ``postgresql`` or ``postgresql:N`` (N server processes) → (store, workers)."""
+    kind, _, workers = text.partition(":")
+    if kind not in ("sqlite", "postgresql") or (workers and not workers.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r}: sqlite, postgresql or postgresql:N")
+    return kind, int(workers or 1)
+
+
+def run_setup(name: str, args, root: Path, catalog, work: Path) -> dict:
+    """One server set-up (store and processes) through every scenario: a fresh store filled
+    with the roster, a server started on it, the load, the server stopped, the store checked."""
+    kind, workers = parse_setup(name)
+    schema = None
+    if kind == "postgresql":
+        db, schema = fresh_pg_schema(args.db)
+    else:
+        db = str(work / f"store-{name}" / "cstrain.db")
+    try:
+        codes = fill_store(db, work, catalog, max(args.learners) + WARM_UP, args.seed)
+        print(f"{name}: {len(codes)} learners with codes; starting cstrain serve", flush=True)
+        log = work / f"server-{name.replace(':', '-')}.log"
+        server, url = start_server(root, db, log, workers)
+        scenarios, loads, pressure = {}, {}, {}
+        try:
+            warm = [key for learner_id, code in list(codes.items())[-WARM_UP:]
+                    for key in warm_up(url, learner_id, code, catalog)]
+            for scenario in args.scenarios:
+                pressure[scenario] = wait_quiet(args.wait_quiet)
+                print(f"{name} {scenario}: running…", flush=True)
+                loads[scenario] = run_load(plan_for(scenario, args, codes, catalog, url, server.pid),
+                                           work)
+                scenarios[scenario] = {phase: summarise(loads[scenario], phase)
+                                       for phase in loads[scenario]["phases"]}
+        finally:
+            stop_server(server)
+        server_log = log.read_text(encoding="utf-8", errors="replace")
+        store = check_store(db, warm + [k for load in loads.values() for k in load["acknowledged"]],
+                            [s for load in loads.values() for s in load["started_sittings"]])
+    finally:
+        if schema:
+            drop_pg_schema(args.db, schema)
+    return {"store_kind": kind, "workers": workers, "cpu_pressure_avg10_before": pressure,
+            "scenarios": scenarios, "store": store, "checks": checks(scenarios, store),
+            "server_log_tail": server_log.strip().splitlines()[-40:]}
+
+
+def comparison(setups: dict) -> list[dict]:
+    """Per set-up and scenario: errors, p99 (and the baseline's), attempts stored of those
+    acknowledged: the figures set side by side."""
+    rows = []
+    for name, setup in setups.items():
+        for scenario, phases in setup["scenarios"].items():
+            run = phases["scenario"]
+            rows.append({"setup": name, "scenario": scenario, "requests": run["requests"],
+                         "errors": run["errors"], "p99_ms": run["latency_ms"].get("p99"),
+                         "baseline_p99_ms": phases.get("baseline", {}).get("latency_ms", {}).get("p99"),
+                         "server_cpu_seconds": run["server_cpu_seconds"],
+                         "machine_cpu_pressure": run["machine_cpu_pressure"],
+                         "stored": setup["store"]["acknowledged"] - setup["store"]["missing_count"],
+                         "acknowledged": setup["store"]["acknowledged"],
+                         "store_ok": setup["store"]["ok"]})
+    return rows
+
+
+def comparison_table(rows: list[dict]) -> str:
+    lines = [f"{'setup':<14} {'scenario':<8} {'requests':>8} {'errors':>6} {'p99 ms':>8} "
+             f"{'baseline':>9} {'server CPU s':>12} {'pressure':>8}  stored / acknowledged"]
+    for r in rows:
+        lines.append(f"{r['setup']:<14} {r['scenario']:<8} {r['requests']:>8} {r['errors']:>6} "
+                     f"{r['p99_ms']!s:>8} {r['baseline_p99_ms']!s:>9} "
+                     f"{r['server_cpu_seconds']!s:>12} {_share(r['machine_cpu_pressure']):>8}  "
+                     f"{r['stored']} / {r['acknowledged']}" + ("" if r["store_ok"] else "  FAIL"))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, nargs=2, default=[1000, 3000],
@@ -540,8 +624,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="seconds from starting the exam to handing it in (default 60)")
     parser.add_argument("--scenarios", nargs="+", choices=("rush", "study"), default=["rush", "study"])
     parser.add_argument("--db", default=None, metavar="URL",
-                        help="postgresql://… to run on PostgreSQL (a fresh schema, dropped "
-                             "afterwards); default: an SQLite file in the work folder")
+                        help="the PostgreSQL server for the postgresql set-ups (a fresh schema "
+                             "each, dropped afterwards)")
+    parser.add_argument("--setups", nargs="+", default=None, metavar="SETUP",
+                        help="sqlite, postgresql or postgresql:N (N server processes), each run "
+                             "in turn on a store of its own (default: postgresql with --db, "
+                             "else sqlite)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the GET /api/me replays")
     parser.add_argument("--seed", type=int, default=1, help="schedule seed (default 1)")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="MINUTES",
@@ -552,55 +640,40 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--results", type=Path, default=HERE / "results",
                         help="folder for the JSON record (default: benchmarks/results)")
     args = parser.parse_args(argv)
+    args.setups = args.setups or ["postgresql" if args.db else "sqlite"]
+    for name in args.setups:
+        try:
+            kind, _ = parse_setup(name)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"--setups {exc}")
+        if kind == "postgresql" and not args.db:
+            parser.error(f"--setups {name} needs --db postgresql://…")
     work = Path(tempfile.mkdtemp(prefix="cstrain-server-bench-"))
     print(f"work folder: {work}", flush=True)
     started = dt.datetime.now().astimezone()
     load_start, busy_start = [round(x, 2) for x in os.getloadavg()], busy_processes()
-    schema = None
     try:
-        if args.db:
-            db, schema = fresh_pg_schema(args.db)
-        else:
-            db = str(work / "store" / "cstrain.db")
         root, catalog = make_project(work)
-        codes = fill_store(db, work, catalog, max(args.learners) + 1, args.seed)
-        print(f"project built, {len(codes)} learners with codes; starting cstrain serve", flush=True)
-        server, url = start_server(root, db, work / "server.log")
-        scenarios, loads, pressure = {}, {}, {}
-        try:
-            warm = warm_up(url, *list(codes.items())[-1], catalog)
-            for name in args.scenarios:
-                pressure[name] = wait_quiet(args.wait_quiet)
-                print(f"{name}: running…", flush=True)
-                loads[name] = run_load(plan_for(name, args, codes, catalog, url, server.pid), work)
-                scenarios[name] = {phase: summarise(loads[name], phase)
-                                   for phase in loads[name]["phases"]}
-        finally:
-            stop_server(server)
-        server_log = (work / "server.log").read_text(encoding="utf-8", errors="replace")
-        store = check_store(db, warm + [k for load in loads.values() for k in load["acknowledged"]],
-                            [s for load in loads.values() for s in load["started_sittings"]])
+        setups = {name: run_setup(name, args, root, catalog, work) for name in args.setups}
     finally:
-        if schema:
-            drop_pg_schema(args.db, schema)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    verdicts = checks(scenarios, store)
-    print()
-    print(report(scenarios, store, verdicts))
-    if server_log.strip():
-        print("\nserver log (last lines):\n" + "\n".join(server_log.strip().splitlines()[-15:]))
+    for name, setup in setups.items():
+        print(f"\n=== {name} ===")
+        print(report(setup["scenarios"], setup["store"], setup["checks"]))
+        if any(line.strip() for line in setup["server_log_tail"]):
+            print("\nserver log (last lines):\n" + "\n".join(setup["server_log_tail"][-15:]))
+    compared = comparison(setups)
+    print("\n" + comparison_table(compared))
     options = {k: v for k, v in vars(args).items() if k not in ("results", "db")}
     record = {"benchmark": "server", "started": started.isoformat(timespec="seconds"),
-              "options": {**options, "db": "postgresql" if args.db else "sqlite"},
-              "environment": {**environment("postgresql" if args.db else "sqlite"),
+              "options": options,
+              "environment": {**environment(", ".join(args.setups)),
                               "load_average_start": load_start,
                               "load_average_end": [round(x, 2) for x in os.getloadavg()],
-                              "cpu_pressure_avg10_before": pressure,
                               "busy_processes_start": busy_start,
                               "busy_processes_end": busy_processes()},
-              "scenarios": scenarios, "store": store, "checks": verdicts,
-              "server_log_tail": server_log.strip().splitlines()[-40:]}
+              "comparison": compared, "setups": setups}
     path = write_record(args.results, "server", started, record)
     print(f"\nwrote {path}" + (f"; work folder kept: {work}" if args.keep else ""))
 

@@ -4,16 +4,17 @@
 
 Runs in its own process (never inside the server's), on one asyncio loop, reading the plan
 ``server_bench.py`` wrote: the server's address and pid, the learners (id, sign-in code, a
-client address), the scenario and its seeded schedule. Each learner is one
-``httpx.AsyncClient`` with its own cookie jar and its own keep-alive connection, as a browser
-tab is; after a pause longer than uvicorn's 5 s keep-alive the client opens a new connection,
-as a browser does (it lets its idle connection go at 4 s, before the server closes it, so a
-reused connection never races the server's close).
+client address), the scenario and its seeded schedule. Each learner is one :class:`Browser`:
+its own session cookie and its own keep-alive connection, as a browser tab has; after a pause
+longer than uvicorn's 5 s keep-alive it opens a new connection, as a browser does (it lets its
+idle connection go at 4 s, before the server closes it, so a reused connection never races the
+server's close). :class:`Browser` speaks HTTP/1.1 over asyncio's streams itself: httpx cost
+about 3 ms of CPU a request, so at the 600 requests a second of a 3,000-learner rush on two
+cores the generator, not the server, was being measured.
 
 Each learner sends ``X-Forwarded-For`` with an address of its own: the benchmark stands where
-nginx stands in docs/team-mode.md (``cstrain serve`` trusts the header from 127.0.0.1 only),
-so the sign-in rate limit counts learners, not the one loopback address all the load comes
-from. ``Origin`` is the server's own, as a browser sends it on a POST.
+nginx stands in docs/team-mode.md (it starts ``cstrain serve --proxy 127.0.0.1``), so the
+sign-in limit counts learners, not the one loopback address all the load comes from. ``Origin`` is the server's own, as a browser sends it on a POST.
 
 Phases, in this order, each writing every request (endpoint, start, latency, status, error):
 
@@ -23,8 +24,8 @@ Phases, in this order, each writing every request (endpoint, start, latency, sta
   replaced by ``GET /api/me`` on the session the scenario opened (one indexed read: what the
   framework, the middleware and a session check cost on this machine, now).
 
-Also measured per phase: this process's CPU seconds, the server process's CPU seconds (from
-``/proc``), and the event loop's lag (how late a 50 ms timer fires): if the generator were
+Also measured per phase: this process's CPU seconds, the server's CPU seconds (its process
+and its worker processes, from ``/proc``), and the event loop's lag (how late a 50 ms timer fires): if the generator were
 the bottleneck, the lag would show it.
 """
 from __future__ import annotations
@@ -34,14 +35,12 @@ import json
 import os
 import random
 import resource
-import ssl
 import sys
 import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlsplit
 
 SITTINGS = "POST /api/exams/{quiz}/sittings"
 SUBMIT = "POST /api/sittings/{id}/submit"
@@ -58,12 +57,27 @@ def _cpu_self() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _cpu_of(pid: int) -> float | None:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _family(pid: int) -> list[int]:
+    """The server process and its children (``cstrain serve --workers N``: the workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return [pid, *children]
+
+
+def _cpu_of(pids: list[int]) -> float | None:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 class CpuWait:
@@ -72,15 +86,15 @@ class CpuWait:
     summed per thread, so a worker thread that ends (anyio lets idle ones go) keeps what it
     waited until its last sample."""
 
-    def __init__(self, pid: int):
-        self.pid = pid
+    def __init__(self, *pids: int):
+        self.pids = pids
         self.last: dict[str, int] = {}
         self.total = 0
         self.readable = True
 
     def sample(self) -> None:
         try:
-            tasks = list(Path(f"/proc/{self.pid}/task").iterdir())
+            tasks = [task for pid in self.pids for task in Path(f"/proc/{pid}/task").iterdir()]
         except OSError:
             self.readable = False
             return
@@ -106,34 +120,114 @@ def _pressure() -> float | None:
     return int(line.rsplit("total=", 1)[1]) / 1e6
 
 
+class Response:
+    def __init__(self, status_code: int, content: bytes):
+        self.status_code, self.content = status_code, content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.content)
+
+
+class Browser:
+    """One browser tab: a session cookie and one HTTP/1.1 keep-alive connection."""
+
+    def __init__(self, url: str, headers: dict[str, str]):
+        parts = urlsplit(url)
+        if parts.scheme != "http":
+            raise ValueError("the load generator speaks plain http to the server")
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.headers = {"Host": parts.netloc, **headers}
+        self.cookie: str | None = None
+        self.reader = self.writer = None
+        self.idle_since = 0.0
+
+    async def request(self, method: str, path: str, json_body=None,
+                      headers: dict[str, str] | None = None) -> Response:
+        if self.writer is None or time.perf_counter() - self.idle_since > KEEPALIVE:
+            await self.close()
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        body = b"" if json_body is None else json.dumps(json_body).encode("utf-8")
+        lines = [f"{method} {path} HTTP/1.1"] + [f"{k}: {v}" for k, v in
+                                                  {**self.headers, **(headers or {})}.items()]
+        if self.cookie:
+            lines.append(f"Cookie: cstrain_session={self.cookie}")
+        if json_body is not None or method == "POST":
+            lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+        try:
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body)
+            response = await asyncio.wait_for(self._read(), 60)
+        except BaseException:
+            await self.close()
+            raise
+        self.idle_since = time.perf_counter()
+        return response
+
+    async def _read(self) -> Response:
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionError("server closed the connection without an answer")
+        status = int(status_line.split()[1])
+        length, chunked, close = None, False, False
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding":
+                chunked = "chunked" in value.lower()
+            elif name == "connection":
+                close = value.lower() == "close"
+            elif name == "set-cookie" and value.startswith("cstrain_session="):
+                token = value.split(";", 1)[0].split("=", 1)[1].strip('"')
+                self.cookie = token or None
+        if chunked:
+            parts = []
+            while (size := int((await self.reader.readline()).split(b";")[0], 16)):
+                parts.append(await self.reader.readexactly(size))
+                await self.reader.readline()
+            await self.reader.readline()
+            content = b"".join(parts)
+        else:
+            content = await self.reader.readexactly(length or 0)
+        if close:
+            await self.close()
+        return Response(status, content)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+
 class Learner:
     """One simulated learner: a browser with its own cookies and connection."""
 
     def __init__(self, spec: dict, run: "Run"):
         self.id, self.code = spec["id"], spec["code"]
         self.run = run
-        self.client = httpx.AsyncClient(
-            base_url=run.url, verify=run.tls, timeout=httpx.Timeout(60.0),
-            limits=httpx.Limits(max_connections=6, max_keepalive_connections=6,
-                                keepalive_expiry=KEEPALIVE),
-            headers={"X-Forwarded-For": spec["address"], "Origin": run.url,
-                     "Accept": "application/json"})
+        self.client = Browser(run.url, {"X-Forwarded-For": spec["address"], "Origin": run.url,
+                                        "Accept": "application/json"})
         self.rng = random.Random(f"{run.plan['seed']}:{run.plan['scenario']}:{self.id}")
         self.pauses: random.Random | None = None  # seeded per phase: the same in both
 
-    async def call(self, endpoint: str, method: str, path: str, ok=(200,), **kwargs):
+    async def call(self, endpoint: str, method: str, path: str, ok=(200,), json=None,
+                   headers=None):
         """One request, timed from just before it is sent to its last byte read; returns the
         response, or None after a transport error (both are recorded)."""
         if self.run.phase == "baseline":
-            endpoint, method, path, ok, kwargs = BASELINE, "GET", "/api/me", (200,), {}
+            endpoint, method, path, ok, json, headers = BASELINE, "GET", "/api/me", (200,), None, None
         started = time.perf_counter()
         error, status, response = None, None, None
         try:
-            response = await self.client.request(method, path, **kwargs)
+            response = await self.client.request(method, path, json, headers)
             status = response.status_code
             if status not in ok:
                 error = response.text[:300]
-        except httpx.HTTPError as exc:
+        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:300]
         latency = time.perf_counter() - started
         self.run.record(endpoint, started, latency, status, error, self.id)
@@ -240,7 +334,6 @@ class Run:
     def __init__(self, plan: dict):
         self.plan = plan
         self.url = plan["url"]
-        self.tls = ssl.create_default_context()  # one for all clients: each would cost ~15 ms
         self.phase = "scenario"
         self.t0 = 0.0
         self.requests: list[list] = []
@@ -261,7 +354,8 @@ class Run:
         scenario = rush if self.plan["scenario"] == "rush" else study
         lags: list[float] = []
         stop = asyncio.Event()
-        waits = {"server": CpuWait(self.plan["server_pid"]), "generator": CpuWait(os.getpid())}
+        server = _family(self.plan["server_pid"])
+        waits = {"server": CpuWait(*server), "generator": CpuWait(os.getpid())}
 
         async def watch_lag():
             while not stop.is_set():
@@ -276,7 +370,6 @@ class Run:
 
         for learner in learners:  # the same pauses in both phases
             learner.pauses = random.Random(f"{self.plan['seed']}:pauses:{learner.id}")
-        server = self.plan["server_pid"]
         server_cpu, pressure = _cpu_of(server), _pressure()
         cpu, wall = _cpu_self(), time.perf_counter()
         self.t0 = wall + 0.5
@@ -312,7 +405,7 @@ async def main(plan: dict) -> dict:
     if plan["baseline"]:
         await asyncio.sleep(6)  # every keep-alive connection closed, the server idle
         phases["baseline"] = await run.phase_run("baseline", learners, arrivals)
-    await asyncio.gather(*(learner.client.aclose() for learner in learners))
+    await asyncio.gather(*(learner.client.close() for learner in learners))
     return {"phases": phases, "requests": run.requests, "acknowledged": run.acknowledged,
             "started_sittings": run.started_sittings}
 

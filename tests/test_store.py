@@ -109,7 +109,8 @@ def test_a_version_1_store_migrates_to_the_schema_definition(store):
     now = datetime.now(timezone.utc)
     with store.write() as conn:
         conn.execute(schema.learners.insert().values(id="KF1", name="王小美", updated_at=now))
-        # back to what a v1 store was: no phone column, no notification tables
+        # back to what a v1 store was: no phone column, no notification tables (and nothing of v3)
+        _back_to_v2(conn)
         conn.execute(sa.text("DROP TABLE notify_outbox"))
         conn.execute(sa.text("DROP TABLE notify_watermarks"))
         conn.execute(sa.text("ALTER TABLE learners DROP COLUMN phone"))
@@ -121,6 +122,29 @@ def test_a_version_1_store_migrates_to_the_schema_definition(store):
         {name: [c for c, _ in columns] for name, columns in fresh.items()}
     with store.read() as conn:
         assert conn.execute(sa.text("SELECT name, phone FROM learners")).one() == ("王小美", None)
+
+
+def _back_to_v2(conn):
+    conn.execute(sa.text("DROP TABLE signin_failures"))
+    conn.execute(sa.text("ALTER TABLE attempts DROP COLUMN client_submitted_at"))
+    conn.execute(sa.text("ALTER TABLE visits DROP COLUMN client_completed_at"))
+    conn.execute(sa.text("UPDATE cstrain_schema SET version = 2"))
+
+
+def test_a_version_2_store_migrates_to_the_schema_definition(store):
+    """v2 → v3 (the browser's own times beside the server's receipt, the sign-in failures)
+    keeps every attempt and visit and ends with the tables a fresh store has."""
+    fresh = _reflect(store)
+    now = datetime.now(timezone.utc)
+    with store.write() as conn:
+        conn.execute(schema.learners.insert().values(id="KF1", name="王小美", updated_at=now))
+        conn.execute(schema.visits.insert().values(learner_id="KF1", module="c/m", completed_at=now))
+        _back_to_v2(conn)
+    assert migrations.upgrade(store) == migrations.schema_version() == 3
+    assert {name: [c for c, _ in columns] for name, columns in _reflect(store).items()} == \
+        {name: [c for c, _ in columns] for name, columns in fresh.items()}
+    with store.read() as conn:
+        assert conn.execute(sa.text("SELECT module, client_completed_at FROM visits")).one() == ("c/m", None)
 
 
 def test_times_come_back_aware_utc(store):

@@ -75,6 +75,16 @@ def invite(project_dir, db, learner_ids, team, cohort, mentor, days, base_url, c
     click.echo(f"{len(rows)} code(s), valid for {days} day(s).")
 
 
+def _proxies(ctx, param, values):
+    from cstrain.server.guards import proxy_networks
+
+    try:
+        proxy_networks(values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return tuple(values)
+
+
 @click.command()
 @project_option
 @db_option
@@ -84,8 +94,15 @@ def invite(project_dir, db, learner_ids, team, cohort, mentor, days, base_url, c
 @click.option("--no-build", is_flag=True, help="Serve the last team build as it is.")
 @click.option("--https", "behind_https", is_flag=True,
               help="The site is reached over https (e.g. nginx with TLS): mark cookies Secure.")
+@click.option("--proxy", "proxies", multiple=True, metavar="ADDRESS", callback=_proxies,
+              help="A proxy (nginx) whose X-Forwarded-For, -Proto and -Host are believed: an "
+                   "address or network, repeatable. Default: none, the headers are ignored.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (PostgreSQL only).")
+@click.option("--api-docs", is_flag=True,
+              help="Serve the API description (/api/openapi.json, /api/docs) to mentors.")
 @handle_errors
-def serve(project_dir, db, host, port, no_build, behind_https):
+def serve(project_dir, db, host, port, no_build, behind_https, proxies, workers, api_docs):
     """Build the site in team mode and serve it with sign-in, tracking and the mentor
     dashboard, on the embedded store (team/cstrain.db) or --db.
 
@@ -93,13 +110,17 @@ def serve(project_dir, db, host, port, no_build, behind_https):
     Examples:
       cstrain serve
       cstrain serve --host 0.0.0.0 --port 8080 --db postgresql://cstrain@db/training
+      cstrain serve --https --proxy 127.0.0.1 --workers 2 --db postgresql://cstrain@db/training
     """
-    import uvicorn
-
-    from cstrain.server.app import TeamContext, create_app
+    from cstrain.server import serving
     from cstrain.site.build import build_site
+    from cstrain.store import resolve_url
 
     project = find_project(project_dir)
+    if workers > 1 and resolve_url(db, project.root).startswith("sqlite"):
+        raise click.UsageError("--workers: several server processes need PostgreSQL (--db "
+                               "postgresql://…); an SQLite store takes one writer at a time, "
+                               "so it is served by one process")
     site_dir = project.root / TEAM_SITE
     if no_build:
         if not (site_dir / "index.html").is_file():
@@ -118,12 +139,14 @@ def serve(project_dir, db, host, port, no_build, behind_https):
             click.echo("Nobody can sign in yet. Import the roster and hand out codes:\n"
                        "  cstrain roster import team/roster.example.csv\n"
                        "  cstrain invite --team 售前组", err=True)
-        app = create_app(TeamContext(store=store, catalog=catalog, site_dir=site_dir,
-                                     secure_cookies=behind_https))
-        click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
+        settings = serving.Settings(
+            project_root=str(project.root), site_dir=str(site_dir), secure_cookies=behind_https,
+            db_url=store.engine.url.render_as_string(hide_password=False), proxies=proxies,
+            api_docs=api_docs)
+        processes = f", {workers} processes" if workers > 1 else ""
+        click.echo(f"Serving on http://{host}:{port}/{processes}  (Ctrl+C to stop)", err=True)
         os.environ.setdefault("CSTRAIN_SERVING", "1")
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True,
-                    forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
+        serving.run(settings, store, catalog, host=host, port=port, workers=workers)
 
 
 COMMANDS = [invite, serve]

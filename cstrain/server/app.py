@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
@@ -17,12 +18,13 @@ from starlette.staticfiles import StaticFiles
 from cstrain import __version__
 from cstrain.errors import CstrainError
 from cstrain.server.context import TeamContext
-from cstrain.server.guards import BodyLimit, SecurityHeaders
-from cstrain.server.routes import exams, learner, mentor, reports, session
+from cstrain.server.guards import BodyLimit, CacheHeaders, ForwardedHeaders, SecurityHeaders
+from cstrain.server.routes import apidocs, exams, learner, mentor, reports, session
 
 __all__ = ["TeamContext", "create_app"]
 
-ROUTERS = (session.router, learner.router, exams.router, mentor.router, reports.router)
+ROUTERS = (session.router, learner.router, exams.router, mentor.router, reports.router,
+           apidocs.router)
 
 
 def create_app(context: TeamContext) -> FastAPI:
@@ -30,7 +32,8 @@ def create_app(context: TeamContext) -> FastAPI:
                   description="Sign-in, progress, practice attempts, exams and the mentor "
                               "dashboard's data. Every write needs the X-CSRF-Token header of "
                               "the session.",
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+                  # served by routes/apidocs.py, with --api-docs only, to mentors
+                  docs_url=None, redoc_url=None, openapi_url=None)
     app.state.team = context
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
@@ -52,8 +55,14 @@ def create_app(context: TeamContext) -> FastAPI:
         app.add_exception_handler(error_class, answer)
     if context.site_dir is not None:
         app.mount("/", StaticFiles(directory=context.site_dir, html=True), name="site")
+    # each added around the ones before: a request meets them last to first
     app.add_middleware(BodyLimit, limit=context.max_body)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(CacheHeaders)
+    # text over 1 KB to a browser that takes gzip (pages, the search index, CSV downloads);
+    # level 6: most of level 9's saving for a fraction of its CPU
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(ForwardedHeaders, proxies=context.proxies)
     return app
 
 

@@ -7,6 +7,9 @@ revoked, on as many devices as the learner uses (a phone and the shop's PC).
 
 A session is a random token in an HttpOnly cookie; the store keeps its SHA-256 and a CSRF
 token that every write must echo in the ``X-CSRF-Token`` header.
+
+Wrong codes are limited per client address (:func:`sign_in_limited`), in the store, so every
+server process on it counts them together.
 """
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from cstrain.errors import CstrainError
+from cstrain.errors import CstrainError, NotSignedIn, TooMany
+from cstrain.store import Store
+from cstrain.store.limits import SigninLimit
 from cstrain.store.schema import invites, learners, sessions
 from cstrain.tracking import clock
 
@@ -118,6 +123,26 @@ def sign_in(conn: Connection, code: str) -> Session | None:
                                           csrf_token=csrf, created_at=now, expires_at=expires,
                                           invite_id=row.id))
     return Session(token, csrf, row.learner_id, expires)
+
+
+def sign_in_limited(store: Store, code: str, address: str, limit: SigninLimit) -> Session:
+    """:func:`sign_in` for a request from ``address``: the limit is checked, the code tried and
+    a wrong one counted in one transaction that holds the address's turn, so concurrent wrong
+    codes (from any number of server processes) never get more than ``limit`` tries. Past the
+    limit every code waits, the right one too, so guessing never pays; right codes are not
+    counted, so a shop floor of temps behind one NAT address never locks itself out."""
+    now = clock.now()
+    with store.write() as conn:
+        wait = limit.hold(conn, address, now)
+        if wait is not None:
+            raise TooMany("too many wrong sign-in codes from this address; wait a minute and "
+                          "try again", wait)
+        session = sign_in(conn, code)
+        if session is None:
+            limit.count(conn, address, now)
+    if session is None:
+        raise NotSignedIn("this code is wrong, expired or revoked; ask your mentor for a new one")
+    return session
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 <cstrain.server.deps.Team>`."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cstrain.catalog import Catalog
-from cstrain.server.guards import MAX_BODY, RateLimiter
+from cstrain.server.guards import MAX_BODY, Network
 from cstrain.store import Store
+from cstrain.store.limits import SigninLimit
 
 
 @dataclass
@@ -21,5 +22,8 @@ class TeamContext:
     secure_cookies: bool = False  # set when served over https (behind nginx with TLS)
     # wrong sign-in codes per client address a minute; a code is ~59 bits, so this stops
     # guessing dead while a busy office's typos rarely reach it
-    signin_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(30, 60.0))
+    signin_limit: SigninLimit = SigninLimit(30, 60.0)
     max_body: int = MAX_BODY
+    # the proxies (nginx) whose X-Forwarded-For/-Proto/-Host are believed (cstrain serve --proxy)
+    proxies: tuple[Network, ...] = ()
+    api_docs: bool = False  # /api/openapi.json and /api/docs for mentors (cstrain serve --api-docs)

@@ -44,12 +44,12 @@ def viewer(request: Request, ctx: Team) -> auth.Viewer:
 
 
 def same_origin(request: Request) -> bool:
-    """Not a cross-site request: a browser sends Origin on a POST, and it must be this site."""
+    """Not a cross-site request: a browser sends Origin on a POST, and it must be this site
+    (its Host, which is X-Forwarded-Host only from a configured proxy: guards.ForwardedHeaders)."""
     origin = request.headers.get("origin")
     if not origin:
         return True  # not a browser cross-site request (browsers send Origin on POST)
-    host = request.headers.get("x-forwarded-host") or request.headers.get("host", "")
-    return urlsplit(origin).netloc == host
+    return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
 async def writer(request: Request, who: Annotated[auth.Viewer, Depends(viewer)],

@@ -1,14 +1,15 @@
-"""Request guards for team mode: body size limit and sign-in rate limiting.
-
-Both are plain in-process mechanisms: cstrain serve is one process (uvicorn, one worker) per
-team, behind nginx at most, so nothing needs to be shared between processes.
+"""Request guards for team mode, as ASGI middleware: forwarded headers believed only from the
+configured proxies, the body size limit, the headers every response carries and how long a
+browser may keep what it was sent. They hold no state, so any number of server processes may
+run them; the sign-in limit, which needs to count across processes, lives in the store
+(:mod:`cstrain.store.limits`).
 """
 from __future__ import annotations
 
+import ipaddress
 import json
-import threading
-import time
-from collections import deque
+import re
+from typing import Iterable
 
 MAX_BODY = 256 * 1024  # an exam of 100 questions with long fill-in answers is ~30 KB
 
@@ -66,39 +67,79 @@ async def _refuse(send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class RateLimiter:
-    """At most ``limit`` events per ``window`` seconds per key (a sliding window): :meth:`full`
-    says whether a key has used them up, :meth:`count` spends one."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-    def __init__(self, limit: int = 10, window: float = 60.0, clock=time.monotonic):
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._events: dict[str, deque] = {}
-        self._lock = threading.Lock()
 
-    def full(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent(key)) >= self.limit
+def proxy_networks(proxies: Iterable[str]) -> tuple[Network, ...]:
+    """``--proxy`` values (an address or a network: 127.0.0.1, 10.0.0.0/24, ::1) as networks;
+    a ValueError names the one that is neither."""
+    networks = []
+    for proxy in proxies:
+        try:
+            networks.append(ipaddress.ip_network(proxy.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"{proxy!r} is not an IP address or network (e.g. 127.0.0.1, "
+                             "10.0.0.0/24)") from None
+    return tuple(networks)
 
-    def count(self, key: str) -> None:
-        with self._lock:
-            self._recent(key).append(self.clock())
-            if len(self._events) > 10_000:  # forget idle keys; bounded memory under a scan
-                for stale in [k for k, v in self._events.items() if not v]:
-                    del self._events[stale]
 
-    def _recent(self, key: str) -> deque:
-        events = self._events.setdefault(key, deque())
-        while events and events[0] <= self.clock() - self.window:
-            events.popleft()
-        return events
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
 
-    def retry_after(self, key: str) -> int:
-        events = self._events.get(key)
-        if not events:
-            return 0
-        return max(1, int(events[0] + self.window - self.clock()) + 1)
+
+class ForwardedHeaders:
+    """ASGI middleware: ``X-Forwarded-For``, ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are
+    believed only when the request comes straight from one of ``proxies``. Then the client's
+    address is the nearest address in X-Forwarded-For that is not a proxy (a client's own
+    X-Forwarded-For, which nginx passes on in front of the address it saw, is never reached),
+    the scheme is X-Forwarded-Proto and the Host is X-Forwarded-Host. From anyone else the three
+    headers are dropped, so nothing behind this middleware (the same-origin check, the sign-in
+    limit's address) can read them."""
+
+    NAMES = (b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host")
+
+    def __init__(self, app, proxies: Iterable[Network] = ()):
+        self.app = app
+        self.proxies = tuple(proxies)
+
+    def _is_proxy(self, address) -> bool:
+        return address is not None and any(address in network for network in self.proxies)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        given: dict[bytes, list[str]] = {}
+        kept = []
+        for name, value in scope.get("headers", []):
+            if name in self.NAMES:
+                given.setdefault(name, []).append(value.decode("latin-1"))
+            else:
+                kept.append((name, value))
+        scope = dict(scope, headers=kept)
+        peer = scope.get("client")
+        if given and peer and self._is_proxy(_address(peer[0])):
+            self._believe(scope, given, peer)
+        await self.app(scope, receive, send)
+
+    def _believe(self, scope, given: dict[bytes, list[str]], peer) -> None:
+        hops = [hop for value in given.get(b"x-forwarded-for", []) for hop in value.split(",")]
+        for hop in reversed(hops):
+            address = _address(hop)
+            if address is None:
+                break  # not an address: nothing further left can be believed
+            scope["client"] = (str(address), 0)
+            if not self._is_proxy(address):
+                break
+        proto = given.get(b"x-forwarded-proto", [""])[-1].strip().lower()
+        if proto in ("http", "https"):
+            scope["scheme"] = proto
+        host = given.get(b"x-forwarded-host", [""])[-1].split(",")[-1].strip()
+        if host:
+            scope["headers"] = [(n, v) for n, v in scope["headers"] if n != b"host"] + [
+                (b"host", host.encode("latin-1"))]
 
 
 class SecurityHeaders:
@@ -127,3 +168,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class CacheHeaders:
+    """ASGI middleware: how long a browser keeps what the site sends. A file whose name carries
+    its content hash (Material's ``bundle.a5f9d56c.min.js``) never changes under that name: a
+    year, immutable. Everything else of the site (pages, cstrain's own scripts, the search index)
+    is revalidated on each use (``no-cache``: the ETag answers 304 when nothing changed). The
+    API's answers are never stored (``no-store``, :class:`SecurityHeaders`)."""
+
+    FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}(\.min)?\.(js|css)$")
+    FOREVER = b"public, max-age=31536000, immutable"
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith("/api/"):
+            return await self.app(scope, receive, send)
+        policy = self.FOREVER if self.FINGERPRINTED.search(path) else b"no-cache"
+
+        async def send_with_policy(message):
+            if message["type"] == "http.response.start" and message["status"] in (200, 304):
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    message = dict(message, headers=headers + [(b"cache-control", policy)])
+            await send(message)
+
+        await self.app(scope, receive, send_with_policy)

@@ -1,4 +1,4 @@
 """The tracking store: who is learning what (SQLite by default, PostgreSQL by URL)."""
-from cstrain.store.engine import Store, open_store, resolve_url, upsert
+from cstrain.store.engine import Store, lock, open_store, resolve_url, upsert
 
-__all__ = ["Store", "open_store", "resolve_url", "upsert"]
+__all__ = ["Store", "lock", "open_store", "resolve_url", "upsert"]

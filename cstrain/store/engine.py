@@ -5,6 +5,7 @@ variable, else ``team/cstrain.db`` in the project (created on first use).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from contextlib import contextmanager, nullcontext
@@ -106,6 +107,16 @@ def upsert(conn: Connection, table: sa.Table):
     """An INSERT with ``on_conflict_do_nothing``/``on_conflict_do_update`` for the store's
     database: SQLite and PostgreSQL share the SQL, not SQLAlchemy's class for it."""
     return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+
+
+def lock(conn: Connection, name: str) -> None:
+    """Hold the lock ``name`` until the write transaction ``conn`` ends: another transaction
+    locking the same name, in any process, waits for it. On PostgreSQL an advisory lock; on
+    SQLite a write transaction already holds the database's one write lock (BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big",
+                             signed=True)
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -51,8 +51,34 @@ def _v2_phone_and_notify(conn: Connection) -> None:
     frozen.create_all(conn)
 
 
+def _v3_receipt_times_and_signin_limit(conn: Connection) -> None:
+    """v2 → v3 (issue 16): the time a browser gave for a synced practice attempt and for a
+    module marked read, kept beside the server's receipt time that now decides on time or late
+    (``attempts.client_submitted_at``, ``visits.client_completed_at``); the wrong sign-in codes
+    in the store, so every server process counts them together (``signin_failures``)."""
+    conn.execute(sa.text("ALTER TABLE attempts ADD COLUMN client_submitted_at "
+                         + _timestamp(conn)))
+    conn.execute(sa.text("ALTER TABLE visits ADD COLUMN client_completed_at " + _timestamp(conn)))
+    frozen = sa.MetaData()
+    failures = sa.Table(
+        "signin_failures", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("address", sa.String(64), nullable=False),
+        sa.Column("failed_at", schema.UTCDateTime, nullable=False),
+    )
+    sa.Index("signin_failures_address", failures.c.address, failures.c.failed_at)
+    sa.Index("signin_failures_at", failures.c.failed_at)
+    frozen.create_all(conn)
+
+
+def _timestamp(conn: Connection) -> str:
+    """The column type UTCDateTime creates on this database (sa.DateTime: naive UTC)."""
+    return sa.DateTime().compile(dialect=conn.dialect)
+
+
 # MIGRATIONS[i] takes a store from version i + 1 to version i + 2.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v2_phone_and_notify]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v2_phone_and_notify,
+                                                  _v3_receipt_times_and_signin_limit]
 
 version_table = sa.Table(
     "cstrain_schema", sa.MetaData(),

@@ -99,6 +99,9 @@ attempts = sa.Table(
     # the client's attempt id (or the server's): a retry or a re-import never counts twice
     sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
     sa.Column("recorded_at", UTCDateTime, nullable=False),
+    # a practice attempt a signed-in browser sent: submitted_at is when the server received it
+    # (that decides on time or late); this is the time the device gave, kept as information
+    sa.Column("client_submitted_at", UTCDateTime, nullable=True),
     sa.CheckConstraint("source IN ('browser', 'server', 'import')", name="attempts_source"),
 )
 sa.Index("attempts_learner_module", attempts.c.learner_id, attempts.c.module)
@@ -122,6 +125,9 @@ visits = sa.Table(
     sa.Column("module", sa.String(300), primary_key=True),
     sa.Column("visited_at", UTCDateTime, nullable=True),
     sa.Column("completed_at", UTCDateTime, nullable=True, comment="我已学完本节 pressed"),
+    # sent by a signed-in browser: the times above are the server's receipt, this is the time
+    # the device gave for completed_at, kept as information
+    sa.Column("client_completed_at", UTCDateTime, nullable=True),
 )
 
 # --- team mode (cstrain serve) ---
@@ -151,6 +157,17 @@ sessions = sa.Table(
     sa.Column("invite_id", sa.Integer, sa.ForeignKey("invites.id"), nullable=True),
 )
 sa.Index("sessions_learner", sessions.c.learner_id)
+
+signin_failures = sa.Table(
+    "signin_failures", metadata,
+    # one wrong sign-in code from a client address: the sign-in limit, shared by every server
+    # process on the store (cstrain.store.limits)
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("failed_at", UTCDateTime, nullable=False),
+)
+sa.Index("signin_failures_address", signin_failures.c.address, signin_failures.c.failed_at)
+sa.Index("signin_failures_at", signin_failures.c.failed_at)
 
 exam_sittings = sa.Table(
     "exam_sittings", metadata,

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from cstrain.project import find_project
 from cstrain.server import auth
 from cstrain.server.app import TeamContext, create_app
-from cstrain.server.guards import RateLimiter
+from cstrain.store.limits import SigninLimit
 from cstrain.store.schema import learners
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
@@ -56,20 +56,31 @@ def people(store, roster):
 
 
 @pytest.fixture
-def limiter() -> RateLimiter:
+def limiter() -> SigninLimit:
     """Wrong sign-in codes allowed a minute per address: more than any test needs."""
-    return RateLimiter(1000, 60.0)
+    return SigninLimit(1000, 60.0)
 
 
 @pytest.fixture
 def app(people, catalog, limiter):
-    return create_app(TeamContext(store=people, catalog=catalog, signin_limiter=limiter))
+    return create_app(TeamContext(store=people, catalog=catalog, signin_limit=limiter))
 
 
 @pytest.fixture
 def client(app) -> TestClient:
     """A browser nobody has signed in on."""
     return TestClient(app)
+
+
+@pytest.fixture
+def server_clock(monkeypatch) -> Callable[[datetime], None]:
+    """``server_clock(moment)``: from now on the server's clock (receipt times, due days) reads
+    ``moment``."""
+    from cstrain.tracking import clock
+
+    def set_to(moment: datetime) -> None:
+        monkeypatch.setattr(clock, "now", lambda: moment)
+    return set_to
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from cstrain.cli import cli
 from cstrain.server import auth
-from cstrain.server.guards import RateLimiter
-from cstrain.store.schema import invites, learners, sessions
+from cstrain.store.limits import SigninLimit
+from cstrain.store.schema import invites, learners, sessions, signin_failures
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def roster():
 
 @pytest.fixture
 def limiter():
-    return RateLimiter(5, 60.0)
+    return SigninLimit(5, 60.0)
 
 
 def test_code_signs_in_and_only_a_hash_is_stored(people, invite, client):
@@ -83,15 +83,41 @@ def test_right_codes_from_one_address_never_lock_it(invite, client):
     assert client.post("/api/signin", json={"code": invite("KF1")}).status_code == 200
 
 
-def test_the_limiter_forgets_after_its_window():
-    now = [0.0]
-    limiter = RateLimiter(2, 60.0, clock=lambda: now[0])
-    limiter.count("a")
-    limiter.count("a")
-    assert limiter.full("a") and not limiter.full("b")
-    assert limiter.retry_after("a") == 61
-    now[0] = 60.5
-    assert not limiter.full("a")
+def test_the_limit_forgets_after_its_window(invite, client, people, server_clock):
+    start = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
+    server_clock(start)
+    code = invite("KF1")
+    for _ in range(5):
+        assert client.post("/api/signin", json={"code": "2222-2222-2222"}).status_code == 401
+    refused = client.post("/api/signin", json={"code": code})
+    assert (refused.status_code, refused.headers["retry-after"]) == (429, "60")
+    server_clock(start + timedelta(seconds=30))
+    assert client.post("/api/signin", json={"code": code}).headers["retry-after"] == "30"
+    server_clock(start + timedelta(seconds=60, milliseconds=1))
+    assert client.post("/api/signin", json={"code": code}).status_code == 200
+    with people.read() as conn:  # only wrong codes were counted, refused ones not at all
+        assert conn.execute(sa.select(sa.func.count()).select_from(signin_failures)).scalar_one() == 5
+
+
+def test_the_limit_counts_per_address_and_sweeps_old_failures(people, monkeypatch):
+    from cstrain.store import limits
+
+    monkeypatch.setattr(limits, "SWEEP_EVERY", 4)
+    limit = SigninLimit(2, 60.0)
+    start = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    with people.write() as conn:
+        for _ in range(2):
+            assert limit.hold(conn, "10.0.0.1", start) is None
+            limit.count(conn, "10.0.0.1", start)
+        assert limit.hold(conn, "10.0.0.1", start + timedelta(seconds=1)) == 59
+        assert limit.hold(conn, "10.0.0.2", start) is None
+        assert limit.hold(conn, "10.0.0.1", start + timedelta(seconds=60)) is None
+    later = start + timedelta(minutes=5)
+    with people.write() as conn:  # the 4th failure sweeps the two before the window
+        limit.count(conn, "10.0.0.2", later)
+        limit.count(conn, "10.0.0.2", later)
+        kept = conn.execute(sa.select(signin_failures.c.address, signin_failures.c.failed_at)).all()
+    assert sorted(kept) == [("10.0.0.2", later)] * 2
 
 
 def test_no_session_no_data(client):

@@ -13,7 +13,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import content_type_conformance, response_schema_conformance
 
-from cstrain.server.guards import RateLimiter
+from cstrain.server.app import TeamContext, create_app
+from cstrain.store.limits import SigninLimit
 from examdata import EXAM, EXAM_MODULE, EXAM_YAML, add_exam
 
 pytestmark = pytest.mark.slow
@@ -38,7 +39,7 @@ def project(starter):
 
 @pytest.fixture
 def limiter():
-    return RateLimiter(10**6, 60)
+    return SigninLimit(10**6, 60)
 
 
 class Fuzzed:
@@ -61,8 +62,17 @@ def fuzzed(request, app, catalog, signed_in) -> Fuzzed:
 
 
 @pytest.fixture
-def api_schema(fuzzed):
-    return schemathesis.openapi.from_asgi("/api/openapi.json", fuzzed.app)
+def app(people, catalog, limiter):
+    # the description is fetched the way an integrator would: --api-docs, as a mentor
+    return create_app(TeamContext(store=people, catalog=catalog, signin_limit=limiter,
+                                  api_docs=True))
+
+
+@pytest.fixture
+def api_schema(fuzzed, signed_in):
+    mentor = signed_in("mentor")
+    return schemathesis.openapi.from_asgi("/api/openapi.json", fuzzed.app, headers={
+        "Cookie": f"cstrain_session={mentor.cookies['cstrain_session']}"})
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

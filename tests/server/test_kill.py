@@ -2,23 +2,16 @@
 and a client's retry after the restart never counts twice. SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from datetime import datetime, timezone
 
 import httpx
 import pytest
 import sqlalchemy as sa
 
-from cstrain.project import find_project
 from cstrain.server import auth
-from cstrain.site.build import build_site
 from cstrain.store import open_store
 from cstrain.store.schema import answers, attempts, learners
+from served import Server, build_team_site, db_argument
 
 pytestmark = pytest.mark.slow
 
@@ -27,59 +20,16 @@ RIGHT = {"first-reply-best": 0, "first-reply-parts": [0, 1, 2], "quick-phrase": 
          "greeting-word": "亲"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, project, db: str):
-        self.project, self.db = project, db
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-
-    def start(self):
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "cstrain", "serve", "--project", str(self.project), "--db", self.db,
-             "--port", str(self.port), "--no-build"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited: {self.process.stderr.read().decode()}")
-            try:
-                if httpx.get(self.url + "/api/me", timeout=1).status_code == 401:
-                    return self
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise AssertionError("server did not answer within 60 s")
-
-    def kill9(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-
-
 @pytest.fixture
 def served(store, starter):
-    project = find_project(starter)
-    build_site(project, starter / ".cstrain" / "team-site", team=True)
+    catalog = build_team_site(starter)
     with store.write() as conn:
         conn.execute(learners.insert().values(id="KF1", name="王小美", team="售前组", role="learner",
                                               updated_at=datetime.now(timezone.utc)))
         (made,) = auth.issue_invites(conn, ["KF1"], "S1")
-    db = store.engine.url.render_as_string(hide_password=False)
-    if store.is_sqlite:
-        db = store.engine.url.database
+    db = db_argument(store)
     server = Server(starter, db)
-    yield server, made.code, project.load_catalog(), db
+    yield server, made.code, catalog, db
     server.stop()
 
 

@@ -165,20 +165,24 @@ def test_a_device_clock_ahead_cannot_date_into_the_future(catalog, signed_in):
     future = (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()
     data = signed_in().post("/api/attempts", json=attempt(catalog, submitted_at=future)).json()
     assert datetime.fromisoformat(data["submitted_at"]) <= datetime.now(timezone.utc)
+    assert datetime.fromisoformat(data["client_submitted_at"]) <= datetime.now(timezone.utc)
 
 
-def test_visits_keep_the_earliest_times_and_set_the_module_state(app, signed_in):
+def test_visits_keep_the_earliest_receipt_and_set_the_module_state(app, signed_in, server_clock):
     client = signed_in()
-    late = client.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T12:00:00Z"})
-    assert late.status_code == 200
-    early = client.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T09:00:00+08:00"})
-    assert early.json()["visited_at"].startswith("2026-11-20T01:00:00")
-    again = client.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T12:00:00Z"})
-    assert again.json() == early.json()
+    server_clock(datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc))
+    opened = client.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-19T12:00:00Z"})
+    assert opened.status_code == 200
+    assert opened.json()["visited_at"].startswith("2026-11-20T01:00:00")  # received, not claimed
+    server_clock(datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc))
+    again = client.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-18T09:00:00+08:00"})
+    assert again.json() == opened.json()
     states = {m["module"]: m["state"] for m in client.get("/api/me/modules").json()}
     assert states[MODULE] == "in_progress"
-    done = client.post("/api/visits", json={"module": MODULE, "completed_at": "2026-11-20T13:00:00Z"})
+    server_clock(datetime(2026, 11, 20, 13, 0, tzinfo=timezone.utc))
+    done = client.post("/api/visits", json={"module": MODULE, "completed_at": "2026-11-20T12:59:00Z"})
     assert done.json()["completed_at"].startswith("2026-11-20T13:00:00")
+    assert done.json()["client_completed_at"].startswith("2026-11-20T12:59:00")
     assert done.json()["visited_at"].startswith("2026-11-20T01:00:00")
     assert count(app, visits) == 1
     other = signed_in("KF2")
@@ -206,8 +210,10 @@ def test_assignments_count_days_left_in_the_teams_zone(app, monkeypatch, zone, l
     assert (given["days_left"], given["state"]) == (-2, "overdue")
 
 
-def test_a_second_device_learns_when_the_module_was_opened_and_marked_read(catalog, signed_in):
+def test_a_second_device_learns_when_the_module_was_opened_and_marked_read(catalog, signed_in,
+                                                                           server_clock):
     phone = signed_in()
+    server_clock(datetime(2026, 11, 20, 9, 20, tzinfo=timezone.utc))
     phone.post("/api/visits", json={"module": MODULE, "visited_at": "2026-11-20T09:00:00Z",
                                     "completed_at": "2026-11-20T09:20:00Z"})
     phone.post("/api/attempts", json=attempt(catalog, responses={**RIGHT, "greeting-word": "您"}))
@@ -215,7 +221,7 @@ def test_a_second_device_learns_when_the_module_was_opened_and_marked_read(catal
     module = {m["module"]: m for m in desk.get("/api/me/modules").json()}[MODULE]
     # the quiz is not passed yet, so the state stays failed; the read mark still shows
     assert module["state"] == "failed" and module["done_at"] is None
-    assert module["visited_at"].startswith("2026-11-20T09:00:00")
+    assert module["visited_at"].startswith("2026-11-20T09:20:00")
     assert module["completed_at"].startswith("2026-11-20T09:20:00")
     other = {m["module"]: m for m in signed_in("KF2").get("/api/me/modules").json()}[MODULE]
     assert other["visited_at"] is None and other["completed_at"] is None
@@ -240,8 +246,8 @@ def test_a_practice_pass_completes_the_module(catalog, signed_in):
     assert (states[MODULE]["state"], states[MODULE]["best_percent"]) == ("passed", 100)
 
 
-def test_the_api_description_lists_the_learner_endpoints(client):
-    paths = client.get("/api/openapi.json").json()["paths"]
+def test_the_api_description_lists_the_learner_endpoints(app):
+    paths = app.openapi()["paths"]
     for path in ("/api/attempts", "/api/visits", "/api/me/attempts", "/api/exams/{quiz}",
                  "/api/exams/{quiz}/sittings", "/api/sittings/{sitting_id}",
                  "/api/sittings/{sitting_id}/submit"):

@@ -110,6 +110,9 @@ class AttemptOut(BaseModel):
     passed: bool
     source: Literal["browser", "server", "import"]
     recorded_at: datetime
+    client_submitted_at: Optional[datetime] = Field(
+        None, description="A synced practice attempt: the time the device gave, for information; "
+                          "submitted_at (the server's receipt) decides on time or late")
     marks: dict[str, float]
 
 
@@ -118,7 +121,8 @@ def _out(row, answers) -> AttemptOut:
                       version=row.quiz_version, module=row.module, started_at=row.started_at,
                       submitted_at=row.submitted_at, score=row.score, max_score=row.max_score,
                       percent=row.percent, passed=row.passed, source=row.source,
-                      recorded_at=row.recorded_at, marks={a.question: a.mark for a in answers})
+                      recorded_at=row.recorded_at, client_submitted_at=row.client_submitted_at,
+                      marks={a.question: a.mark for a in answers})
 
 
 @router.post("/attempts", response_model=AttemptOut, status_code=201,
@@ -126,8 +130,10 @@ def _out(row, answers) -> AttemptOut:
                         401: {}, 403: {}, 409: {}, 422: {}})
 def post_attempt(body: AttemptIn, who: Writer, ctx: Team, response: Response,
                  idempotency_key: Annotated[Optional[str], Header(max_length=100)] = None) -> AttemptOut:
-    """Record a practice attempt of the signed-in learner, graded again by the server (201).
-    The same attempt again returns what was recorded (200) and counts once; the same id with
+    """Record a practice attempt of the signed-in learner, graded again by the server (201) and
+    dated by the server: submitted_at is when it arrived (an attempt made offline counts from
+    when it is synced); the browser's submitted_at is kept as client_submitted_at. The same
+    attempt again returns what was recorded (200) and counts once; the same id with
     other answers is a 409. An exam, an unknown quiz, module or question, or a quiz edited since
     the attempt is refused with what is wrong."""
     if idempotency_key is not None and idempotency_key != body.id:
@@ -177,12 +183,16 @@ class VisitOut(BaseModel):
     module: str
     visited_at: Optional[datetime]
     completed_at: Optional[datetime]
+    client_completed_at: Optional[datetime] = Field(
+        None, description="The time the device gave for completed_at, for information")
 
 
 @router.post("/visits", response_model=VisitOut, responses={401: {}, 403: {}, 422: {}})
 def post_visit(body: VisitIn, who: Writer, ctx: Team) -> VisitOut:
-    """Record that the signed-in learner opened a module or marked it read. The earliest time
-    seen is kept, so sending it again, or from a second device, changes nothing."""
+    """Record that the signed-in learner opened a module or marked it read, at the time the
+    server receives it (the browser's completed_at is kept as client_completed_at). The earliest
+    time recorded stays, so sending it again, or from a second device, changes nothing."""
     row = sync.record_visit(ctx.store, ctx.catalog, who.learner_id, body.module,
                             _time(body.visited_at), _time(body.completed_at))
-    return VisitOut(module=row.module, visited_at=row.visited_at, completed_at=row.completed_at)
+    return VisitOut(module=row.module, visited_at=row.visited_at, completed_at=row.completed_at,
+                    client_completed_at=row.client_completed_at)

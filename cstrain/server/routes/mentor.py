@@ -220,6 +220,9 @@ class AttemptDetail(BaseModel):
     percent: float
     passed: bool
     source: Literal["browser", "server", "import"]
+    client_submitted_at: Optional[datetime] = Field(
+        None, description="A synced practice attempt: the time the learner's device gave; "
+                          "submitted_at, when the server received it, decides on time or late")
     current_version: bool = Field(description="The quiz is unchanged since the attempt")
     answers: list[AnswerOut]
 
@@ -258,7 +261,7 @@ def learner_attempts(learner_id: LearnerId, who: Mentor, ctx: Team,
             module=row.module, module_title=titles.get(row.module, row.module),
             started_at=row.started_at, submitted_at=row.submitted_at, score=row.score,
             max_score=row.max_score, percent=row.percent, passed=row.passed, source=row.source,
-            current_version=current,
+            client_submitted_at=row.client_submitted_at, current_version=current,
             answers=[_answer_out(by_id.get(a.question), current, a) for a in shown[row.id]]))
     return result
 

@@ -6,7 +6,7 @@ from typing import Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from cstrain.errors import Forbidden, NotSignedIn, TooMany
+from cstrain.errors import Forbidden
 from cstrain.server import auth
 from cstrain.server.deps import COOKIE, DENIED, SIGNED_IN, Strict, Team, Viewer, Writer, same_origin
 
@@ -32,23 +32,16 @@ def _me(who: auth.Viewer) -> Me:
 
 @router.post("/signin", response_model=Me, responses={**DENIED, 429: {}})
 def sign_in(body: SignIn, request: Request, response: Response, ctx: Team) -> Me:
-    """Exchange a personal code for a session cookie. Wrong codes are rate limited per client
-    address: past the limit every code waits, the right one too, so guessing never pays."""
+    """Exchange a personal code for a session cookie. Wrong codes are limited per client
+    address, counted in the store so that every server process agrees: past the limit every
+    code waits (429 with Retry-After), the right one too, so guessing never pays."""
     if not same_origin(request):
         raise Forbidden("sign-in from another site is refused")
-    # Only wrong codes count: a shop floor of temps behind one NAT address, all signing in at
-    # the start of a shift, must not lock itself out; a guesser still gets the limit per minute
     client = request.client.host if request.client else "?"
-    if ctx.signin_limiter.full(client):
-        raise TooMany("too many wrong sign-in codes from this address; wait a minute and try again",
-                      ctx.signin_limiter.retry_after(client))
-    with ctx.store.write() as conn:
-        session = auth.sign_in(conn, body.code)
-    if session is None:
-        ctx.signin_limiter.count(client)
-        raise NotSignedIn("this code is wrong, expired or revoked; ask your mentor for a new one")
+    session = auth.sign_in_limited(ctx.store, body.code, client, ctx.signin_limit)
+    secure = ctx.secure_cookies or request.url.scheme == "https"  # https: maybe via the proxy
     response.set_cookie(COOKIE, session.token, max_age=auth.SESSION_DAYS * 86400, httponly=True,
-                        samesite="lax", secure=ctx.secure_cookies, path="/")
+                        samesite="lax", secure=secure, path="/")
     with ctx.store.read() as conn:
         return _me(auth.viewer_for(conn, session.token))
 
