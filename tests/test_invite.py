@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from cstrain.cli import cli
 from cstrain.errors import CstrainError, Invalid
-from cstrain.invites.issue import CSV_COLUMNS, invite, invitees
+from cstrain.invites.issue import CSV_COLUMNS, invitees, prepare, save
 from cstrain.server import auth
 from cstrain.store.schema import invites, learners, sessions
 from cstrain.tracking import clock
@@ -133,9 +133,33 @@ def test_invitees_refused(team):
         invitees(conn, Audience(), ("supervisor",))
 
 
-def test_a_batch_knows_the_roster_and_the_earlier_codes(team):
+def invite(store, ids, days, url, rotate=False):
+    with store.read() as conn:
+        batch = prepare(conn, ids, days, url, rotate=rotate)
+    with store.write() as conn:
+        save(conn, batch, "S1")
+    return batch
+
+
+def test_a_batch_is_made_in_a_read_and_stored_whole_or_not_at_all(team):
+    with team.read() as conn:
+        batch = prepare(conn, ["KF1", "KF2"], 14, BASE)
+    assert issued_count(team) == 0 and len(batch.invitations) == 2
+    with team.write() as conn:  # KF2 left while the sheet was being drawn
+        conn.execute(learners.update().where(learners.c.id == "KF2").values(active=False))
+    with pytest.raises(CstrainError, match="no longer active on the roster: KF2"):
+        with team.write() as conn:
+            save(conn, batch, "S1")
+    assert issued_count(team) == 0
+    with team.read() as conn:
+        batch = prepare(conn, ["KF1"], 14, BASE)
     with team.write() as conn:
-        first = invite(conn, ["KF1", "KF2", "KF10"], "S1", 14, BASE + "/")
+        save(conn, batch, "S1")
+        assert auth.sign_in(conn, batch.invitations[0].code) is not None
+
+
+def test_a_batch_knows_the_roster_and_the_earlier_codes(team):
+    first = invite(team, ["KF1", "KF2", "KF10"], 14, BASE + "/")
     assert (first.still_working, first.working_until, first.rotated) == (0, None, 0)
     by_id = {i.learner_id: i for i in first.invitations}
     assert (by_id["KF10"].team, by_id["KF10"].mentor_id, by_id["KF10"].mentor_name,
@@ -148,17 +172,14 @@ def test_a_batch_knows_the_roster_and_the_earlier_codes(team):
     rows, columns = first.csv()
     assert columns == (*CSV_COLUMNS, "phone")
     assert [row[0] for row in rows] == ["KF1", "KF2", "KF10"]
-    with team.write() as conn:
-        again = invite(conn, ["KF1", "KF2"], "S1", 3, BASE)
+    again = invite(team, ["KF1", "KF2"], 3, BASE)
     assert (again.still_working, again.working_until, again.rotated) == (
         2, first.expires_on, 0)
-    with team.write() as conn:
-        rotated = invite(conn, ["KF1", "KF10"], "S1", 3, BASE, rotate=True)
+    rotated = invite(team, ["KF1", "KF10"], 3, BASE, rotate=True)
     assert (rotated.still_working, rotated.working_until, rotated.rotated) == (0, None, 2)
     assert codes_of(team, "KF2")[0] is None  # KF2 was not in the rotated batch
     assert all(codes_of(team, "KF1")[:-1]) and codes_of(team, "KF1")[-1] is None
-    with team.write() as conn:
-        plain = invite(conn, ["KF2"], "S1", 3, BASE)
+    plain = invite(team, ["KF2"], 3, BASE)
     assert plain.csv()[1] == CSV_COLUMNS  # nobody in it has a phone: no phone column
 
 

@@ -60,7 +60,7 @@ def invite(project_dir, db, learner_ids, team, cohort, mentor, role_words, days,
       cstrain invite --revoke KF0102
     """
     from cstrain.errors import Invalid
-    from cstrain.invites.issue import invite as issue_batch, invitees, write_files
+    from cstrain.invites.issue import invitees, prepare, save, write_files
     from cstrain.reports.csvout import output
     from cstrain.server import auth
     from cstrain.tracking.assignments import Audience
@@ -86,10 +86,12 @@ def invite(project_dir, db, learner_ids, team, cohort, mentor, role_words, days,
         csv_out = stack.enter_context(output(csv_file)) if csv_file else None
         sheet_out = stack.enter_context(output(sheet_file)) if sheet_file else None
         store = stack.enter_context(open_project_store(project_dir, db))
+        with store.read() as conn:
+            batch = prepare(conn, invitees(conn, audience, roles), days, address.url,
+                            rotate=rotate)
+        pages = write_files(batch, csv_out, sheet_out, progress=_drawing)
         with store.write() as conn:
-            batch = issue_batch(conn, invitees(conn, audience, roles), _who_runs(), days,
-                                address.url, rotate=rotate)
-            pages = write_files(batch, csv_out, sheet_out)
+            save(conn, batch, _who_runs())
     info = functools.partial(click.echo, err=csv_file == "-")  # stdout holds the CSV then
     if not csv_file and not sheet_file:
         for i in batch.invitations:
@@ -114,6 +116,11 @@ def invite(project_dir, db, learner_ids, team, cohort, mentor, role_words, days,
                    f"works; it keeps working until it expires (the last on "
                    f"{batch.working_until.isoformat()}) or is revoked. To make only the new "
                    "codes work, run again with --rotate (it revokes the earlier ones).", err=True)
+
+
+def _drawing(count: int) -> None:
+    if count >= 200:  # a second or more per hundred: say why the wait
+        click.echo(f"Drawing {count} QR codes…", err=True)
 
 
 def _public_address(project, given: str | None):

@@ -1,17 +1,18 @@
 """Issuing a batch of sign-in links: who is invited, their new codes, and what the CSV and the
 printed slips say about each of them.
 
-:func:`invite` runs inside the caller's write transaction: the codes are stored (only their
-hashes, by :mod:`cstrain.server.auth`) together with what happened to earlier ones, so a batch
-lands whole or not at all. Re-inviting someone leaves their earlier code working until it
-expires, and the batch says so (:attr:`InviteBatch.still_working`); with ``rotate`` the earlier
-codes are revoked instead and their sessions end.
+:func:`prepare` makes a batch's codes in a read (nothing stored); the CLI writes the CSV and the
+printable sheet from it, then :func:`save` stores the codes (only their hashes, by
+:mod:`cstrain.server.auth`) in one short write transaction, and only then are the files put in
+place: a batch lands whole or not at all. Re-inviting someone leaves their earlier code working
+until it expires, and the batch says so (:attr:`InviteBatch.still_working`); with ``rotate`` the
+earlier codes are revoked instead and their sessions end.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import BinaryIO, Iterator, Sequence
+from typing import BinaryIO, Callable, Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -62,6 +63,7 @@ class InviteBatch:
     still_working: int           # people whose earlier code keeps working (not rotated)
     working_until: date | None   # the last day one of those earlier codes works
     rotated: int                 # people whose earlier working code was revoked (rotate)
+    rotate: bool = False         # saving revokes the people's earlier codes
 
     @property
     def expires_on(self) -> date | None:
@@ -107,23 +109,29 @@ def invitees(conn: Connection, audience: Audience, roles: Sequence[str] = ()) ->
     return select_learners(conn, audience, roles=chosen)
 
 
-def invite(conn: Connection, learner_ids: list[str], created_by: str, days: int,
-           public_url: str, *, rotate: bool = False) -> InviteBatch:
-    """New codes for ``learner_ids`` with links to ``public_url``/signin/#CODE, in the caller's
-    transaction; with ``rotate`` their earlier codes are revoked and their sessions end."""
+def prepare(conn: Connection, learner_ids: list[str], days: int, public_url: str, *,
+            rotate: bool = False) -> InviteBatch:
+    """New codes for ``learner_ids`` with links to ``public_url``/signin/#CODE, made but not yet
+    stored: a read is enough, so a long sheet is drawn outside the write transaction (the
+    server's writes never wait for 1,000 QR codes). :func:`save` stores them."""
     earlier = auth.live_invites(conn, learner_ids)
-    if rotate:
-        issued, _ = auth.rotate_invites(conn, learner_ids, created_by, days)
-    else:
-        issued = auth.issue_invites(conn, learner_ids, created_by, days)
+    made = auth.new_invites(conn, learner_ids, days)
     facts = _roster_facts(conn, learner_ids)
     base = public_url.rstrip("/")
     invitations = [Invitation(i.learner_id, i.name, i.role, *facts[i.learner_id], i.code,
-                              f"{base}/signin/#{i.code}", i.expires_at) for i in issued]
+                              f"{base}/signin/#{i.code}", i.expires_at) for i in made]
     until = max(earlier.values(), default=None)
     return InviteBatch(invitations, 0 if rotate else len(earlier),
                        None if rotate or until is None else clock.local_date(until),
-                       len(earlier) if rotate else 0)
+                       len(earlier) if rotate else 0, rotate)
+
+
+def save(conn: Connection, batch: InviteBatch, created_by: str) -> None:
+    """Store a prepared batch's codes in the caller's write transaction (its people checked
+    again: one who left meanwhile refuses it); a rotating batch revokes the earlier codes and
+    ends their sessions first."""
+    auth.save_invites(conn, [auth.Invite(i.learner_id, i.name, i.role, i.code, i.expires_at)
+                             for i in batch.invitations], created_by, rotate=batch.rotate)
 
 
 def sorted_for_handing_out(invitations: list[Invitation]) -> list[Invitation]:
@@ -147,14 +155,17 @@ def _roster_facts(conn: Connection, ids: list[str]) -> dict[str, tuple]:
 
 
 def write_files(batch: InviteBatch, csv_out: BinaryIO | None, sheet_out: BinaryIO | None,
-                today: date | None = None) -> int:
+                today: date | None = None, progress: Callable[[int], None] | None = None) -> int:
     """Write the batch's CSV and printable sheet (either may be None), people in the order
-    they are handed out; returns the sheet's page count (0 without a sheet)."""
+    they are handed out; returns the sheet's page count (0 without a sheet). ``progress`` is
+    told how many QR codes are about to be drawn."""
     handed = sorted_for_handing_out(batch.invitations)
     if csv_out is not None:
         write_csv(*batch.csv(handed), csv_out)
     if sheet_out is None:
         return 0
     slips = [i.slip for i in handed]
+    if progress:
+        progress(len(slips))
     sheet_out.write(render_sheet(slips, printed_on=today or clock.today()).encode("utf-8"))
     return page_count(slips)

@@ -56,10 +56,51 @@ def issue_invites(conn: Connection, learner_ids: list[str], created_by: str,
                   days: int = INVITE_DAYS) -> list[Invite]:
     """New codes for these learners; earlier codes stay valid until they expire or are revoked
     (:func:`live_invites` says which; :func:`rotate_invites` revokes them instead)."""
+    issued = new_invites(conn, learner_ids, days)
+    save_invites(conn, issued, created_by)
+    return issued
+
+
+def rotate_invites(conn: Connection, learner_ids: list[str], created_by: str,
+                   days: int = INVITE_DAYS) -> tuple[list[Invite], int]:
+    """New codes for these learners that replace their earlier ones: every earlier code is
+    revoked and their sessions end (as :func:`revoke`). Runs in the caller's write transaction,
+    so an unknown or inactive person refuses the whole batch and revokes nothing. Returns the
+    new invites and how many earlier codes were revoked."""
+    issued = new_invites(conn, learner_ids, days)
+    return issued, save_invites(conn, issued, created_by, rotate=True)
+
+
+def new_invites(conn: Connection, learner_ids: list[str], days: int = INVITE_DAYS
+                ) -> list[Invite]:
+    """Codes for these people, made but not stored (:func:`save_invites` stores them), so a
+    caller can print a long batch outside the write transaction. Everyone must be on the
+    roster and active."""
     if days < 1 or days > 365:
         raise CstrainError("--days: a code lasts 1 to 365 days")
-    now = clock.now()
-    expires = now + timedelta(days=days)
+    expires = clock.now() + timedelta(days=days)
+    people = _active_people(conn, learner_ids)
+    return [Invite(lid, people[lid].name, people[lid].role, new_code(), expires)
+            for lid in learner_ids]
+
+
+def save_invites(conn: Connection, issued: list[Invite], created_by: str, *,
+                 rotate: bool = False) -> int:
+    """Store the hashes of codes :func:`new_invites` made, checking again that their people
+    are still active (one who left meanwhile refuses the batch). With ``rotate`` their earlier
+    codes are revoked first and their sessions end; returns how many codes that revoked."""
+    ids = [i.learner_id for i in issued]
+    _active_people(conn, ids)
+    revoked = revoke(conn, ids) if rotate else 0
+    if issued:
+        now = clock.now()
+        conn.execute(invites.insert(), [
+            dict(learner_id=i.learner_id, code_hash=digest(normalise_code(i.code)), created_at=now,
+                 created_by=created_by, expires_at=i.expires_at) for i in issued])
+    return revoked
+
+
+def _active_people(conn: Connection, learner_ids: list[str]) -> dict:
     people = {}
     for chunk in _chunks(list(dict.fromkeys(learner_ids))):
         people.update({r.id: r for r in conn.execute(
@@ -71,15 +112,7 @@ def issue_invites(conn: Connection, learner_ids: list[str], created_by: str,
     inactive = [lid for lid in learner_ids if not people[lid].active]
     if inactive:
         raise CstrainError(f"no longer active on the roster: {', '.join(inactive)}")
-    issued = []
-    for learner_id in learner_ids:
-        person = people[learner_id]
-        issued.append(Invite(learner_id, person.name, person.role, new_code(), expires))
-    if issued:
-        conn.execute(invites.insert(), [
-            dict(learner_id=i.learner_id, code_hash=digest(normalise_code(i.code)), created_at=now,
-                 created_by=created_by, expires_at=expires) for i in issued])
-    return issued
+    return people
 
 
 def live_invites(conn: Connection, learner_ids: list[str]) -> dict[str, datetime]:
@@ -94,16 +127,6 @@ def live_invites(conn: Connection, learner_ids: list[str]) -> dict[str, datetime
                    invites.c.expires_at > now)
             .group_by(invites.c.learner_id)).all())
     return found
-
-
-def rotate_invites(conn: Connection, learner_ids: list[str], created_by: str,
-                   days: int = INVITE_DAYS) -> tuple[list[Invite], int]:
-    """New codes for these learners that replace their earlier ones: every earlier code is
-    revoked and their sessions end (as :func:`revoke`). Runs in the caller's write transaction,
-    so an unknown or inactive person refuses the whole batch and revokes nothing. Returns the
-    new invites and how many earlier codes were revoked."""
-    revoked = revoke(conn, learner_ids)
-    return issue_invites(conn, learner_ids, created_by, days), revoked
 
 
 def revoke(conn: Connection, learner_ids: list[str]) -> int:
