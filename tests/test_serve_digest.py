@@ -135,7 +135,7 @@ robots:
         first = f"http://{addresses[0]}:{port}/"
         assert f"People on the network open: {'  '.join(f'http://{a}:{port}/' for a in addresses)}" \
             in lines
-        assert (f"Invite links would point to http://127.0.0.1:{port} (from the default) and reach "
+        assert ("Invite links would point to http://127.0.0.1:8000 (from the default) and reach "
                 f"nobody else: set public_url: {first.rstrip('/')} in team/server.yml (or "
                 "CSTRAIN_URL) before cstrain invite.") in lines
     else:

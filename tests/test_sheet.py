@@ -204,7 +204,7 @@ def test_what_serve_says_about_addresses(tmp_path, monkeypatch):
         assert address.serving_urls(host, 8000) == [] and address.serving_notes(None, host, 8000) == []
     assert address.serving_notes(tmp_path, "0.0.0.0", 8001, env={}) == [
         "People on the network open: http://192.168.1.20:8001/  http://10.0.0.5:8001/",
-        "Invite links would point to http://127.0.0.1:8001 (from the default) and reach nobody "
+        "Invite links would point to http://127.0.0.1:8000 (from the default) and reach nobody "
         "else: set public_url: http://192.168.1.20:8001 in team/server.yml (or CSTRAIN_URL) "
         "before cstrain invite."]
     asked = []

@@ -192,7 +192,8 @@ def serving_notes(root: Path | None, host: str, port: int,
                 if _every_interface(host) else [])
     lines = ["People on the network open: " + "  ".join(urls)]
     try:
-        public = resolve_public_url(root, site_url=site_url, env=env, port=port)
+        # what cstrain invite would use, which does not know this server's port
+        public = resolve_public_url(root, site_url=site_url, env=env)
     except ValidationFailed as exc:
         return lines + [f"Warning: {problem}" for problem in exc.problems]
     if public.loopback:
