@@ -113,6 +113,7 @@ def test_a_thousand_at_once(store):
     (Audience(team="售前十二组"), ("learner",), ["KF10"]),
     (Audience(cohort="2026-10双十一临时"), ("mentor",), ["M1", "M2"]),
     (Audience(("S1",), team="售前二组"), ("learner",), ["S1", "KF2"]),   # the named whatever role
+    (Audience(("KF2",)), ("mentor",), ["KF2", "M1", "M2"]),
 ])
 def test_invitees(team, audience, roles, expected):
     with team.read() as conn:

@@ -96,12 +96,13 @@ def invitees(conn: Connection, audience: Audience, roles: Sequence[str] = ()) ->
     unknown = [role for role in roles if role not in ROLES]
     if unknown:
         raise Invalid(f"--role {unknown[0]}: use {', '.join(ROLES)}")
-    if audience.empty and roles:
+    if roles and not (audience.team or audience.cohort or audience.mentor):
+        named = select_learners(conn, audience) if audience.learner_ids else []
         picked = list(conn.execute(sa.select(learners.c.id).where(
             learners.c.active, learners.c.role.in_(roles)).order_by(learners.c.id)).scalars())
         if not picked:
             raise Invalid(f"no active {' or '.join(roles)} on the roster")
-        return picked
+        return list(dict.fromkeys(named + picked))
     if roles:
         chosen: tuple[str, ...] | None = tuple(roles)
     else:
