@@ -185,6 +185,14 @@ def test_plan_applies_and_withdraws_as_one_wave(team, catalog, starter):
     (plans / "wave.yml").write_text(PLAN, encoding="utf-8")
     args = ["--project", str(starter), "--db", team.engine.url.render_as_string(hide_password=False)]
     result = CliRunner().invoke(cli, ["assign", "--plan", str(plans / "wave.yml"), *args])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "team/plans/wave.yml:7: targets[0].due: 2026-11-05 is " in result.output
+    assert "team/plans/wave.yml:9: targets[1].due: 2026-11-06 is " in result.output
+    assert "or allow it with --allow-past (2 of 2 learner(s) would get it)" in result.output
+    with team.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(assignments)).scalar_one() == 0
+    result = CliRunner().invoke(cli, ["assign", "--plan", str(plans / "wave.yml"),
+                                      "--allow-past", *args])
     assert result.exit_code == 0, result.output
     assert "Plan 双十一临时工第一周: 2 target(s) for 2 learner(s): 4 new, 0 moved, 0 unchanged." in result.output
     with team.read() as conn:
@@ -244,3 +252,26 @@ def test_a_signoff_counts_as_done(team, catalog):
         "completed", NOW + timedelta(hours=1), True)
     assert (found["KF2"].state, found["KF2"].done_at) == ("passed", NOW + timedelta(days=2))
     assert states == {"KF1": "done_on_time", "KF2": "done_late"}
+
+
+def test_teams_in_the_order_people_say_them(store, catalog, starter):
+    """progress (at equal urgency) and the summary report list 一组, 二组 … 十二组, not by
+    character code (一, 三, 二)."""
+    from cstrain.reports.exports import summary_report
+
+    with store.write() as conn:
+        for lid, team in (("KF1", "售前十二组"), ("KF2", "售前三组"), ("KF3", "售前一组"),
+                          ("KF4", "售前二组"), ("KF10", "售前一组")):
+            add_learner(conn, lid, team=team, mentor=None)
+    with store.read() as conn:
+        rows = team_progress(conn, catalog)
+        summary = summary_report(conn, catalog).rows
+    assert [(p.team, p.learner_id) for p in rows] == [
+        ("售前一组", "KF3"), ("售前一组", "KF10"), ("售前二组", "KF4"), ("售前三组", "KF2"),
+        ("售前十二组", "KF1")]
+    assert [row[0] for row in summary] == ["售前一组", "售前二组", "售前三组", "售前十二组",
+                                           "(all teams)"]
+    args = ["--project", str(starter), "--db", store.engine.url.render_as_string(hide_password=False)]
+    result = CliRunner().invoke(cli, ["progress", *args])
+    assert [line.split()[2] for line in result.output.splitlines()[2:-1]] == [
+        "售前一组", "售前一组", "售前二组", "售前三组", "售前十二组"]

@@ -3,7 +3,7 @@ and impossible ones refused with a way to write them; a due day in the past refu
 allowed, in plans as in --due."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -151,3 +151,88 @@ def test_a_plan_due_in_the_past_is_refused_unless_allowed(project, people):
         again = apply_plan(conn, catalog, plan, "team/plans/wave.yml", "S1",
                            today=date(2026, 12, 2))
     assert (again.created, again.moved, again.unchanged) == (0, 0, 4)
+
+
+# --- the command line: --due, --allow-past, --plan ------------------------------------------
+
+def _assign(project, store, *args):
+    from click.testing import CliRunner
+
+    from cstrain.cli import cli
+
+    db = store.engine.url.render_as_string(hide_password=False)
+    return CliRunner().invoke(cli, ["assign", *args, "--project", str(project.root), "--db", db,
+                                    "--by", "S1"])
+
+
+def _due_days(store) -> list[date]:
+    with store.read() as conn:
+        return conn.execute(sa.select(assignments.c.due_on).order_by(assignments.c.id)
+                            ).scalars().all()
+
+
+def test_due_on_the_command_line_as_hr_writes_it(project, people):
+    from cstrain.tracking import clock
+
+    day = clock.today() + timedelta(days=10)
+    for text in (f"{day.year}-{day.month}-{day.day}", f"{day.year}/{day.month}/{day.day}",
+                 f"{day.year}年{day.month}月{day.day}日"):
+        result = _assign(project, people, "--course", "pre-sales", "--team", "售前组", "--due", text)
+        assert result.exit_code == 0, result.output
+        assert f"due {day.isoformat()}:" in result.output
+    assert _due_days(people) == [day, day]
+    assert "2 unchanged" in result.output
+
+
+@pytest.mark.parametrize("text, message", [
+    ("12/5/2026", f'Error: --due 12/5/2026: "12/5/2026" is ambiguous: 5 December or 12 May? {WRITE}'),
+    ("下周一", f'Error: --due 下周一: "下周一" is not a date: {WRITE}'),
+    ("2026-2-30", 'Error: --due 2026-2-30: "2026-2-30" is not a date: February 2026 has 28 days; '
+                  "write it as 2026-12-05"),
+])
+def test_bad_due_dates_are_refused(project, people, text, message):
+    result = _assign(project, people, "--course", "pre-sales", "--team", "售前组", "--due", text)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output == message + "\n"
+    assert _due_days(people) == []
+
+
+def test_a_past_due_date_needs_allow_past(project, people):
+    from cstrain.tracking import clock
+
+    today = clock.today()
+    past = today - timedelta(days=3)
+    result = _assign(project, people, "--tag", "双十一", "--learner", "KF1", "--due", past.isoformat())
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: --due {past.isoformat()}: {past.isoformat()} is 3 days in the past (today is "
+        f"{today.isoformat()}): everyone given it would be overdue at once; give a later day, or "
+        "allow it with --allow-past\n")
+    assert _due_days(people) == []
+    result = _assign(project, people, "--tag", "双十一", "--learner", "KF1", "--due",
+                     past.isoformat(), "--allow-past")
+    assert result.exit_code == 0, result.output
+    assert _due_days(people) == [past]
+    result = _assign(project, people, "--tag", "双十一", "--learner", "KF1")
+    assert result.exit_code == 1 and result.output == (
+        "Error: give the due day: --due 2026-12-05 (or 2026/12/5, 2026年12月5日)\n")
+
+
+def test_a_plan_through_the_command_line(project, people):
+    from cstrain.tracking import clock
+
+    today = clock.today()
+    past, later = today - timedelta(days=2), today + timedelta(days=5)
+    _plan(project, f"{past.year}/{past.month}/{past.day}", f"{later.year}年{later.month}月{later.day}日")
+    wave = str(project.root / "team" / "plans" / "wave.yml")
+    result = _assign(project, people, "--plan", wave)
+    assert result.exit_code == 1 and result.output.startswith(
+        f"team/plans/wave.yml:6: targets[0].due: {past.isoformat()} is 2 days in the past")
+    assert _due_days(people) == []
+    result = _assign(project, people, "--plan", wave, "--allow-past")
+    assert result.exit_code == 0, result.output
+    assert result.output == ("Plan 双十一临时工第一周: 2 target(s) for 2 learner(s): 4 new, "
+                             "0 moved, 0 unchanged.\n")
+    assert sorted(set(_due_days(people))) == [past, later]
+    result = _assign(project, people, "--plan", wave, "--due", later.isoformat())
+    assert result.exit_code == 1 and "--plan takes everything from the file" in result.output

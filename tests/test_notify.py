@@ -350,3 +350,111 @@ def test_cli_dry_run_then_send_and_a_bad_file_sends_nothing(team, catalog, robot
     assert result.exit_code == 0, result.output
     assert "钉钉 robot 售后群: 1 new message(s), 1 sent" in result.output
     assert len(robots.received) == 1 and robots.problems == []
+
+
+# --- the daily digest in cstrain serve --------------------------------------------------------
+
+def test_the_daily_time_is_the_teams(monkeypatch):
+    from cstrain.notify.schedule import missed, next_send
+
+    beijing_9 = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 in Beijing
+    assert next_send("09:00", beijing_9 - timedelta(seconds=1)) == beijing_9
+    assert next_send("09:00", beijing_9) == beijing_9 + timedelta(days=1)
+    assert next_send("00:00", beijing_9) == datetime(2026, 12, 2, 16, 0, tzinfo=timezone.utc)
+    assert missed("09:00", None, beijing_9) and not missed("09:00", None, beijing_9 - timedelta(minutes=1))
+    assert missed("09:00", beijing_9 - timedelta(hours=20), beijing_9 + timedelta(hours=3))
+    assert not missed("09:00", beijing_9 + timedelta(minutes=1), beijing_9 + timedelta(hours=3))
+    monkeypatch.setenv("CSTRAIN_TZ", "America/New_York")  # 2027-03-14: clocks go 02:00 → 03:00
+    before = datetime(2027, 3, 13, 14, 0, tzinfo=timezone.utc)  # 09:00 EST
+    assert next_send("09:00", before) == datetime(2027, 3, 14, 13, 0, tzinfo=timezone.utc)  # EDT
+
+
+class TimerClock:
+    """The timer's now() and wait(): waiting moves the clock on, no real sleep."""
+
+    def __init__(self, start):
+        self.at = start
+
+    def now(self):
+        return self.at
+
+    def wait(self, seconds):
+        self.at += timedelta(seconds=seconds)
+        return False
+
+
+def notify_yml(starter, robots, send_at='"09:00"'):
+    path = starter / "team" / "notify.yml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"send_at: {send_at}\nrobots:\n  - name: 售前群\n    platform: wecom\n"
+                    f"    url: {robots.wecom_url()}\n    teams: [售前一组]\n", encoding="utf-8")
+    return path
+
+
+def test_the_timer_sends_each_day_at_its_time_and_outlives_failures(team, catalog, robots, starter):
+    from cstrain.notify.schedule import DailyDigest
+
+    notify_yml(starter, robots)
+    clock_ = TimerClock(datetime(2026, 12, 2, 0, 59, 10, tzinfo=timezone.utc))  # 08:59:10
+    with team.write() as conn:  # yesterday's digest was made: nothing to catch up
+        conn.execute(notify_watermarks.insert().values(
+            robot="售前群", last_digest_at=datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)))
+    sent_at, log = [], []
+
+    def send(store, catalog_, config, dry_run=False):
+        sent_at.append(clock_.now())
+        if len(sent_at) == 1:
+            raise RuntimeError("the database is locked")
+        if len(sent_at) == 3:
+            timer.stopped.set()
+        return send_digests(store, catalog_, config, now=clock_.now(), sleep=lambda s: None)
+
+    timer = DailyDigest(team, catalog, starter, "09:00", log.append, now=clock_.now,
+                        wait=clock_.wait, send=send).start()
+    timer.thread.join(60)
+    assert not timer.thread.is_alive()
+    nine = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)
+    assert sent_at == [nine, nine + timedelta(days=1), nine + timedelta(days=2)]
+    assert log[0] == "daily digest failed, nothing sent: the database is locked"
+    assert log[1] == "daily digest: 企业微信 robot 售前群: 1 new message(s), 1 sent"
+    assert len(robots.received) == 2  # the failed day lost nothing: its results came next day
+
+
+def test_a_missed_digest_is_sent_at_start_once(team, catalog, robots, starter):
+    from cstrain.notify.schedule import DailyDigest
+
+    notify_yml(starter, robots)
+    at = datetime(2026, 12, 2, 7, 0, tzinfo=timezone.utc)  # 15:00 in Beijing, none sent today
+    runs = []
+
+    def one_run(timer):
+        def wait(seconds):
+            timer.stopped.set()
+            return True
+        return wait
+
+    for _ in range(2):  # a restart the same day sends nothing more
+        log = []
+        timer = DailyDigest(team, catalog, starter, "09:00", log.append, now=lambda: at,
+                            send=lambda *a, **k: send_digests(*a, now=at, sleep=lambda s: None))
+        timer.wait = one_run(timer)
+        timer.start().thread.join(30)
+        runs.append(timer.runs)
+    assert runs == [1, 0] and len(robots.received) == 1
+
+
+def test_daily_digest_setup_says_why_it_is_off(team, catalog, robots, starter):
+    from cstrain.notify.schedule import daily_digest
+
+    log = []
+    assert daily_digest(team, catalog, starter, log.append) is None and log == []  # no file
+    path = notify_yml(starter, robots, send_at="'25:00'")
+    assert daily_digest(team, catalog, starter, log.append) is None
+    assert log == ["daily digest off: team/notify.yml:1: send_at: '25:00' is not a time of day; "
+                   'write it as "09:00"']
+    path.write_text(path.read_text(encoding="utf-8").replace("send_at: '25:00'\n", ""),
+                    encoding="utf-8")
+    log.clear()
+    assert daily_digest(team, catalog, starter, log.append) is None
+    assert log == ['daily digest off: no send_at in team/notify.yml (run cstrain notify from '
+                   'cron, or add send_at: "09:00")']

@@ -547,3 +547,85 @@ def test_truncate_counts_wide_characters_as_two():
     assert truncate("王小美", 6) == "王小美"
     assert truncate("王小美", 5) == "王小…"
     assert display_width(truncate("王小美", 4)) <= 4
+
+
+# --- the command line: the team's words, phone numbers, the order of teams ----------------------
+
+PEAK_SHEET = """员工姓名,工号,组别,角色,手机,部门备注
+陈静,S01,,主管,,
+李娜,M01,售前一组,带教,138 0013 8001,
+张伟,M02,售前十二组,师傅,,
+王小美,T0001,售前二组,临时工,+86 138-0013-8002,
+刘洋,T0002,售前十二组,外包客服,13800138003,
+赵雪,T0003,售前一组,新人,,
+"""
+
+
+def test_cli_import_reads_the_teams_own_words_and_says_phones_are_kept(store, starter):
+    args = ["--project", starter, "--db", db_url(store)]
+    result = run("roster", "import", write("hr.csv", PEAK_SHEET), *args)
+    assert result.exit_code == 1  # 外包客服 is no word of cstrain's …
+    assert ('hr.csv:6: 角色 "外包客服" is not a role: use learner, mentor or supervisor (学员, '
+            "师傅, 主管), or add it under roles: in team/roster.yml") in result.stderr
+    (starter / "team").mkdir(exist_ok=True)
+    (starter / "team" / "roster.yml").write_text("roles:\n  外包客服: learner\n", encoding="utf-8")
+    result = run("roster", "import", "hr.csv", *args)  # … until the team's file names it
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Roster hr.csv: 6 added, 0 updated, 0 unchanged\n"
+        "3 phone number(s) on the roster: personal information, kept to send each person their "
+        "sign-in link (docs/tracking.md, Phone numbers; cstrain roster forget-phones deletes "
+        "them).\n")
+    assert 'hr.csv:1: warning: column "部门备注" is not one cstrain reads' in result.stderr
+    assert {p.id: (p.role, p.phone) for p in list_roster(store)} == {
+        "S01": ("supervisor", None), "M01": ("mentor", "13800138001"), "M02": ("mentor", None),
+        "T0001": ("learner", "13800138002"), "T0002": ("learner", "13800138003"),
+        "T0003": ("learner", None)}
+    (starter / "team" / "roster.yml").write_text("roles:\n  外包客服: boss\n", encoding="utf-8")
+    result = run("roster", "import", "hr.csv", *args)
+    assert result.exit_code == 1 and result.stderr.startswith(
+        "team/roster.yml:2: roles.外包客服: 'boss' is not learner, mentor or supervisor")
+
+
+def test_cli_junk_phone_column_refuses_the_file(store):
+    text = "工号,姓名,手机\nKF1,甲,13800138000\nKF2,乙,电话待补\nKF3,丙,1.38001E+10\n"
+    result = run("roster", "import", write("roster.csv", text), "--db", db_url(store))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines()[:2] == [
+        'roster.csv:3: 手机 "电话待补" is not a mobile number: write 11 digits starting with 1 '
+        "(13800138000), or + and the country code for a number outside the mainland",
+        'roster.csv:4: 手机 "1.38001E+10" was shortened by Excel to scientific notation, so '
+        "digits are lost: format the column as text (设置单元格格式 → 文本), retype the numbers "
+        "and save again"]
+    assert snapshot(store) == []
+
+
+def test_cli_forget_phones(store):
+    url = db_url(store)
+    run("roster", "import", write("r.csv", "工号,姓名,手机号\nKF1,甲,13800138000\nKF2,乙,"
+                                           "13800138001\nKF3,丙,13800138002\nKF4,丁,\n"), "--db", url)
+    phones = lambda: {p.id: p.phone for p in list_roster(store)}  # noqa: E731
+    result = run("roster", "forget-phones", "KF1", "ＫＦ４", "--db", url)  # typed full width
+    assert result.exit_code == 0, result.output
+    assert result.output == "Deleted 1 phone number(s) of 2 person(s) named.\n"
+    assert phones() == {"KF1": None, "KF2": "13800138001", "KF3": "13800138002", "KF4": None}
+    result = run("roster", "forget-phones", "KF2", "KF404", "--db", url)
+    assert result.exit_code == 1 and result.output == (
+        "Error: not on the roster: KF404; nothing was deleted\n")
+    assert phones()["KF2"] == "13800138001"
+    result = run("roster", "forget-phones", "--db", url)
+    assert result.output == "Deleted 2 phone number(s) of everyone on the roster.\n"
+    assert set(phones().values()) == {None} and len(phones()) == 4
+
+
+def test_cli_lists_teams_in_the_order_people_say_them(store, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    text = "工号,姓名,组别\n" + "".join(
+        f"KF{n},人{n},售前{team}组\n" for n, team in ((10, "十二"), (2, "三"), (3, "一"), (1, "二"),
+                                                     (11, "十"), (12, "一")))
+    run("roster", "import", write("r.csv", text), "--db", db_url(store))
+    result = run("roster", "list", "--db", db_url(store))
+    rows = [line.split()[:3] for line in result.output.splitlines()[2:-1]]
+    assert rows == [["KF3", "人3", "售前一组"], ["KF12", "人12", "售前一组"],
+                    ["KF1", "人1", "售前二组"], ["KF2", "人2", "售前三组"],
+                    ["KF11", "人11", "售前十组"], ["KF10", "人10", "售前十二组"]]

@@ -18,7 +18,8 @@ import pytest
 
 from cstrain.errors import ValidationFailed
 from cstrain.invites.address import is_loopback, lan_addresses, resolve_public_url
-from cstrain.invites.sheet import PER_PAGE, Slip, natural_key, render_sheet
+from cstrain.invites.sheet import PER_PAGE, Slip, page_count, render_sheet
+from cstrain.tracking.order import natural_key
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -43,6 +44,10 @@ def test_natural_team_order():
     assert sorted(teams, key=natural_key) == [
         "售前一组", "售前二组", "售前三组", "售前十组", "售前十二组", "售前二十组", "售前一百零五组",
         "售后1组", "售后2组", "售后10组"]
+    # ids too, and texts that read alike stay apart (grouping by the key never mixes them)
+    assert sorted(["KF10", "KF2", "KF", None, "售前2组", "售前02组"], key=natural_key) == [
+        None, "KF", "KF2", "KF10", "售前02组", "售前2组"]
+    assert natural_key("售前2组") != natural_key("售前02组")
 
 
 def test_sheet_is_self_contained_grouped_and_escaped():
@@ -53,6 +58,7 @@ def test_sheet_is_self_contained_grouped_and_escaped():
     assert heads == [("售前一组", "11", "1", "2"), ("售前一组", "11", "2", "2"),
                      ("售前二组", "3", "1", "1"), ("售前十二组", "2", "1", "1")]
     assert page.count('<article class="slip">') == 16 and page.count("<svg") == 16
+    assert page_count(slips()) == 4 and page_count([]) == 0
     assert "欧阳·娜仁托娅&lt;&amp;&gt;" in page and "<&>" not in page
     assert "<dt>师傅</dt><dd>—</dd>" in page and "有效期至</dt><dd>2026年12月16日" in page
     assert render_sheet([]).count("没有要打印的登录条") == 1
@@ -140,31 +146,6 @@ def test_printed_sheet_scans_back_to_each_link():
     assert "售前一组" in pages[0][1] and "临时工0100" in pages[0][1] and "工号" in pages[0][1]
 
 
-def test_slips_for_issued_invites(store):
-    from datetime import datetime, timezone
-
-    from cstrain.invites.sheet import slips_for
-    from cstrain.server import auth
-    from cstrain.store.schema import learners
-    from cstrain.tracking import clock
-
-    now = datetime(2026, 12, 2, tzinfo=timezone.utc)
-    with store.write() as conn:
-        conn.execute(learners.insert(), [
-            dict(id="M1", name="李娜", team="售前一组", role="mentor", mentor_id=None,
-                 updated_at=now),
-            dict(id="KF1", name="王小美", team="售前一组", role="learner", mentor_id="M1",
-                 updated_at=now),
-            dict(id="KF2", name="刘洋", team="售前二组", role="learner", mentor_id="M9",
-                 updated_at=now)])
-        issued = auth.issue_invites(conn, ["KF1", "KF2"], "M1")
-        made = slips_for(conn, issued, BASE + "/")
-    assert [(s.learner_id, s.name, s.team, s.mentor) for s in made] == [
-        ("KF1", "王小美", "售前一组", "李娜"), ("KF2", "刘洋", "售前二组", "M9")]
-    assert made[0].link == f"{BASE}/signin/#{issued[0].code}"
-    assert made[0].expires_on == clock.local_date(issued[0].expires_at)
-
-
 # --- the public address -------------------------------------------------------------------
 
 def test_public_address_order_and_loopback_warning(tmp_path):
@@ -208,3 +189,33 @@ def test_lan_addresses_are_reachable_ones():
     found = lan_addresses()
     assert "127.0.0.1" not in found and all(not a.startswith("169.254.") for a in found)
     assert all(re.fullmatch(r"\d+\.\d+\.\d+\.\d+", a) for a in found)
+
+
+def test_what_serve_says_about_addresses(tmp_path, monkeypatch):
+    from cstrain.invites import address
+
+    monkeypatch.setattr(address, "lan_addresses", lambda: ["192.168.1.20", "10.0.0.5"])
+    assert address.serving_urls("0.0.0.0", 8001) == ["http://192.168.1.20:8001/",
+                                                      "http://10.0.0.5:8001/"]
+    assert address.serving_urls("::", 80) == ["http://192.168.1.20:80/", "http://10.0.0.5:80/"]
+    assert address.serving_urls("192.168.1.20", 8000) == ["http://192.168.1.20:8000/"]
+    assert address.serving_urls("fd00::5", 8000) == ["http://[fd00::5]:8000/"]
+    for host in ("127.0.0.1", "localhost", "::1", "[::1]"):
+        assert address.serving_urls(host, 8000) == [] and address.serving_notes(None, host, 8000) == []
+    assert address.serving_notes(tmp_path, "0.0.0.0", 8001, env={}) == [
+        "People on the network open: http://192.168.1.20:8001/  http://10.0.0.5:8001/",
+        "Invite links would point to http://127.0.0.1:8000 (from the default) and reach nobody "
+        "else: set public_url: http://192.168.1.20:8001 in team/server.yml (or CSTRAIN_URL) "
+        "before cstrain invite."]
+    asked = []
+    notes = address.serving_notes(tmp_path, "0.0.0.0", 8001, env={"CSTRAIN_URL": BASE},
+                                  site_url=lambda: asked.append(1))
+    assert notes[1] == f"Invite links point to {BASE} (from CSTRAIN_URL)." and asked == []
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "server.yml").write_text("public_url: nope\n", encoding="utf-8")
+    assert address.serving_notes(tmp_path, "0.0.0.0", 8001, env={})[1].startswith(
+        "Warning: team/server.yml:1: public_url: 'nope' is not a web address")
+    monkeypatch.setattr(address, "lan_addresses", lambda: [])
+    assert address.serving_notes(tmp_path, "0.0.0.0", 8001, env={}) == [
+        "Listening on every interface, but this machine has no network address besides "
+        "127.0.0.1: nobody else can reach it yet."]

@@ -68,6 +68,17 @@ db_option = click.option(
          "(default: $CSTRAIN_DB, else team/cstrain.db in the project).")
 
 
+def project_or_none(project_dir: str):
+    """The project, or None where there is none (a command that needs only the store, run
+    with --db): its settings in team/ are then cstrain's defaults."""
+    from cstrain.errors import ProjectNotFound
+
+    try:
+        return find_project(project_dir)
+    except ProjectNotFound:
+        return None
+
+
 def open_project_store(project_dir: str, db: str | None):
     """The store for a command: --db / CSTRAIN_DB, else the project's own file."""
     from cstrain.store import open_store

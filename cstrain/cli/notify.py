@@ -32,26 +32,13 @@ def notify(dry_run, project_dir, db):
     catalog = project.load_catalog()
     with open_project_store(project_dir, db) as store:
         report = send_digests(store, catalog, config, dry_run=dry_run)
-    names = {robot.name: robot.platform_name for robot in config.robots}
-    for robot in report.robots:
-        label = f"{names[robot.robot]} robot {robot.robot}"
-        if robot.missing_teams:
-            click.echo(f"Warning: {label}: no active learners in {', '.join(robot.missing_teams)}"
-                       " on the roster (a typo in team/notify.yml?)", err=True)
-        if dry_run:
-            click.echo(f"== {label}: {len(robot.messages) or 'no'} message(s)")
+    if dry_run:
+        for robot in report.robots:
+            click.echo(f"== {robot.label}: {len(robot.messages) or 'no'} message(s)")
             for text in robot.messages:
                 click.echo(text + "\n")
-            continue
-        line = f"{label}: {robot.queued} new message(s), {robot.sent} sent"
-        if robot.error:
-            line += f"; {robot.waiting} wait in the outbox for the next run"
-        click.echo(line)
-        if robot.error:
-            click.echo(f"Error: {robot.error}", err=True)
-    if report.orphans:
-        click.echo(f"{report.orphans} queued message(s) belong to robots no longer in "
-                   "team/notify.yml; they are kept", err=True)
+    for line, problem in report.lines():
+        click.echo(line, err=problem)
     if not report.ok:
         sys.exit(1)
 

@@ -1,4 +1,4 @@
-"""Commands: cstrain roster import, cstrain roster list."""
+"""Commands: cstrain roster import, cstrain roster forget-phones, cstrain roster list."""
 from __future__ import annotations
 
 import shutil
@@ -6,7 +6,8 @@ from collections import Counter
 
 import click
 
-from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+from cstrain.cli.common import (db_option, handle_errors, open_project_store, project_option,
+                                project_or_none)
 
 
 @click.group()
@@ -17,6 +18,7 @@ def roster():
     Examples:
       cstrain roster import team/roster.csv
       cstrain roster list --team 售前组
+      cstrain roster forget-phones
     """
 
 
@@ -29,9 +31,11 @@ def roster():
 @handle_errors
 def import_(file, deactivate_missing, project_dir, db):
     """Add and update everyone in FILE, a .csv (UTF-8, UTF-8 with BOM or GB18030) or .xlsx
-    with the columns 工号, 姓名, 组别, 店铺, 批次, 角色, 师傅, 入职日期 (or id, name, team,
-    store, cohort, role, mentor, hired_on). A file with any bad row is refused whole, with
-    every problem as file:row: message. Importing the same file again changes nothing.
+    with the columns 工号, 姓名, 组别, 店铺, 批次, 角色, 师傅, 入职日期, 手机号 (or id, name,
+    team, store, cohort, role, mentor, hired_on, phone). Headers and role words HR's sheet uses
+    that cstrain does not know go in team/roster.yml. A file with any bad row is refused
+    whole, with every problem as file:row: message. Importing the same file again changes
+    nothing.
 
     \b
     Example:
@@ -39,9 +43,13 @@ def import_(file, deactivate_missing, project_dir, db):
     """
     from cstrain.cli.common import report
     from cstrain.tracking.roster import import_roster
+    from cstrain.tracking.roster_settings import load_roster_settings
 
+    project = project_or_none(project_dir)
+    settings = load_roster_settings(project.root if project else None)
     with open_project_store(project_dir, db) as store:
-        summary = import_roster(store, file, deactivate_missing=deactivate_missing)
+        summary = import_roster(store, file, deactivate_missing=deactivate_missing,
+                                settings=settings)
     if summary.warnings:
         report(summary.warnings)
     line = (f"Roster {summary.path}: {summary.added} added, {summary.updated} updated, "
@@ -49,6 +57,33 @@ def import_(file, deactivate_missing, project_dir, db):
     if deactivate_missing:
         line += f", {summary.deactivated} marked inactive"
     click.echo(line)
+    if summary.phones:
+        click.echo(f"{summary.phones} phone number(s) on the roster: personal information, kept "
+                   "to send each person their sign-in link (docs/tracking.md, Phone numbers; "
+                   "cstrain roster forget-phones deletes them).")
+
+
+@roster.command("forget-phones")
+@click.argument("learner_ids", nargs=-1, metavar="[ID]...")
+@project_option
+@db_option
+@handle_errors
+def forget_phones(learner_ids, project_dir, db):
+    """Delete the stored phone numbers (手机号) of the people named by 工号, or of everyone
+    when none is named. The rest of each record stays; importing a sheet with the column
+    stores numbers again.
+
+    \b
+    Examples:
+      cstrain roster forget-phones KF0101 KF0102
+      cstrain roster forget-phones          # everyone's, e.g. once the invites are handed out
+    """
+    from cstrain.tracking.roster import forget_phones as forget
+
+    with open_project_store(project_dir, db) as store:
+        count = forget(store, list(learner_ids) if learner_ids else None)
+    whose = f"{len(learner_ids)} person(s) named" if learner_ids else "everyone on the roster"
+    click.echo(f"Deleted {count} phone number(s) of {whose}.")
 
 
 @roster.command("list")

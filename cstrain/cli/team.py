@@ -1,13 +1,15 @@
 """Team mode commands: invite (sign-in codes) and serve (the site plus the tracking API)."""
 from __future__ import annotations
 
+import functools
 import os
-import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 
-from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+from cstrain.cli.common import (db_option, handle_errors, open_project_store, project_option,
+                                project_or_none)
 from cstrain.cli.tracking import _who_runs
 from cstrain.project import find_project
 
@@ -21,58 +23,145 @@ TEAM_SITE = Path(".cstrain") / "team-site"
 @click.option("--team", default=None, help="Everyone active in this team, mentors included.")
 @click.option("--cohort", default=None, help="Everyone active in this cohort.")
 @click.option("--mentor", default=None, metavar="ID", help="This mentor's mentees.")
+@click.option("--role", "role_words", multiple=True, metavar="ROLE",
+              help="Only people with this role: learner, mentor or supervisor (学员, 师傅, 主管, "
+                   "or a word in team/roster.yml); on its own, everyone active with it. Repeat "
+                   "for more.")
 @click.option("--days", default=14, show_default=True, type=int, help="Days before the codes expire.")
-@click.option("--url", "base_url", default="http://127.0.0.1:8000", show_default=True,
-              help="The address learners open (where cstrain serve is reached, e.g. behind nginx).")
+@click.option("--url", "base_url", default=None, metavar="URL",
+              help="The address people open (where cstrain serve is reached, e.g. behind nginx). "
+                   "Default: $CSTRAIN_URL, else public_url in team/server.yml, else site_url in "
+                   "mkdocs.yml.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="Write the codes to this CSV file (UTF-8 with BOM, for Excel) instead of the screen.")
+              help="Write the codes to this CSV file (UTF-8 with BOM, for Excel) instead of the "
+                   "screen, with team, mentor and, when the roster has it, phone.")
+@click.option("--sheet", "sheet_file", type=click.Path(dir_okay=False), default=None,
+              help="Write a printable A4 sheet to this file (HTML): a slip per person with a QR "
+                   "code of their link, grouped by team, with cut lines.")
+@click.option("--rotate", is_flag=True,
+              help="Revoke the people's earlier codes (their sessions end) as the new ones are "
+                   "issued.")
 @click.option("--revoke", is_flag=True, help="Revoke the learners' codes and sign them out instead.")
 @handle_errors
-def invite(project_dir, db, learner_ids, team, cohort, mentor, days, base_url, csv_file, revoke):
+def invite(project_dir, db, learner_ids, team, cohort, mentor, role_words, days, base_url,
+           csv_file, sheet_file, rotate, revoke):
     """Issue personal sign-in links and codes for team mode (cstrain serve).
 
-    Only a hash of each code is stored: hand the printout or CSV to the people it names.
-    Earlier codes keep working until they expire; --revoke ends them at once.
+    Only a hash of each code is stored: hand the printout, sheet or CSV to the people it
+    names. Earlier codes keep working until they expire; --rotate revokes them as new ones
+    are issued, --revoke ends them at once.
 
     \b
     Examples:
       cstrain invite KF0101 KF0102
-      cstrain invite --team 售前组 --url https://training.example.cn --csv codes.csv
+      cstrain invite --cohort 2026-10双十一临时 --csv codes.csv --sheet slips.html
+      cstrain invite --role mentor --role supervisor
+      cstrain invite --team 售前一组 --url http://192.168.1.20:8000 --rotate
       cstrain invite --revoke KF0102
     """
+    from cstrain.errors import Invalid
+    from cstrain.invites.issue import invitees, prepare, save, write_files
+    from cstrain.reports.csvout import output
     from cstrain.server import auth
-    from cstrain.tracking.assignments import Audience, select_learners
+    from cstrain.tracking.assignments import Audience
 
-    with open_project_store(project_dir, db) as store, store.write() as conn:
-        audience = Audience(tuple(learner_ids), team, cohort, mentor)
-        ids = select_learners(conn, audience, roles=None if (team or cohort) else ("learner",))
-        if revoke:
+    if revoke and (rotate or csv_file or sheet_file or base_url):
+        raise Invalid("--revoke takes codes back and issues none: drop --rotate, --csv, --sheet "
+                      "and --url")
+    project = project_or_none(project_dir)
+    roles = _roles(role_words, project)
+    audience = Audience(tuple(learner_ids), team, cohort, mentor)
+    if revoke:
+        with open_project_store(project_dir, db) as store, store.write() as conn:
+            ids = invitees(conn, audience, roles)
             count = auth.revoke(conn, ids)
-            issued = None
-        else:
-            issued = auth.issue_invites(conn, ids, _who_runs(), days)
-    if issued is None:
         click.echo(f"Revoked {count} code(s) of {len(ids)} learner(s); their sessions are ended.")
         return
-    base = base_url.rstrip("/")
-    rows = [(i.learner_id, i.name, i.role, i.code, f"{base}/signin/#{i.code}",
-             i.expires_at) for i in issued]
-    if csv_file:
-        from cstrain.reports.csvout import write_csv
-        from cstrain.tracking.clock import local_iso
+    for option, file in (("--csv", csv_file), ("--sheet", sheet_file)):
+        _check_folder(option, file)
+    address = _public_address(project, base_url)
+    with ExitStack() as stack:
+        # the files are replaced only once the codes are stored, and the codes stored only once
+        # the files are written: a failure leaves neither half a file nor codes nobody was given
+        csv_out = stack.enter_context(output(csv_file)) if csv_file else None
+        sheet_out = stack.enter_context(output(sheet_file)) if sheet_file else None
+        store = stack.enter_context(open_project_store(project_dir, db))
+        with store.read() as conn:
+            batch = prepare(conn, invitees(conn, audience, roles), days, address.url,
+                            rotate=rotate)
+        pages = write_files(batch, csv_out, sheet_out, progress=_drawing)
+        with store.write() as conn:
+            save(conn, batch, _who_runs())
+    info = functools.partial(click.echo, err=csv_file == "-")  # stdout holds the CSV then
+    if not csv_file and not sheet_file:
+        for i in batch.invitations:
+            info(f"{i.learner_id}  {i.name}  {i.code}  {i.link}")
+        info(f"{len(batch.invitations)} code(s), valid for {days} day(s).")
+    if csv_file and csv_file != "-":
+        phones = " and phone numbers" if batch.has_phones else ""
+        info(f"Wrote {len(batch.invitations)} code(s){phones} to {csv_file}; they expire in "
+             f"{days} day(s), on {batch.expires_on.isoformat()}. Keep the file to yourself: "
+             "each code signs its person in.")
+    if sheet_file:
+        info(f"Wrote the invite sheet {sheet_file}: {len(batch.invitations)} slip(s) on {pages} "
+             "A4 page(s). Open it in a browser and print it (A4, scale 100 %, not \"fit to "
+             "page\"); for a PDF, choose \"Save as PDF\" in the browser's print dialog.")
+    if csv_file or sheet_file:
+        info(f"Links go to {address.url} (from {address.source}).")
+    if batch.rotated:
+        info(f"Revoked the earlier codes of {batch.rotated} person(s): they stop working and "
+             "their sessions end; only the new codes sign them in.")
+    elif batch.still_working:
+        click.echo(f"Note: {batch.still_working} of these people already had a code that still "
+                   f"works; it keeps working until it expires (the last on "
+                   f"{batch.working_until.isoformat()}) or is revoked. To make only the new "
+                   "codes work, run again with --rotate (it revokes the earlier ones).", err=True)
 
-        columns = ("learner_id", "learner_name", "role", "code", "link", "expires_at")
-        body = [(*row[:5], local_iso(row[5])) for row in rows]
-        if csv_file == "-":
-            write_csv(body, columns, sys.stdout.buffer)
-        else:
-            with open(csv_file, "wb") as out:
-                write_csv(body, columns, out)
-            click.echo(f"Wrote {len(rows)} code(s) to {csv_file}; they expire in {days} day(s).")
+
+def _drawing(count: int) -> None:
+    if count >= 200:  # a second or more per hundred: say why the wait
+        click.echo(f"Drawing {count} QR codes…", err=True)
+
+
+def _public_address(project, given: str | None):
+    """Where links point (--url, CSTRAIN_URL, team/server.yml, site_url), warning when only
+    this machine can open it."""
+    from cstrain.invites.address import resolve_public_url
+
+    root = project.root if project else None
+    address = resolve_public_url(root, given=given,
+                                 site_url=(lambda: project.config().site_url) if project else None)
+    if address.warning:
+        click.echo(f"Warning: {address.warning}", err=True)
+    return address
+
+
+def _roles(words: tuple[str, ...], project) -> tuple[str, ...]:
+    """--role words → roles, as the roster reads its 角色 column (team/roster.yml included)."""
+    from cstrain.errors import Invalid
+    from cstrain.tracking.roster_settings import load_roster_settings
+
+    if not words:
+        return ()
+    settings = load_roster_settings(project.root if project else None)
+    roles = []
+    for word in words:
+        role = settings.role(word)
+        if role is None:
+            raise Invalid(f"--role {word}: not a role: {settings.role_hint()}")
+        roles.append(role)
+    return tuple(dict.fromkeys(roles))
+
+
+def _check_folder(option: str, file: str | None) -> None:
+    from cstrain.errors import Invalid
+
+    if not file or file == "-":
         return
-    for learner_id, name, _role, code, link, _ in rows:
-        click.echo(f"{learner_id}  {name}  {code}  {link}")
-    click.echo(f"{len(rows)} code(s), valid for {days} day(s).")
+    folder = Path(file).parent
+    if not folder.is_dir():
+        raise Invalid(f"{option} {file}: the folder {folder} does not exist; create it or "
+                      "choose another place (nothing was issued)")
 
 
 def _proxies(ctx, param, values):
@@ -106,15 +195,20 @@ def serve(project_dir, db, host, port, no_build, behind_https, proxies, workers,
     """Build the site in team mode and serve it with sign-in, tracking and the mentor
     dashboard, on the embedded store (team/cstrain.db) or --db.
 
+    On a network address (--host 0.0.0.0) it prints the addresses people open. With send_at
+    in team/notify.yml it sends the daily digest to the group robots at that time.
+
     \b
     Examples:
       cstrain serve
       cstrain serve --host 0.0.0.0 --port 8080 --db postgresql://cstrain@db/training
       cstrain serve --https --proxy 127.0.0.1 --workers 2 --db postgresql://cstrain@db/training
     """
+    from cstrain.invites.address import serving_notes
+    from cstrain.notify.schedule import daily_digest
     from cstrain.server import serving
     from cstrain.site.build import build_site
-    from cstrain.store import resolve_url
+    from cstrain.store import open_store, resolve_url
 
     project = find_project(project_dir)
     if workers > 1 and resolve_url(db, project.root).startswith("sqlite"):
@@ -145,8 +239,26 @@ def serve(project_dir, db, host, port, no_build, behind_https, proxies, workers,
             api_docs=api_docs)
         processes = f", {workers} processes" if workers > 1 else ""
         click.echo(f"Serving on http://{host}:{port}/{processes}  (Ctrl+C to stop)", err=True)
-        os.environ.setdefault("CSTRAIN_SERVING", "1")
-        serving.run(settings, store, catalog, host=host, port=port, workers=workers)
+        for line in serving_notes(project.root, host, port, lambda: project.config().site_url):
+            click.echo(line, err=True)
+        # the digest timer runs in this (the supervising) process only, so N workers never send
+        # it N times; with workers the store handed to them is closed here, so it has its own
+        timer_store = store if workers == 1 else open_store(settings.db_url)
+        timer = daily_digest(timer_store, catalog, project.root, _log)
+        try:
+            serving.run(settings, store, catalog, host=host, port=port, workers=workers)
+        finally:
+            if timer:
+                timer.stop()
+            if timer_store is not store:
+                timer_store.close()
+
+
+def _log(line: str) -> None:
+    """A line in the server's log (standard error), with the team's time, from any thread."""
+    from cstrain.tracking import clock
+
+    click.echo(f"{clock.now().astimezone(clock.team_zone()):%Y-%m-%d %H:%M:%S} {line}", err=True)
 
 
 COMMANDS = [invite, serve]

@@ -35,28 +35,33 @@ def audience_options(command):
 @click.option("--module", "modules", multiple=True, metavar="COURSE/MODULE", help="Assign one module.")
 @click.option("--tag", "tags", multiple=True, help="Assign every module with this tag (e.g. 双十一).")
 @audience_options
-@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="The due day, in the team's time zone (CSTRAIN_TZ, default Asia/Shanghai).")
+@click.option("--due", default=None, metavar="DATE",
+              help="The due day, in the team's time zone (CSTRAIN_TZ, default Asia/Shanghai): "
+                   "2026-12-05, 2026/12/5 or 2026年12月5日.")
+@click.option("--allow-past", is_flag=True,
+              help="Allow a due day already over (everyone given it is overdue at once).")
 @click.option("--by", "assigned_by", default=None, metavar="ID",
               help="Who assigns (default: $CSTRAIN_USER, else your login name).")
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False), default=None,
               help="Apply a plan file (team/plans/*.yml) instead of the options above.")
 @handle_errors
 def assign(project_dir, db, courses, modules, tags, learner_ids, team, cohort, mentor, due,
-           assigned_by, plan_file):
+           allow_past, assigned_by, plan_file):
     """Assign courses, modules or tagged modules to learners with a due date.
 
-    Assigning the same target again moves its due date; nothing is counted twice.
+    Assigning the same target again moves its due date; nothing is counted twice. A due day
+    already over is refused (everyone would be overdue at once) unless --allow-past.
 
     \b
     Examples:
-      cstrain assign --course pre-sales --team 售前组 --due 2026-12-01
-      cstrain assign --tag 双十一 --cohort 2026-10双十一临时 --due 2026-11-05 --by S001
+      cstrain assign --course pre-sales --team 售前组 --due 2026-12-20
+      cstrain assign --tag 双十一 --cohort 2026-10双十一临时 --due 2026年12月5日 --by S001
       cstrain assign --plan team/plans/double11.yml
     """
     from cstrain.errors import Invalid
     from cstrain.tracking.assignments import Audience, Target, assign as assign_targets
-    from cstrain.tracking.plans import load_plan
+    from cstrain.tracking.dates import due_date
+    from cstrain.tracking.plans import apply_plan, load_plan
 
     project = find_project(project_dir)
     catalog = project.load_catalog()
@@ -66,25 +71,23 @@ def assign(project_dir, db, courses, modules, tags, learner_ids, team, cohort, m
         rel = _in_project(project.root, plan_file)
         plan = load_plan(Path(plan_file).resolve(), rel, catalog)
         with open_project_store(project_dir, db) as store, store.write() as conn:
-            results = [assign_targets(conn, catalog, [item.target], plan.audience, item.due,
-                                      plan.assigned_by or assigned_by or _who_runs(), plan=rel)
-                       for item in plan.targets]
-        learners = max(r.learners for r in results)
-        created, moved = sum(r.created for r in results), sum(r.moved for r in results)
-        unchanged = sum(r.unchanged for r in results)
-        click.echo(f"Plan {plan.name}: {len(plan.targets)} target(s) for {learners} learner(s): "
-                   f"{created} new, {moved} moved, {unchanged} unchanged.")
+            result = apply_plan(conn, catalog, plan, rel, assigned_by or _who_runs(),
+                                allow_past=allow_past)
+        click.echo(f"Plan {plan.name}: {result.targets} target(s) for {result.learners} "
+                   f"learner(s): {result.created} new, {result.moved} moved, "
+                   f"{result.unchanged} unchanged.")
         return
     if due is None:
-        raise Invalid("give the due day: --due YYYY-MM-DD")
+        raise Invalid("give the due day: --due 2026-12-05 (or 2026/12/5, 2026年12月5日)")
+    due_on = due_date(due, allow_past=allow_past)
     targets = ([Target("course", c) for c in courses] + [Target("module", m) for m in modules]
                + [Target("tag", t) for t in tags])
     audience = Audience(tuple(learner_ids), team, cohort, mentor)
     with open_project_store(project_dir, db) as store, store.write() as conn:
-        result = assign_targets(conn, catalog, targets, audience, due.date(),
+        result = assign_targets(conn, catalog, targets, audience, due_on,
                                 assigned_by or _who_runs())
     click.echo(f"Assigned {len(targets)} target(s) to {result.learners} learner(s), due "
-               f"{due.date().isoformat()}: {result.created} new, {result.moved} moved, "
+               f"{due_on.isoformat()}: {result.created} new, {result.moved} moved, "
                f"{result.unchanged} unchanged.")
 
 

@@ -22,7 +22,7 @@ import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from cstrain.errors import Problem, SourceError, ValidationFailed
@@ -77,10 +77,12 @@ def is_loopback(url: str) -> bool:
 
 
 def resolve_public_url(root: Path | None, *, given: str | None = None,
-                       site_url: str | None = None, env: Mapping[str, str] | None = None,
-                       port: int = 8000) -> PublicAddress:
+                       site_url: str | Callable[[], str | None] | None = None,
+                       env: Mapping[str, str] | None = None, port: int = 8000) -> PublicAddress:
     """The address invite links use. ``root`` is the project (for ``team/server.yml``),
-    ``site_url`` mkdocs.yml's. Raises ValidationFailed for a bad value, naming where it is."""
+    ``site_url`` mkdocs.yml's, or a function that reads it (called only when nothing before it
+    is set: reading mkdocs.yml loads MkDocs). Raises ValidationFailed for a bad value, naming
+    where it is."""
     env = os.environ if env is None else env
     candidates = [("--url", given), (ENV_VAR, env.get(ENV_VAR) or None)]
     for source, value in candidates:
@@ -92,6 +94,8 @@ def resolve_public_url(root: Path | None, *, given: str | None = None,
     setting = _team_setting(root)
     if setting is not None:
         return setting
+    if callable(site_url):
+        site_url = site_url()
     if site_url:
         try:
             return PublicAddress(check_url(site_url), "mkdocs.yml site_url")
@@ -158,3 +162,44 @@ def _interface_addresses() -> list[str]:
                 continue
             result.append(socket.inet_ntoa(answer[20:24]))
     return result
+
+
+def serving_urls(host: str, port: int) -> list[str]:
+    """What people on other machines open when ``cstrain serve`` listens on ``host``: for
+    0.0.0.0 (or ::, every interface) this machine's LAN addresses; for one address, that one;
+    [] for a loopback host, which nobody else reaches."""
+    bare = host.strip("[]")
+    if _every_interface(host):
+        return [f"http://{address}:{port}/" for address in lan_addresses()]
+    shown = f"[{bare}]" if ":" in bare else bare
+    return [] if is_loopback(f"http://{shown}/") else [f"http://{shown}:{port}/"]
+
+
+def _every_interface(host: str) -> bool:
+    return host.strip("[]") in ("", "0.0.0.0", "::")
+
+
+def serving_notes(root: Path | None, host: str, port: int,
+                  site_url: str | Callable[[], str | None] | None = None,
+                  env: Mapping[str, str] | None = None) -> list[str]:
+    """What ``cstrain serve`` says once it listens on ``host``: the addresses people on the
+    network open, and whether invite links point to one. Nothing for a loopback host (this
+    machine only, or nginx in front)."""
+    urls = serving_urls(host, port)
+    if not urls:
+        return (["Listening on every interface, but this machine has no network address "
+                 "besides 127.0.0.1: nobody else can reach it yet."]
+                if _every_interface(host) else [])
+    lines = ["People on the network open: " + "  ".join(urls)]
+    try:
+        # what cstrain invite would use, which does not know this server's port
+        public = resolve_public_url(root, site_url=site_url, env=env)
+    except ValidationFailed as exc:
+        return lines + [f"Warning: {problem}" for problem in exc.problems]
+    if public.loopback:
+        lines.append(f"Invite links would point to {public.url} (from {public.source}) and reach "
+                     f"nobody else: set public_url: {urls[0].rstrip('/')} in "
+                     f"{SETTINGS_FILE.as_posix()} (or {ENV_VAR}) before cstrain invite.")
+    else:
+        lines.append(f"Invite links point to {public.url} (from {public.source}).")
+    return lines

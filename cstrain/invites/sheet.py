@@ -12,21 +12,16 @@ intranet with no internet. Print it from any browser at 100 % (no "fit to page")
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from typing import Iterable, Sequence
 
 import segno
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from cstrain.store.schema import learners
-from cstrain.tracking import clock
+from cstrain.tracking.order import natural_key
 
 PER_PAGE = 8  # 2 × 4 slips of 95 × 69 mm on A4 with 10 mm margins
-_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}
 
 
 @dataclass(frozen=True)
@@ -41,63 +36,20 @@ class Slip:
     expires_on: date | None = None
 
 
-def slips_for(conn: Connection, invites: Iterable, public_url: str) -> list[Slip]:
-    """Slips for freshly issued invites (anything with ``learner_id``, ``code`` and
-    ``expires_at``, as :func:`cstrain.server.auth.issue_invites` returns), with each person's
-    team and mentor's name from the roster and the link ``public_url/signin/#CODE``."""
-    issued = list(invites)
-    boss = learners.alias("boss")
-    rows = {row.id: row for row in conn.execute(
-        sa.select(learners.c.id, learners.c.name, learners.c.team, learners.c.mentor_id,
-                  boss.c.name.label("mentor_name"))
-        .select_from(learners.outerjoin(boss, boss.c.id == learners.c.mentor_id))
-        .where(learners.c.id.in_([i.learner_id for i in issued])))}
-    base = public_url.rstrip("/")
-    return [Slip(i.learner_id, rows[i.learner_id].name, rows[i.learner_id].team,
-                 rows[i.learner_id].mentor_name or rows[i.learner_id].mentor_id or "",
-                 f"{base}/signin/#{i.code}", clock.local_date(i.expires_at))
-            for i in issued]
-
-
-def natural_key(text: str) -> tuple:
-    """Sort key that reads numbers as numbers, Chinese numerals too: 售前一组 < 售前二组 <
-    售前十二组, 2组 < 10组."""
-    parts = re.split(r"(\d+|[零一二两三四五六七八九十百〇]+)", text)
-    key = []
-    for index, part in enumerate(parts):
-        if index % 2 == 0:
-            key.append((0, part, 0))
-        else:
-            key.append((1, "", int(part) if part.isdigit() else _chinese_number(part)))
-    return tuple(key)
-
-
-def _chinese_number(text: str) -> int:
-    """一 → 1, 十二 → 12, 二十 → 20, 一百零五 → 105; digit by digit for 二〇二六."""
-    if "十" not in text and "百" not in text:
-        value = 0
-        for ch in text:
-            value = value * 10 + _DIGITS[ch]
-        return value
-    total, current = 0, 0
-    for ch in text:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _DIGITS[ch]
-    return total + current
-
-
 def qr_svg(link: str) -> str:
     """An inline SVG QR code of ``link`` (error correction M, the standard 4-module quiet
     zone), sized by CSS."""
     code = segno.make(link, error="m", micro=False)
     return code.svg_inline(scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None,
                            title=None)
+
+
+def page_count(slips: Iterable[Slip]) -> int:
+    """How many A4 pages :func:`render_sheet` prints: each team starts a page."""
+    teams: dict[str, int] = {}
+    for slip in slips:
+        teams[slip.team] = teams.get(slip.team, 0) + 1
+    return sum((count + PER_PAGE - 1) // PER_PAGE for count in teams.values())
 
 
 def render_sheet(slips: Iterable[Slip], *, title: str = "学习平台登录条",

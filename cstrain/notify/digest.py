@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from cstrain.catalog import Catalog
 from cstrain.store.schema import attempts, learners
 from cstrain.tracking import clock
+from cstrain.tracking.order import natural_key
 from cstrain.tracking.status import assignment_statuses
 
 WEEKDAYS = "一二三四五六日"
@@ -91,8 +92,10 @@ def gather(conn: Connection, catalog: Catalog, teams: tuple[str, ...] | None, ti
         elif status.state == "open" and status.due_on <= horizon:
             soon[status.due_on].add(status.learner_id)
     digest.overdue = sorted((Late(people[pid], len(days), min(days)) for pid, days in late.items()),
-                            key=lambda item: (item.person.mentor, item.earliest, item.person.id))
-    digest.due_soon = {day: sorted((people[pid] for pid in ids), key=lambda p: p.id)
+                            key=lambda item: (item.person.mentor, item.earliest,
+                                              natural_key(item.person.id)))
+    digest.due_soon = {day: sorted((people[pid] for pid in ids),
+                                   key=lambda p: natural_key(p.id))
                        for day, ids in sorted(soon.items())}
     exams = [ref for ref, quiz in catalog.quizzes.items() if quiz.spec.mode == "exam"]
     titles = {module.full_id: module.title for module in catalog.modules}

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from cstrain.catalog import Catalog
 from cstrain.notify import platforms
-from cstrain.notify.config import NotifyConfig, Robot
+from cstrain.notify.config import CONFIG_FILE, PLATFORM_NAMES, NotifyConfig, Robot
 from cstrain.notify.digest import gather, render
 from cstrain.store.schema import notify_outbox, notify_watermarks
 from cstrain.tracking import clock
@@ -45,6 +45,10 @@ class RobotReport:
     missing_teams: tuple[str, ...] = ()  # named in notify.yml, no active learner on the roster
     messages: list[str] = field(default_factory=list)  # the texts (dry run: not queued)
 
+    @property
+    def label(self) -> str:
+        return f"{PLATFORM_NAMES[self.platform]} robot {self.robot}"
+
 
 @dataclass
 class NotifyReport:
@@ -55,6 +59,29 @@ class NotifyReport:
     @property
     def ok(self) -> bool:
         return not any(r.error for r in self.robots)
+
+    def lines(self) -> list[tuple[str, bool]]:
+        """What a run did, one line per robot, as ``cstrain notify`` and the daily digest in
+        ``cstrain serve`` print it: (line, True for a warning or error)."""
+        out = []
+        for robot in self.robots:
+            label = robot.label
+            if robot.missing_teams:
+                out.append((f"Warning: {label}: no active learners in "
+                            f"{', '.join(robot.missing_teams)} on the roster (a typo in "
+                            f"{CONFIG_FILE.as_posix()}?)", True))
+            if self.dry_run:
+                continue
+            line = f"{label}: {robot.queued} new message(s), {robot.sent} sent"
+            if robot.error:
+                line += f"; {robot.waiting} wait in the outbox for the next run"
+            out.append((line, False))
+            if robot.error:
+                out.append((f"Error: {robot.error}", True))
+        if self.orphans:
+            out.append((f"{self.orphans} queued message(s) belong to robots no longer in "
+                         f"{CONFIG_FILE.as_posix()}; they are kept", True))
+        return out
 
 
 Transport = Callable[[str, bytes, float], tuple[int, bytes]]

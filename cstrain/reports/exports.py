@@ -31,6 +31,7 @@ from cstrain.reports.csvout import LocalTimes, write_csv
 from cstrain.reports.items import items_report
 from cstrain.reports.table import Table, percent, streamed
 from cstrain.store.schema import attempts, learners
+from cstrain.tracking.order import natural_key
 from cstrain.tracking.people import learner_filter, people_clause
 from cstrain.tracking.status import assignment_statuses, module_statuses
 from cstrain.tracking.targets import target_title
@@ -154,7 +155,8 @@ def assignments_report(conn: Connection, catalog: Catalog, *, team: str | None =
 def summary_report(conn: Connection, catalog: Catalog, *, team: str | None = None,
                    cohort: str | None = None, mentor: str | None = None,
                    today: date | None = None) -> Table:
-    """One row per team (by name; people without a team under ""), then the total row.
+    """One row per team (by name, 一组 before 二组 before 十二组; people without a team under
+    "", first), then the total row.
 
     For the active learners (role ``learner``) of each team: their assignments by status and
     the percent done (on time or late); the learner × module pairs done (passed, or completed
@@ -190,7 +192,7 @@ def summary_report(conn: Connection, catalog: Catalog, *, team: str | None = Non
                 percent(modules_done, count * module_count), sum(tries[k] for k in keys),
                 round(sum(best_sum[k] for k in keys) / best, 2) if best else None)
 
-    teams = sorted(heads)
+    teams = sorted(heads, key=natural_key)
     return Table(SUMMARY_COLUMNS, [*(row(t, [t]) for t in teams), row(SUMMARY_TOTAL, teams)])
 
 

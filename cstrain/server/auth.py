@@ -59,39 +59,97 @@ class Invite:
 
 def issue_invites(conn: Connection, learner_ids: list[str], created_by: str,
                   days: int = INVITE_DAYS) -> list[Invite]:
-    """New codes for these learners; earlier codes stay valid until they expire or are revoked."""
+    """New codes for these learners; earlier codes stay valid until they expire or are revoked
+    (:func:`live_invites` says which; :func:`rotate_invites` revokes them instead)."""
+    issued = new_invites(conn, learner_ids, days)
+    save_invites(conn, issued, created_by)
+    return issued
+
+
+def rotate_invites(conn: Connection, learner_ids: list[str], created_by: str,
+                   days: int = INVITE_DAYS) -> tuple[list[Invite], int]:
+    """New codes for these learners that replace their earlier ones: every earlier code is
+    revoked and their sessions end (as :func:`revoke`). Runs in the caller's write transaction,
+    so an unknown or inactive person refuses the whole batch and revokes nothing. Returns the
+    new invites and how many earlier codes were revoked."""
+    issued = new_invites(conn, learner_ids, days)
+    return issued, save_invites(conn, issued, created_by, rotate=True)
+
+
+def new_invites(conn: Connection, learner_ids: list[str], days: int = INVITE_DAYS
+                ) -> list[Invite]:
+    """Codes for these people, made but not stored (:func:`save_invites` stores them), so a
+    caller can print a long batch outside the write transaction. Everyone must be on the
+    roster and active."""
     if days < 1 or days > 365:
         raise CstrainError("--days: a code lasts 1 to 365 days")
-    now = clock.now()
-    expires = now + timedelta(days=days)
-    people = {r.id: r for r in conn.execute(
-        sa.select(learners.c.id, learners.c.name, learners.c.role, learners.c.active)
-        .where(learners.c.id.in_(learner_ids)))}
+    expires = clock.now() + timedelta(days=days)
+    people = _active_people(conn, learner_ids)
+    return [Invite(lid, people[lid].name, people[lid].role, new_code(), expires)
+            for lid in learner_ids]
+
+
+def save_invites(conn: Connection, issued: list[Invite], created_by: str, *,
+                 rotate: bool = False) -> int:
+    """Store the hashes of codes :func:`new_invites` made, checking again that their people
+    are still active (one who left meanwhile refuses the batch). With ``rotate`` their earlier
+    codes are revoked first and their sessions end; returns how many codes that revoked."""
+    ids = [i.learner_id for i in issued]
+    _active_people(conn, ids)
+    revoked = revoke(conn, ids) if rotate else 0
+    if issued:
+        now = clock.now()
+        conn.execute(invites.insert(), [
+            dict(learner_id=i.learner_id, code_hash=digest(normalise_code(i.code)), created_at=now,
+                 created_by=created_by, expires_at=i.expires_at) for i in issued])
+    return revoked
+
+
+def _active_people(conn: Connection, learner_ids: list[str]) -> dict:
+    people = {}
+    for chunk in _chunks(list(dict.fromkeys(learner_ids))):
+        people.update({r.id: r for r in conn.execute(
+            sa.select(learners.c.id, learners.c.name, learners.c.role, learners.c.active)
+            .where(learners.c.id.in_(chunk)))})
     missing = [lid for lid in learner_ids if lid not in people]
     if missing:
         raise CstrainError(f"not on the roster: {', '.join(missing)}")
     inactive = [lid for lid in learner_ids if not people[lid].active]
     if inactive:
         raise CstrainError(f"no longer active on the roster: {', '.join(inactive)}")
-    issued = []
-    for learner_id in learner_ids:
-        code = new_code()
-        conn.execute(invites.insert().values(
-            learner_id=learner_id, code_hash=digest(normalise_code(code)), created_at=now,
-            created_by=created_by, expires_at=expires))
-        person = people[learner_id]
-        issued.append(Invite(learner_id, person.name, person.role, code, expires))
-    return issued
+    return people
+
+
+def live_invites(conn: Connection, learner_ids: list[str]) -> dict[str, datetime]:
+    """Who of these people already has a code that still works (not revoked, not expired):
+    learner id → when the last of their working codes expires."""
+    now = clock.now()
+    found: dict[str, datetime] = {}
+    for chunk in _chunks(list(dict.fromkeys(learner_ids))):
+        found.update(conn.execute(
+            sa.select(invites.c.learner_id, sa.func.max(invites.c.expires_at))
+            .where(invites.c.learner_id.in_(chunk), invites.c.revoked_at.is_(None),
+                   invites.c.expires_at > now)
+            .group_by(invites.c.learner_id)).all())
+    return found
 
 
 def revoke(conn: Connection, learner_ids: list[str]) -> int:
     """Revoke every code of these learners and end their sessions; returns codes revoked."""
     now = clock.now()
-    count = conn.execute(invites.update()
-                         .where(invites.c.learner_id.in_(learner_ids), invites.c.revoked_at.is_(None))
-                         .values(revoked_at=now)).rowcount
-    conn.execute(sessions.delete().where(sessions.c.learner_id.in_(learner_ids)))
+    count = 0
+    for chunk in _chunks(list(dict.fromkeys(learner_ids))):
+        count += conn.execute(invites.update()
+                              .where(invites.c.learner_id.in_(chunk), invites.c.revoked_at.is_(None))
+                              .values(revoked_at=now)).rowcount
+        conn.execute(sessions.delete().where(sessions.c.learner_id.in_(chunk)))
     return count
+
+
+def _chunks(items: list[str], size: int = 500):
+    """Ids in batches: a peak team of thousands stays under every database's parameter limit."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.store.schema import learners
+from cstrain.tracking.order import natural_key
 
 
 def people_clause(team: str | None = None, cohort: str | None = None, mentor: str | None = None):
@@ -38,11 +39,12 @@ def names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
 
 
 def filter_values(conn: Connection, within) -> tuple[list[str], list[str]]:
-    """The teams and the cohorts of the active people ``within`` picks, sorted: what a list's
-    filters offer."""
+    """The teams and the cohorts of the active people ``within`` picks, in natural order
+    (一组, 二组 … 十二组): what a list's filters offer."""
     def distinct(column) -> list[str]:
-        query = sa.select(column).where(learners.c.active, within).distinct().order_by(column)
-        return [value for value in conn.execute(query).scalars() if value]
+        query = sa.select(column).where(learners.c.active, within).distinct()
+        return sorted((value for value in conn.execute(query).scalars() if value),
+                      key=natural_key)
 
     return distinct(learners.c.team), distinct(learners.c.cohort)
 

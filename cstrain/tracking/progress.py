@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from cstrain.catalog import Catalog
 from cstrain.store.schema import learners
 from cstrain.tracking import clock
+from cstrain.tracking.order import natural_key
 from cstrain.tracking.people import learner_filter, names
 from cstrain.tracking.status import assignment_statuses, module_statuses
 from cstrain.tracking.targets import target_modules
@@ -36,7 +37,8 @@ class LearnerProgress:
 def team_progress(conn: Connection, catalog: Catalog, team: str | None = None,
                   cohort: str | None = None, mentor: str | None = None,
                   today: date | None = None) -> list[LearnerProgress]:
-    """Learners (role learner) of the selection; the most overdue first, then by id."""
+    """Learners (role learner) of the selection; the most overdue first, then the earliest
+    next due day, then by team (一组, 二组 … in natural order) and id."""
     today = today or clock.today()
     people = conn.execute(
         sa.select(learners).where(learner_filter(team, cohort, mentor), learners.c.role == "learner")
@@ -67,7 +69,8 @@ def team_progress(conn: Connection, catalog: Catalog, team: str | None = None,
             len((started[person.id] & assigned) - overdue_modules), len(overdue_modules),
             sum(a.state == "overdue" for a in items), min(pending, default=None),
             len(mine), frozenset(mine)))
-    result.sort(key=lambda p: (-p.overdue, p.next_due or date.max, p.learner_id))
+    result.sort(key=lambda p: (-p.overdue, p.next_due or date.max, natural_key(p.team),
+                               natural_key(p.learner_id)))
     return result
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from cstrain.errors import CstrainError, Problem, RecordsRefused
+from cstrain.errors import CstrainError, NotFound, Problem, RecordsRefused
 from cstrain.store.schema import learners
 from cstrain.tracking.dates import parse_date
 from cstrain.tracking.ids import learner_id
+from cstrain.tracking.order import natural_key
 from cstrain.tracking.phones import normalise_phone
 from cstrain.tracking.roster_settings import COLUMNS, REQUIRED, RosterSettings, SETTINGS_FILE
 from cstrain.tracking.tabular import Row, Table, match_columns, read_table
@@ -47,6 +48,7 @@ class ImportSummary:
     unchanged: int
     deactivated: int
     warnings: list[Problem]
+    phones: int = 0  # people the file gives a phone number
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def import_roster(store, path: str | Path, *, deactivate_missing: bool = False,
         raise CstrainError("the roster changed while this file was imported; nothing was "
                            "written: run the import again") from None
     return ImportSummary(table.path, len(added), len(updated), unchanged, len(gone),
-                         [p for p in problems if p.level == "warning"])
+                         [p for p in problems if p.level == "warning"],
+                         sum(1 for entry in entries if entry.values.get("phone")))
 
 
 def _write(conn, added: list[dict], updated: list[dict], gone: list[str]) -> None:
@@ -272,17 +275,25 @@ def list_roster(store, team: str | None = None, cohort: str | None = None,
         query = query.where(learners.c.active == sa.true())
     with store.read() as conn:
         people = [RosterEntry(**row._asdict()) for row in conn.execute(query)]
-    # sorted here, not in SQL: PostgreSQL's collation would order Chinese and ids differently
-    return sorted(people, key=lambda person: (person.team, person.id))
+    # sorted here, not in SQL: PostgreSQL's collation would order Chinese and ids differently,
+    # and neither reads 二组 as 2
+    return sorted(people, key=lambda person: (natural_key(person.team), natural_key(person.id)))
 
 
 def forget_phones(store, learner_ids: list[str] | None = None) -> int:
     """Delete the stored phone numbers of these people (everyone's when None); returns how
-    many were deleted. The rest of each record stays."""
+    many were deleted. The rest of each record stays. An id not on the roster refuses the
+    whole call (a typo must not look like a deletion)."""
     query = learners.update().where(learners.c.phone.is_not(None))
-    if learner_ids is not None:
-        query = query.where(learners.c.id.in_(learner_ids))
     with store.write() as conn:
+        if learner_ids is not None:
+            ids = [learner_id(i) for i in learner_ids]
+            found = set(conn.execute(sa.select(learners.c.id)
+                                     .where(learners.c.id.in_(ids))).scalars())
+            missing = [i for i in ids if i not in found]
+            if missing:
+                raise NotFound(f"not on the roster: {', '.join(missing)}; nothing was deleted")
+            query = query.where(learners.c.id.in_(ids))
         return conn.execute(query.values(phone=None)).rowcount
 
 

@@ -201,7 +201,8 @@ def test_invite_command_prints_links_and_writes_csv(people, starter, tmp_path):
                                       "--db", db, "--csv", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_bytes().decode("utf-8-sig")
-    assert text.splitlines()[0] == "learner_id,learner_name,role,code,link,expires_at"
+    assert text.splitlines()[0] == ("learner_id,learner_name,role,code,link,expires_at,team,"
+                                    "mentor_id,mentor_name")
     assert {row.split(",")[0] for row in text.splitlines()[1:]} == {"M1", "KF1", "KF2"}
     result = CliRunner().invoke(cli, ["invite", "KF9", "--project", str(starter), "--db", db])
     assert result.exit_code == 1 and "no longer active on the roster: KF9" in result.output
