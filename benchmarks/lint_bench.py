@@ -160,8 +160,8 @@ def main() -> None:
         "hits": {"errors": hits["errors"], "warnings": hits["warnings"], "replies": hits["replies"]},
         "runs": runs, "medians": medians, "in_process_phases": in_process,
         "target_seconds": TARGET_SECONDS,
-        "check": {"csv_wall_median_s": medians["csv"]["wall"],
-                  "pass": medians["csv"]["wall"] < TARGET_SECONDS},
+        "check": {"wall_median_s": {kind: median["wall"] for kind, median in medians.items()},
+                  "pass": all(median["wall"] < TARGET_SECONDS for median in medians.values())},
     }
     path = write_record(HERE / "results", "lint", started, record)
     for kind, median in medians.items():
@@ -172,7 +172,7 @@ def main() -> None:
                                           for k, v in in_process.items()))
     print(f"hits: {hits['errors']} errors, {hits['warnings']} warnings; load average {load_before[0]:.2f} → "
           f"{load_after[0]:.2f}")
-    print(f"target < {TARGET_SECONDS} s (CSV, wall): {'PASS' if record['check']['pass'] else 'FAIL'}; record {path}")
+    print(f"target < {TARGET_SECONDS} s (wall, every kind): {'PASS' if record['check']['pass'] else 'FAIL'}; record {path}")
 
 
 if __name__ == "__main__":

@@ -643,6 +643,7 @@ def _assert_loads_or_fails_cleanly(root: Path) -> None:
     assert time.process_time() - start < 3, "took too long"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rel", sorted(VALID))
 def test_every_value_of_every_file_replaced_by_nonsense_never_crashes(project, rel):
     data = _valid_data()[rel]
@@ -657,10 +658,12 @@ def test_every_value_of_every_file_replaced_by_nonsense_never_crashes(project, r
 try:
     from hypothesis import HealthCheck, given, settings, strategies
 except ImportError:  # not a test dependency: fall back to a seeded generator
+    @pytest.mark.slow
     @pytest.mark.parametrize("seed", range(300))
     def test_random_malformed_projects_never_crash(tmp_path, seed):
         _assert_loads_or_fails_cleanly(make_project(tmp_path, _mutated_files(random.Random(seed))))
 else:
+    @pytest.mark.slow
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(rng=strategies.randoms(use_true_random=False))
     def test_random_malformed_projects_never_crash(tmp_path_factory, rng):

@@ -189,6 +189,7 @@ def test_preview_refuses_broken_sources(starter):
     assert "courses/pre-sales/03-extra.md:1: module file is not listed" in result.output
 
 
+@pytest.mark.slow
 def test_preview_serves_the_site(starter):
     import socket
 

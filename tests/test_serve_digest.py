@@ -60,6 +60,7 @@ def _wait_for(predicate, what: str, log: Path, seconds: float = 90):
                          f"{log.read_text(encoding='utf-8')}")
 
 
+@pytest.mark.slow
 def test_serve_on_every_interface_with_the_daily_digest(starter, two_robot_servers, tmp_path):
     fine, silent = two_robot_servers
     project = ["--project", str(starter)]

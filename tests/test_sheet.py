@@ -126,6 +126,7 @@ def raster(pdf: bytes, dpi: int = 200):
     return pages
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_printed_sheet_scans_back_to_each_link():
     zxingcpp = pytest.importorskip("zxingcpp")

@@ -95,6 +95,7 @@ def test_recursive_alias_is_an_error(text):
     assert str(problem) == "r.yml:1: YAML nested too deeply (a recursive alias?)"
 
 
+@pytest.mark.slow
 def test_deep_nesting_is_an_error_not_a_crash():
     start = time.process_time()
     problem = source_error(load_yaml, "a: " + "[" * 3000 + "]" * 3000 + "\n", "d.yml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import multiprocessing
 from datetime import datetime, timezone
 
+import pytest
 import sqlalchemy as sa
 
 from cstrain.store import open_store
@@ -33,6 +34,7 @@ def _writer(url: str, who: str, start, errors) -> None:
         store.close()
 
 
+@pytest.mark.slow
 def test_two_concurrent_writers(store):
     url = store.engine.url.render_as_string(hide_password=False)
     now = datetime.now(timezone.utc)

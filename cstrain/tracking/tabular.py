@@ -11,13 +11,13 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Mapping, Sequence, Union
 
 from cstrain.errors import Problem, RecordsRefused
+from cstrain.tracking import xlsx
 
 Cell = Union[str, datetime]
 """A cell is stripped text; an .xlsx date cell stays a :class:`~datetime.datetime`."""
@@ -164,23 +164,11 @@ def _csv_rows(data: bytes, label: str) -> list[Row]:
 
 
 def _xlsx_rows(data: bytes, label: str) -> list[Row]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        _refuse(label, f"not a readable .xlsx workbook; {SAVE_AS}")
-    try:
-        if not book.worksheets:
-            return []
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # some writers record wrong dimensions; read every row
         return [Row(number, tuple(_xlsx_cell(value) for value in values))
-                for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True),
-                                                start=1)]
-    finally:
-        book.close()
+                for number, values in xlsx.iter_rows(io.BytesIO(data))]
+    except xlsx.XlsxUnreadable:
+        _refuse(label, f"not a readable .xlsx workbook; {SAVE_AS}")
 
 
 def _xlsx_cell(value) -> Cell:
