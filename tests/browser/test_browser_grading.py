@@ -154,7 +154,14 @@ def test_half_up_rounding_matches_python(grader):
     rng = random.Random(7)
     values = [k / 32 for k in range(-100, 100)] + [k / 1e4 + 5e-5 for k in range(-300, 300)]
     values += [rng.uniform(-1000, 1000) for _ in range(500)] + [2.675, 1.005, 0.125, 0.5, 1.5, -0.5, 12.345]
-    cases = [[v, d] for v in values for d in (0, 2, 4)]
+    # halfway cases in decimal (62.75, 1.005 …, their negatives), figures with binary noise
+    # (251 / 400 * 100), big and tiny numbers, whole numbers past 2^53 and the largest double
+    values += [k / 100 + 0.005 for k in range(-300, 300)] + [k / 1000 + 0.0005 for k in range(0, 200)]
+    values += [251 / 400 * 100, 0.1 + 0.2, 1 / 3, 2 / 3, 0.4999999999999999, 0.49999999999999, 62.75, -62.75]
+    values += [rng.uniform(-1, 1) * 10 ** rng.randint(-12, 20) for _ in range(500)]
+    values += [1e22, -1e22, 2 ** 53 + 2, 1.7976931348623157e308, 5e-324, 1.5e-10, 5e-8, 123456789.12345,
+               1234567890.1234567, 1234567890123456.5, 99.95, 9.995, 0.0, -0.0]
+    cases = [[v, d] for v in values for d in (0, 1, 2, 3, 4, 6, 10)]
     got = in_browser(grader, "cases => cases.map(([v, d]) => window.grader.roundHalfUp(v, d))", cases)
     wrong = [f"{v!r}, {d}: browser {g!r}, python {expr.round_half_up(v, d)!r}"
              for (v, d), g in zip(cases, got) if g != expr.round_half_up(v, d)]
