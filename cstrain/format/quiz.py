@@ -269,6 +269,10 @@ Question = Annotated[Union[QUESTION_MODELS], Field(discriminator="type")]
 QUESTION_TYPES = tuple(get_args(model.model_fields["type"].annotation)[0] for model in QUESTION_MODELS)
 
 
+ReviewPolicy = Literal["after_attempt", "after_pass_or_last_attempt", "never"]
+REVIEW_POLICIES = get_args(ReviewPolicy)
+
+
 class QuizSpec(SourceModel):
     """A quiz: a pool of questions, how many are drawn, and how it is graded."""
 
@@ -279,6 +283,11 @@ class QuizSpec(SourceModel):
     shuffle: bool = Field(False, description="Shuffle question order.")
     attempts: PositiveInt | None = Field(None, description="Attempt limit (enforced by the server in exam mode).")
     time_limit: str | None = Field(None, description="Exam time limit, e.g. 10m or 1h30m.")
+    review: ReviewPolicy | None = Field(
+        None, description="When a learner sees the key, feedback and explanations of an attempt: "
+                          "after_attempt (the default of practice quizzes), "
+                          "after_pass_or_last_attempt (the default of exams: once they pass or have "
+                          "used every attempt), or never. Mentors always see them.")
     questions: list[Question] = Field(min_length=1)
     # after questions: its check needs the pool, and is then reported at draw's own line
     draw: PositiveInt | None = Field(None, description="Draw this many questions per attempt.")
@@ -303,6 +312,11 @@ class QuizSpec(SourceModel):
     @property
     def time_limit_seconds(self) -> int | None:
         return duration_seconds(self.time_limit) if self.time_limit else None
+
+    @property
+    def review_policy(self) -> str:
+        """``review``, or its default for the quiz's mode."""
+        return self.review or ("after_pass_or_last_attempt" if self.mode == "exam" else "after_attempt")
 
     def advice(self) -> list[tuple[tuple, str]]:
         """Warnings ``(location, message)`` about a quiz that is valid but grades differently from

@@ -166,3 +166,75 @@ def test_half_up_rounding_matches_python(grader):
     wrong = [f"{v!r}, {d}: browser {g!r}, python {expr.round_half_up(v, d)!r}"
              for (v, d), g in zip(cases, got) if g != expr.round_half_up(v, d)]
     assert not wrong, "\n".join(wrong[:20])
+
+
+# -- the review policy of a practice quiz ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def review_site(tmp_path_factory):
+    """The starter project with its first quiz set to ``review: after_pass_or_last_attempt`` and
+    its second to ``review: never``, built and served."""
+    import functools
+    import os
+    import subprocess
+    import sys
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from conftest import Site
+    root = tmp_path_factory.mktemp("review") / "training"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)
+    for name, policy in (("first-reply", "after_pass_or_last_attempt"), ("price-objection", "never")):
+        path = root / "quizzes" / "pre-sales" / f"{name}.yml"
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "mode: practice\n", f"mode: practice\nreview: {policy}\n", 1), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "cstrain", "build"], cwd=root, check=True, capture_output=True, env=env)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/")
+    server.shutdown()
+    server.server_close()
+
+
+def _feedback_shown(page) -> dict:
+    return page.evaluate("""() => ({
+        keys: document.querySelectorAll(".cstrain-correct-answer").length,
+        explanations: document.querySelectorAll(".cstrain-explanation").length,
+        options: document.querySelectorAll(".cstrain-option-feedback").length,
+        verdicts: document.querySelectorAll(".cstrain-verdict").length,
+        note: (document.querySelector(".cstrain-review-withheld") || {}).textContent || ""})""")
+
+
+def test_practice_after_a_pass_withholds_keys_until_the_learner_passes(page, review_site):
+    from quizdriver import MODULE_1, answer_all, submit
+    quiz = review_site.quiz(MODULE_1)
+    assert quiz["review"] == "after_pass_or_last_attempt"
+    page.goto(review_site.url(MODULE_1))
+    answer_all(page, quiz, right=False)
+    submit(page)
+    shown = _feedback_shown(page)
+    assert shown["verdicts"] == len(quiz["questions"])  # right or wrong, still
+    assert (shown["keys"], shown["explanations"], shown["options"]) == (0, 0, 0)
+    assert "通过这份测验后才显示答案和解析" in shown["note"]
+    page.locator(".cstrain-retry").first.click()
+    answer_all(page, quiz, right=True)
+    submit(page)
+    shown = _feedback_shown(page)
+    assert shown["explanations"] == len(quiz["questions"]) and shown["note"] == ""
+
+
+def test_practice_never_shows_keys(page, review_site):
+    from quizdriver import MODULE_2, answer_all, submit
+    quiz = review_site.quiz(MODULE_2)
+    assert quiz["review"] == "never"
+    page.goto(review_site.url(MODULE_2))
+    answer_all(page, quiz, right=False)
+    submit(page)
+    shown = _feedback_shown(page)
+    assert (shown["keys"], shown["explanations"], shown["options"]) == (0, 0, 0)
+    assert "不公布答案和解析" in shown["note"]
