@@ -93,7 +93,7 @@ VALID = {
               inquiries: {min: 200, max: 800}
               buyers: {min: 50, max: 180}
             answer: round(buyers / inquiries * 100, 1)
-            tolerance: 0.1
+            tolerance: 0.05
         """,
     REFUND_QUIZ: """\
         title: 退款 · 小测
@@ -207,7 +207,7 @@ def test_bad_id_pattern(project):
      "courses/pre-sales/course.yml:4: tags[1]: '双 十一' is not a valid tag; tags have no spaces or commas"),
     (AFTER_SALES, "01-refund.md", "01-refund.txt",
      "courses/after-sales/course.yml:6: modules[0]: '01-refund.txt' must be a .md file name in the course folder"),
-    (CLOSE_QUIZ, "tolerance: 0.1", "tolerance: 1" + "0" * 400,
+    (CLOSE_QUIZ, "tolerance: 0.05", "tolerance: 1" + "0" * 400,
      "quizzes/pre-sales/close.yml:10: questions[0].tolerance: number is too large"),
     (GREETING_QUIZ, "pass_mark: 60", "pass_mark: 120",
      "quizzes/pre-sales/greeting.yml:2: pass_mark: must be less than or equal to 100"),
@@ -430,7 +430,7 @@ def test_file_that_is_not_a_mapping(project):
 
 def test_infinite_and_nan_numbers_are_rejected(project):
     edit(project, GREETING_QUIZ, "pass_mark: 60", "pass_mark: .nan")
-    edit(project, CLOSE_QUIZ, "tolerance: 0.1", "tolerance: .inf")
+    edit(project, CLOSE_QUIZ, "tolerance: 0.05", "tolerance: .inf")
     assert problems(project) == [
         "quizzes/pre-sales/close.yml:10: questions[0].tolerance: expected a finite number, not .inf or .nan",
         "quizzes/pre-sales/greeting.yml:2: pass_mark: expected a finite number, not .inf or .nan"]

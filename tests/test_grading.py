@@ -79,18 +79,37 @@ def test_evaluate():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("round(0.25, 1)", 0.3), ("round(0.35, 1)", 0.4), ("round(2.5)", 3.0), ("round(-2.5)", -2.0),
-    ("round(12.625, 2)", 12.63), ("round(49 / 400 * 100, 1)", 12.3), ("round(1.005, 2)", 1.0),
+    ("round(0.25, 1)", 0.3), ("round(0.35, 1)", 0.4), ("round(2.5)", 3.0), ("round(-2.5)", -3.0),
+    ("round(12.625, 2)", 12.63), ("round(49 / 400 * 100, 1)", 12.3), ("round(1.005, 2)", 1.01),
+    ("round(62.75, 1)", 62.8), ("round(251 / 400 * 100, 1)", 62.8), ("round(-62.75, 1)", -62.8),
+    ("round(2.675, 2)", 2.68), ("round(1e300, 10)", 1e300), ("round(0.0000005, 6)", 0.000001),
 ])
-def test_round_is_half_up_like_math_round(text, expected):
+def test_round_is_exact_in_decimal_and_halves_away_from_zero(text, expected):
     assert expr.evaluate(expr.parse(text), {}) == expected
 
 
-def test_round_half_up():
-    assert expr.round_half_up(0.03125, 4) == 0.0313  # round() gives 0.0312
-    assert expr.round_half_up(1.125, 2) == 1.13      # round() gives 1.12
-    assert expr.round_half_up(2.5) == 3.0            # round() gives 2
-    assert expr.round_half_up(-2.5) == -2.0
+@pytest.mark.parametrize("value, digits, expected", [
+    (62.75, 1, 62.8),        # floor(x * 10 + 0.5) gave 62.7: 627.5 is 627.4999… in binary
+    (1.005, 2, 1.01),        # … and 1.0 here
+    (0.03125, 4, 0.0313),    # round() gives 0.0312 (half to even)
+    (1.125, 2, 1.13),
+    (2.5, 0, 3.0), (-2.5, 0, -3.0), (-0.05, 1, -0.1), (-1.005, 2, -1.01),
+    (9.995, 2, 10.0), (99.95, 1, 100.0), (0.5, 0, 1.0),
+    (0.4999999999999999, 0, 1.0),  # 16 significant digits: the figure is 0.500000000000000
+    (0.49999999999999, 0, 0.0),
+    (1.5e-10, 10, 2e-10), (5e-8, 6, 0.0), (1e22, 2, 1e22), (1.7976931348623157e308, 10, 1.7976931348623157e308),
+    (123456789.12345, 4, 123456789.1235), (-0.0001, 2, -0.0),
+    (1234567890123456.5, 2, 1234567890123457.0), (12345678901234567.0, 0, 12345678901234567.0),
+    (1234567890.1234567, 10, 1234567890.12346),  # 17 significant digits: cut to 15
+])
+def test_round_half_up(value, digits, expected):
+    assert expr.round_half_up(value, digits) == expected
+
+
+def test_round_half_up_refuses_what_is_not_finite():
+    for value in (float("inf"), float("-inf"), float("nan")):
+        with pytest.raises(ValueError):
+            expr.round_half_up(value, 2)
 
 
 @pytest.mark.parametrize("text, message", [

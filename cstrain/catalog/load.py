@@ -275,6 +275,9 @@ class _Loader(DrillLoading):
         if isinstance(data, dict) and isinstance(data.get("questions"), list):
             ok = self._check_raw_questions(data["questions"], located, rel, fields)
         spec = self._validate(QuizSpec, located, rel, fields)
+        for (*path, field), message in spec.advice() if spec else ():
+            line = located.line(tuple(path) + (field,)) or located.line(tuple(path))
+            self.warn(rel, line, f"{path[0]}[{path[1]}].{field}: {message}")
         return Quiz(ref, spec, rel) if spec and ok else None
 
     def _check_raw_questions(self, questions: list, located: Located, rel: str, fields) -> bool:

@@ -21,7 +21,12 @@ Rules, all enforced here:
 - **Edited exam.** A sitting whose quiz was edited since it started cannot be graded against
   questions the learner never saw: it is dropped and does not count.
 
-Feedback, the key and explanations are returned only for a closed sitting. The attempt is
+- **Review.** Feedback, the key and explanations are returned only for a closed sitting, and
+  only when the quiz's review policy allows it (:func:`~cstrain.exams.sittings.may_review`):
+  by default once the learner passed or every attempt is closed.
+- **Retake.** A new sitting draws the questions the learner's last sitting did not show first.
+
+The attempt is
 recorded with source ``server`` and the key ``<learner>:exam/<sitting id>`` (``/`` never occurs
 in a browser's attempt id, so the two can never collide).
 """

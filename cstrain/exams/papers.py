@@ -23,13 +23,21 @@ from cstrain.site.quizdata import client_question
 SECURE_RANDOM = secrets.SystemRandom()  # a learner must not be able to predict the next draw
 
 
-def draw_sitting(spec: QuizSpec, rng=SECURE_RANDOM) -> tuple[list[str], dict[str, dict]]:
+def draw_sitting(spec: QuizSpec, rng=SECURE_RANDOM,
+                 last: set[str] = frozenset()) -> tuple[list[str], dict[str, dict]]:
     """The question ids of a new sitting in the order shown, and per question what its type
     draws (``order``: file indexes in the order shown, or calculated ``values``); as quiz.js
-    draws a practice attempt."""
+    draws a practice attempt. A quiz that draws part of its pool prefers the questions not in
+    ``last`` (the learner's previous sitting), so a retake is a different paper where the pool
+    allows."""
     pool = list(spec.questions)
     if spec.draw and spec.draw < len(pool):
-        picked = rng.sample(pool, spec.draw)
+        fresh = [question for question in pool if question.id not in last]
+        seen = [question for question in pool if question.id in last]
+        picked = rng.sample(fresh, min(spec.draw, len(fresh)))
+        picked += rng.sample(seen, spec.draw - len(picked))
+        if spec.shuffle:
+            rng.shuffle(picked)
         if not spec.shuffle:
             picked.sort(key=pool.index)
     else:

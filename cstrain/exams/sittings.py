@@ -69,6 +69,7 @@ class Closed:
     attempt: Row
     answers: dict[str, Row]  # by question id
     used: int
+    reviewable: bool = False  # the learner may see the key, feedback and explanations now
 
     @property
     def expired(self) -> bool:
@@ -122,7 +123,7 @@ def look(store: Store, catalog: Catalog, learner_id: str, sitting_id: str,
     with store.read() as conn:
         sitting = _find_sitting(conn, sitting_id, learner_id)
         if sitting.attempt_id is not None:
-            return _closed(conn, sitting)
+            return _closed(conn, catalog, sitting)
         quiz = catalog.quizzes.get(sitting.quiz)
         if quiz is not None and quiz.version == sitting.quiz_version and not expired(sitting, now):
             return Open(sitting, True, _attempts_used(conn, learner_id, sitting.quiz))
@@ -130,7 +131,7 @@ def look(store: Store, catalog: Catalog, learner_id: str, sitting_id: str,
         sitting = _find_sitting(conn, sitting_id, learner_id)
         state = "closed" if sitting.attempt_id is not None else _settle(conn, catalog, sitting, now)
         if state != "dropped":
-            return _closed(conn, _find_sitting(conn, sitting_id, learner_id))
+            return _closed(conn, catalog, _find_sitting(conn, sitting_id, learner_id))
     raise NotFound("this exam was changed after the sitting started; start it again")
 
 
@@ -153,7 +154,7 @@ def start(store: Store, catalog: Catalog, learner_id: str, quiz: Quiz, module: M
         if resume is not None:
             return Open(resume, True, used)
         if quiz.spec.attempts is None or used < quiz.spec.attempts:
-            questions, shuffles = draw_sitting(quiz.spec, rng)
+            questions, shuffles = draw_sitting(quiz.spec, rng, _last_shown(conn, learner_id, quiz.ref))
             limit = quiz.spec.time_limit_seconds
             sitting_id = str(uuid.uuid4())
             conn.execute(exam_sittings.insert().values(
@@ -193,7 +194,7 @@ def submit(store: Store, catalog: Catalog, learner_id: str, sitting_id: str,
                                                 given.get(qid))
                          for qid in sitting.questions}
             _record(conn, catalog, sitting, responses, now)
-            return _closed(conn, _find_sitting(conn, sitting_id, learner_id))
+            return _closed(conn, catalog, _find_sitting(conn, sitting_id, learner_id))
     # after the commit, so a sitting that ran out stays closed
     raise Conflict(_SUBMIT_REFUSED[state].replace("{id}", sitting_id))
 
@@ -214,10 +215,34 @@ def _attempts_used(conn: Connection, learner_id: str, ref: str) -> int:
         exam_sittings.c.learner_id == learner_id, exam_sittings.c.quiz == ref)).scalar_one()
 
 
-def _closed(conn: Connection, sitting: Row) -> Closed:
+def _closed(conn: Connection, catalog: Catalog, sitting: Row) -> Closed:
     attempt = attempt_by_id(conn, sitting.attempt_id)
     answers = {row.question: row for row in answers_of(conn, [attempt.id])[attempt.id]}
-    return Closed(sitting, attempt, answers, _attempts_used(conn, sitting.learner_id, sitting.quiz))
+    quiz = catalog.quizzes.get(sitting.quiz)
+    return Closed(sitting, attempt, answers, _attempts_used(conn, sitting.learner_id, sitting.quiz),
+                  quiz is not None and may_review(conn, quiz, sitting.learner_id))
+
+
+def may_review(conn: Connection, quiz: Quiz, learner_id: str) -> bool:
+    """The quiz's review policy for this learner now: ``after_attempt`` always,
+    ``after_pass_or_last_attempt`` once a sitting of theirs passed or every attempt is closed,
+    ``never`` never (mentors see keys in their own views)."""
+    policy = quiz.spec.review_policy
+    if policy != "after_pass_or_last_attempt":
+        return policy == "after_attempt"
+    closed = conn.execute(
+        sa.select(attempts.c.passed).select_from(
+            exam_sittings.join(attempts, attempts.c.id == exam_sittings.c.attempt_id))
+        .where(exam_sittings.c.learner_id == learner_id, exam_sittings.c.quiz == quiz.ref)).scalars().all()
+    return any(closed) or (quiz.spec.attempts is not None and len(closed) >= quiz.spec.attempts)
+
+
+def _last_shown(conn: Connection, learner_id: str, ref: str) -> set[str]:
+    """The questions of the learner's latest sitting of the exam, to draw others next time."""
+    row = conn.execute(sa.select(exam_sittings.c.questions).where(
+        exam_sittings.c.learner_id == learner_id, exam_sittings.c.quiz == ref)
+        .order_by(exam_sittings.c.started_at.desc()).limit(1)).first()
+    return set(row.questions) if row is not None else set()
 
 
 def _lock_learner(conn: Connection, learner_id: str) -> None:

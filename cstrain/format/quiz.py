@@ -1,13 +1,16 @@
 """Quiz files: ``quizzes/<ref>.yml``, a pool of questions of eight types."""
 from __future__ import annotations
 
+import re
+from functools import cached_property
 from typing import Annotated, Literal, Union, get_args
 
-from pydantic import (Field, PositiveInt, StringConstraints, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (Field, PositiveInt, StringConstraints, ValidationError, ValidationInfo,
+                      field_validator, model_validator)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from cstrain.format.base import Percent, SourceModel, Text, duration_seconds
-from cstrain.grading import expr
+from cstrain.grading import expr, variables
 
 QUESTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 QuestionId = Annotated[str, StringConstraints(pattern=QUESTION_ID_PATTERN, max_length=64)]
@@ -69,31 +72,104 @@ class FillQuestion(_Question):
     case_sensitive: bool = False
 
 
-class NumericQuestion(_Question):
-    type: Literal["numeric"]
-    answer: float
-    tolerance: float = Field(0, ge=0)
+_ASKED = re.compile(r"保留\s*([0-9]+|[一二两三四五六])\s*位小数|(保留整数)")
+_CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+
+
+def decimals_asked(prompt: str) -> int | None:
+    """How many decimals a prompt asks for (保留一位小数 → 1, 保留整数 → 0), or None."""
+    match = _ASKED.search(prompt)
+    if match is None:
+        return None
+    if match.group(2):
+        return 0
+    digits = match.group(1)
+    return int(digits) if digits.isdigit() else _CHINESE_DIGITS[digits]
+
+
+class _Figure(_Question):
+    """What numeric and calculated questions share: the learner types a figure."""
+
+    decimals: int | None = Field(
+        None, ge=0, le=10,
+        description="The answer is asked for to this many decimals: the key is rounded to it "
+                    "(exactly in decimal, halves away from zero) and an answer that rounds to the "
+                    "key is right, so one a unit off is wrong.")
+    tolerance: float = Field(0, ge=0, description="A number this close to the key is right too.")
     unit: str = ""
+
+    def _rounded_by(self) -> int | None:
+        """The decimals the answer itself rounds to, if it says so (calculated: round(…, n))."""
+        return None
+
+    def advice(self) -> list[tuple[str, str]]:
+        """Warnings ``(field, message)``: a figure asked for to some decimals but graded otherwise."""
+        found = []
+        asked = decimals_asked(self.prompt)
+        if asked is not None and self.decimals != asked:
+            found.append(("decimals" if self.decimals is not None else "prompt", (
+                f"the prompt asks for {asked} decimal(s) but the question says decimals: "
+                f"{self.decimals}" if self.decimals is not None else
+                f"the prompt asks for {asked} decimal(s): add decimals: {asked}, so the key is "
+                "rounded to it and an answer a unit off is wrong")))
+        precision = next((n for n in (self.decimals, self._rounded_by(), asked) if n is not None), None)
+        if precision is not None and self.tolerance >= 10 ** -precision - 1e-12:
+            found.append(("tolerance", f"tolerance {self.tolerance:g} is a whole unit at "
+                                       f"{precision} decimal(s): an answer a unit off counts as "
+                                       "right; leave tolerance out and set decimals"))
+        return found
+
+
+class NumericQuestion(_Figure):
+    type: Literal["numeric"]
+    answer: float = Field(description="The exact answer; rounded to decimals when they are set.")
 
 
 class Variable(SourceModel):
-    min: float
-    max: float
+    min: float | str = Field(description="A number, or arithmetic over the question's other "
+                                         "variables, e.g. inquiries * 0.2")
+    max: float | str = Field(description="As min.")
     decimals: int = Field(0, ge=0, le=6)
+
+    @field_validator("min", "max", mode="before")
+    @classmethod
+    def _bound(cls, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError("expected a number, or arithmetic over the other variables")
+        if isinstance(value, str):
+            expr.parse(value)  # an ExpressionError is a ValueError: pydantic reports it
+        return value
 
     @model_validator(mode="after")
     def _ordered(self):
-        if self.min > self.max:
+        if isinstance(self.min, float) and isinstance(self.max, float) and self.min > self.max:
             raise ValueError(f"min {self.min:g} is larger than max {self.max:g}")
         return self
 
+    @cached_property
+    def low(self) -> list:
+        """min as an expression tree (grading.variables)."""
+        return _bound_tree(self.min)
 
-class CalculatedQuestion(_Question):
+    @cached_property
+    def high(self) -> list:
+        return _bound_tree(self.max)
+
+    def page_bound(self, field: str):
+        """A bound as the page carries it: the number, or the tree of arithmetic."""
+        value = getattr(self, field)
+        return value if isinstance(value, float) else _bound_tree(value)
+
+
+def _bound_tree(value: float | str) -> list:
+    return ["num", value] if isinstance(value, float) else expr.parse(value)
+
+
+class CalculatedQuestion(_Figure):
     type: Literal["calculated"]
-    variables: dict[VarName, Variable] = Field(min_length=1)
+    variables: dict[VarName, Variable] = Field(
+        min_length=1, description="Drawn anew for each attempt; a bound may use other variables.")
     answer: str = Field(description="Arithmetic over the variables, e.g. buyers / inquiries * 100.")
-    tolerance: float = Field(0, ge=0)
-    unit: str = ""
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -111,6 +187,26 @@ class CalculatedQuestion(_Question):
                 raise ValueError(f"variable '{name}' does not appear in the prompt as {{{name}}}")
         return value
 
+    @field_validator("variables")
+    @classmethod
+    def _drawable(cls, value):
+        """Bounds over known variables, not in a circle, never an empty range: each problem at
+        its variable's line."""
+        errors = [((name,) + ((field,) if field else ()), message)
+                  for name, field, message in variables.dependency_problems(value)]
+        if not errors:
+            empty = variables.empty_range(value, variables.draw_order(value))
+            if empty is not None:
+                name, before, reason = empty
+                when = ", ".join(f"{k} = {v:g}" for k, v in before.items())
+                errors.append(((name,), f"{reason}" + (f" when {when}" if when else "")
+                               + "; change the bounds so every draw has a value"))
+        if errors:
+            raise ValidationError.from_exception_data("variables", [InitErrorDetails(
+                type=PydanticCustomError("value_error", "{message}", {"message": message}),
+                loc=loc, input=value) for loc, message in errors])
+        return value
+
     @field_validator("answer")
     @classmethod
     def _known_variables(cls, value, info: ValidationInfo):
@@ -122,9 +218,22 @@ class CalculatedQuestion(_Question):
                              f"define them under variables")
         return value
 
-    @property
+    @cached_property
     def tree(self) -> list:
         return expr.parse(self.answer)
+
+    @cached_property
+    def draw_order(self) -> list[str]:
+        """The variables in the order they are drawn: each after those its bounds use."""
+        return variables.draw_order(self.variables)
+
+    def _rounded_by(self) -> int | None:
+        tree = self.tree
+        if tree[0] == "call" and tree[1] == "round":
+            digits = tree[2][1] if len(tree[2]) > 1 else ["num", 0]
+            if digits[0] == "num" and digits[1] in range(11):
+                return int(digits[1])
+        return None
 
 
 class OrderingQuestion(_Question):
@@ -160,6 +269,10 @@ Question = Annotated[Union[QUESTION_MODELS], Field(discriminator="type")]
 QUESTION_TYPES = tuple(get_args(model.model_fields["type"].annotation)[0] for model in QUESTION_MODELS)
 
 
+ReviewPolicy = Literal["after_attempt", "after_pass_or_last_attempt", "never"]
+REVIEW_POLICIES = get_args(ReviewPolicy)
+
+
 class QuizSpec(SourceModel):
     """A quiz: a pool of questions, how many are drawn, and how it is graded."""
 
@@ -170,6 +283,11 @@ class QuizSpec(SourceModel):
     shuffle: bool = Field(False, description="Shuffle question order.")
     attempts: PositiveInt | None = Field(None, description="Attempt limit (enforced by the server in exam mode).")
     time_limit: str | None = Field(None, description="Exam time limit, e.g. 10m or 1h30m.")
+    review: ReviewPolicy | None = Field(
+        None, description="When a learner sees the key, feedback and explanations of an attempt: "
+                          "after_attempt (the default of practice quizzes), "
+                          "after_pass_or_last_attempt (the default of exams: once they pass or have "
+                          "used every attempt), or never. Mentors always see them.")
     questions: list[Question] = Field(min_length=1)
     # after questions: its check needs the pool, and is then reported at draw's own line
     draw: PositiveInt | None = Field(None, description="Draw this many questions per attempt.")
@@ -194,3 +312,15 @@ class QuizSpec(SourceModel):
     @property
     def time_limit_seconds(self) -> int | None:
         return duration_seconds(self.time_limit) if self.time_limit else None
+
+    @property
+    def review_policy(self) -> str:
+        """``review``, or its default for the quiz's mode."""
+        return self.review or ("after_pass_or_last_attempt" if self.mode == "exam" else "after_attempt")
+
+    def advice(self) -> list[tuple[tuple, str]]:
+        """Warnings ``(location, message)`` about a quiz that is valid but grades differently from
+        what it asks (a figure's decimals and tolerance)."""
+        return [(("questions", index, field), message)
+                for index, question in enumerate(self.questions) if isinstance(question, _Figure)
+                for field, message in question.advice()]

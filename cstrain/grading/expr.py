@@ -2,14 +2,16 @@
 
 An answer such as ``buyers / inquiries * 100`` is parsed with :mod:`ast` into a small JSON tree
 (numbers, variables, + - * / // % **, unary minus, and round/abs/min/max). The same tree is
-evaluated here and by the quiz JavaScript, so the browser and the server agree: ``round`` is half
-up with 0 to 10 decimals, ``//`` and ``%`` floor, and division by zero, a power with an exponent
+evaluated here and by the quiz JavaScript, so the browser and the server agree: ``round`` keeps 0
+to 10 decimals, exactly in decimal, halves away from zero (:func:`round_half_up`), ``//`` and ``%``
+floor, and division by zero, a power with an exponent
 over 64 or a base over 1e6, a negative base with a fractional exponent, an operand that is not a
 finite number, or a result that is not one, all make the expression fail (the question scores 0).
 """
 from __future__ import annotations
 
 import ast
+import decimal
 import math
 import sys
 
@@ -72,13 +74,37 @@ def variables(tree: list) -> set[str]:
     return set().union(*(variables(arg) for arg in tree[1:]))
 
 
-def round_half_up(value: float, digits: int = 0) -> float:
-    """Round as JavaScript's ``Math.floor(value * 10 ** digits + 0.5) / 10 ** digits`` does.
+SIGNIFICANT = 15
+"""The significant digits a double holds reliably: what arithmetic leaves beyond them is noise."""
+# Enough digits for any double (1.8e308 has 309 before the point) with 10 decimals after it.
+_EXACT = decimal.Context(prec=400, rounding=decimal.ROUND_HALF_UP)
 
-    Python's round() is banker's rounding; the browser's and a learner's calculator are not.
+
+def round_half_up(value: float, digits: int = 0) -> float:
+    """``value`` rounded to ``digits`` decimals as a person rounds the figure they worked out
+    (四舍五入): exactly in decimal, halves away from zero. The figure is the shortest decimal that
+    reads back as the float (``repr``), cut to 15 significant digits as a spreadsheet does, so
+    that the noise of binary arithmetic is not taken for a digit: 251 / 400 * 100 is
+    62.74999999999999 in binary and 62.75 as a figure. 62.75 → 62.8 and 1.005 → 1.01 at one and
+    two digits, -2.5 → -3.
+
+    ``floor(value * 10 ** digits + 0.5)`` gives 62.7 and 1.0 there; Python's round() is
+    banker's rounding on the binary value. The browser rounds the same decimal digits the same
+    way (``core/format.mjs``), so both give the same double. ValueError for a value that is not
+    finite.
     """
-    factor = 10 ** digits
-    return math.floor(value * factor + 0.5) / factor
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError("cannot round a value that is not finite")
+    if value == math.floor(value):
+        return value  # a whole number (every double from 2^52 on is one) has nothing to round
+    figure = decimal.Decimal(repr(value))
+    if len(figure.as_tuple().digits) > SIGNIFICANT:  # never into the whole part
+        figure = figure.quantize(decimal.Decimal(1).scaleb(min(figure.adjusted() - SIGNIFICANT + 1, 0)),
+                                 context=_EXACT)
+    if figure.as_tuple().exponent < -digits:
+        figure = figure.quantize(decimal.Decimal(1).scaleb(-digits), context=_EXACT)
+    return float(figure)
 
 
 def evaluate(tree: list, values: dict[str, float]) -> float:

@@ -1,16 +1,18 @@
-"""calculated: values drawn per attempt, the answer an arithmetic expression of them
-(:mod:`cstrain.grading.expr`, never evaluated by Python); a number within ``tolerance`` of it
-scores all. A response carries the values it was given: ``{"values": {...}, "answer": …}``,
-and values the question could not have drawn (missing, extra, out of range) score 0."""
+"""calculated: values drawn per attempt, in dependency order (a bound may use the variables
+drawn before it: :mod:`cstrain.grading.variables`); the answer an arithmetic expression of them
+(:mod:`cstrain.grading.expr`, never evaluated by Python), marked as a numeric figure
+(:mod:`cstrain.grading.figures`). A response carries the values it was given:
+``{"values": {...}, "answer": …}``, and values the question could not have drawn (missing, extra,
+outside the bounds the other values give) score 0."""
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, Callable
 
 from cstrain.format.quiz import CalculatedQuestion
-from cstrain.grading import expr
-from cstrain.grading.responses import EPSILON, is_number, parse_number
+from cstrain.grading import expr, variables
+from cstrain.grading.figures import is_right, key_figure
+from cstrain.grading.responses import is_number, parse_number
 from cstrain.questions.base import QuestionType
 
 _NAME = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -20,18 +22,10 @@ class Calculated(QuestionType):
     model = CalculatedQuestion
     __slots__ = ()
 
-    def _values_ok(self, values: Any) -> bool:
-        variables = self.q.variables
-        if not isinstance(values, dict) or set(values) != set(variables):
-            return False
-        return all(is_number(value := values[name])
-                   and spec.min - EPSILON <= value <= spec.max + EPSILON
-                   for name, spec in variables.items())
-
     def expected(self, response: Any) -> float | None:
-        """The right answer for the values ``response`` carries, or None when they are not
+        """The exact answer for the values ``response`` carries, or None when they are not
         values the question draws, or break the sum."""
-        if not isinstance(response, dict) or not self._values_ok(response.get("values")):
+        if not isinstance(response, dict) or not variables.fits(self.q.variables, response.get("values")):
             return None
         try:
             return expr.evaluate(self.q.tree, response["values"])
@@ -40,13 +34,18 @@ class Calculated(QuestionType):
 
     def fraction(self, response: Any) -> float:
         expected = self.expected(response)
-        given = parse_number(response.get("answer")) if expected is not None else None
-        close = given is not None and abs(given - expected) <= self.q.tolerance + EPSILON
-        return 1.0 if close else 0.0
+        if expected is None:
+            return 0.0
+        q = self.q
+        given = parse_number(response.get("answer"))
+        return 1.0 if is_right(given, key_figure(expected, q.decimals), q.decimals, q.tolerance) else 0.0
 
     def key(self, response: Any) -> float | None:
         expected = self.expected(response)
-        return None if expected is None else expr.round_half_up(expected, 4)
+        if expected is None:
+            return None
+        return key_figure(expected, self.q.decimals) if self.q.decimals is not None \
+            else expr.round_half_up(expected, 4)
 
     def _with_values(self, text: str, values: Any, shown: Callable[[str, Any], str]) -> str:
         if not isinstance(values, dict):
@@ -60,31 +59,25 @@ class Calculated(QuestionType):
 
     def page_data(self, markup) -> dict:
         q = self.q
-        return {"variables": {name: var.model_dump() for name, var in q.variables.items()},
-                "expr": q.tree, "tolerance": q.tolerance, "unit": q.unit}
+        return {"variables": {name: {"min": var.page_bound("min"), "max": var.page_bound("max"),
+                                     "decimals": var.decimals} for name, var in q.variables.items()},
+                "order": q.draw_order, "expr": q.tree, "decimals": q.decimals,
+                "tolerance": q.tolerance, "unit": q.unit}
 
     def draw(self, rng) -> dict:
-        """Values on each variable's 10^-decimals grid inside [min, max] for which the answer
-        can be computed (the grader accepts exactly these), as quiz.js draws them."""
-        values: dict[str, float] = {}
+        """Values in dependency order, each on its 10^-decimals grid inside its bounds (the
+        grader accepts exactly these), for which the answer can be worked out; as the browser
+        draws a practice attempt. After 50 draws that fail, none: the question scores 0."""
         for _ in range(50):
-            values = {}
-            for name, spec in self.q.variables.items():
-                scale = 10 ** spec.decimals
-                low = math.ceil(spec.min * scale - 1e-6)
-                high = math.floor(spec.max * scale + 1e-6)
-                if low / scale < spec.min - EPSILON:
-                    low += 1
-                if high / scale > spec.max + EPSILON:
-                    high -= 1
-                value = rng.randint(low, high) / scale if low <= high else spec.min
-                values[name] = int(value) if spec.decimals == 0 and value == int(value) else value
+            values = variables.draw(self.q.variables, self.q.draw_order, rng.randint)
+            if values is None:
+                continue
             try:
                 expr.evaluate(self.q.tree, values)
                 return {"values": values}
             except expr.ExpressionError:
                 continue
-        return {"values": values}  # no computable draw: the question scores 0, as in the browser
+        return {"values": {}}
 
     def prompt_html(self, html: str, drawn: dict) -> str:
         variables = self.q.variables

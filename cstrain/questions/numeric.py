@@ -1,10 +1,12 @@
-"""numeric: a number within ``tolerance`` of ``answer``; all or nothing."""
+"""numeric: a typed figure against ``answer``, rounded to ``decimals`` when they are asked for
+(:mod:`cstrain.grading.figures`); all or nothing."""
 from __future__ import annotations
 
 from typing import Any
 
 from cstrain.format.quiz import NumericQuestion
-from cstrain.grading.responses import EPSILON, is_number, parse_number
+from cstrain.grading.figures import is_right, key_figure
+from cstrain.grading.responses import is_number, parse_number
 from cstrain.questions.base import QuestionType
 
 
@@ -13,15 +15,15 @@ class Numeric(QuestionType):
     __slots__ = ()
 
     def fraction(self, response: Any) -> float:
-        given = parse_number(response)
-        close = given is not None and abs(given - self.q.answer) <= self.q.tolerance + EPSILON
-        return 1.0 if close else 0.0
+        q = self.q
+        return 1.0 if is_right(parse_number(response), self.key(response), q.decimals, q.tolerance) else 0.0
 
     def key(self, response: Any) -> float:
-        return self.q.answer
+        return key_figure(self.q.answer, self.q.decimals)
 
     def page_data(self, markup) -> dict:
-        return {"answer": self.q.answer, "tolerance": self.q.tolerance, "unit": self.q.unit}
+        q = self.q
+        return {"answer": q.answer, "decimals": q.decimals, "tolerance": q.tolerance, "unit": q.unit}
 
     def shown(self, page: dict, drawn: dict) -> dict:
         return {"unit": self.q.unit} if self.q.unit else {}

@@ -33,5 +33,6 @@ def client_quiz(quiz: Quiz, module_id: str, pass_mark: float, markup: Markup) ->
         "pass_mark": pass_mark,
         "shuffle": spec.shuffle,
         "draw": spec.draw,
+        "review": spec.review_policy,
         "questions": [client_question(question, markup) for question in spec.questions],
     }

@@ -154,8 +154,87 @@ def test_half_up_rounding_matches_python(grader):
     rng = random.Random(7)
     values = [k / 32 for k in range(-100, 100)] + [k / 1e4 + 5e-5 for k in range(-300, 300)]
     values += [rng.uniform(-1000, 1000) for _ in range(500)] + [2.675, 1.005, 0.125, 0.5, 1.5, -0.5, 12.345]
-    cases = [[v, d] for v in values for d in (0, 2, 4)]
+    # halfway cases in decimal (62.75, 1.005 …, their negatives), figures with binary noise
+    # (251 / 400 * 100), big and tiny numbers, whole numbers past 2^53 and the largest double
+    values += [k / 100 + 0.005 for k in range(-300, 300)] + [k / 1000 + 0.0005 for k in range(0, 200)]
+    values += [251 / 400 * 100, 0.1 + 0.2, 1 / 3, 2 / 3, 0.4999999999999999, 0.49999999999999, 62.75, -62.75]
+    values += [rng.uniform(-1, 1) * 10 ** rng.randint(-12, 20) for _ in range(500)]
+    values += [1e22, -1e22, 2 ** 53 + 2, 1.7976931348623157e308, 5e-324, 1.5e-10, 5e-8, 123456789.12345,
+               1234567890.1234567, 1234567890123456.5, 99.95, 9.995, 0.0, -0.0]
+    cases = [[v, d] for v in values for d in (0, 1, 2, 3, 4, 6, 10)]
     got = in_browser(grader, "cases => cases.map(([v, d]) => window.grader.roundHalfUp(v, d))", cases)
     wrong = [f"{v!r}, {d}: browser {g!r}, python {expr.round_half_up(v, d)!r}"
              for (v, d), g in zip(cases, got) if g != expr.round_half_up(v, d)]
     assert not wrong, "\n".join(wrong[:20])
+
+
+# -- the review policy of a practice quiz ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def review_site(tmp_path_factory):
+    """The starter project with its first quiz set to ``review: after_pass_or_last_attempt`` and
+    its second to ``review: never``, built and served."""
+    import functools
+    import os
+    import subprocess
+    import sys
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from conftest import Site
+    root = tmp_path_factory.mktemp("review") / "training"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)
+    for name, policy in (("first-reply", "after_pass_or_last_attempt"), ("price-objection", "never")):
+        path = root / "quizzes" / "pre-sales" / f"{name}.yml"
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "mode: practice\n", f"mode: practice\nreview: {policy}\n", 1), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "cstrain", "build"], cwd=root, check=True, capture_output=True, env=env)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/")
+    server.shutdown()
+    server.server_close()
+
+
+def _feedback_shown(page) -> dict:
+    return page.evaluate("""() => ({
+        keys: document.querySelectorAll(".cstrain-correct-answer").length,
+        explanations: document.querySelectorAll(".cstrain-explanation").length,
+        options: document.querySelectorAll(".cstrain-option-feedback").length,
+        verdicts: document.querySelectorAll(".cstrain-verdict").length,
+        note: (document.querySelector(".cstrain-review-withheld") || {}).textContent || ""})""")
+
+
+def test_practice_after_a_pass_withholds_keys_until_the_learner_passes(page, review_site):
+    from quizdriver import MODULE_1, answer_all, submit
+    quiz = review_site.quiz(MODULE_1)
+    assert quiz["review"] == "after_pass_or_last_attempt"
+    page.goto(review_site.url(MODULE_1))
+    answer_all(page, quiz, right=False)
+    submit(page)
+    shown = _feedback_shown(page)
+    assert shown["verdicts"] == len(quiz["questions"])  # right or wrong, still
+    assert (shown["keys"], shown["explanations"], shown["options"]) == (0, 0, 0)
+    assert "通过这份测验后才显示答案和解析" in shown["note"]
+    page.locator(".cstrain-retry").first.click()
+    answer_all(page, quiz, right=True)
+    submit(page)
+    shown = _feedback_shown(page)
+    assert shown["explanations"] == len(quiz["questions"]) and shown["note"] == ""
+
+
+def test_practice_never_shows_keys(page, review_site):
+    from quizdriver import MODULE_2, answer_all, submit
+    quiz = review_site.quiz(MODULE_2)
+    assert quiz["review"] == "never"
+    page.goto(review_site.url(MODULE_2))
+    answer_all(page, quiz, right=False)
+    submit(page)
+    shown = _feedback_shown(page)
+    assert (shown["keys"], shown["explanations"], shown["options"]) == (0, 0, 0)
+    assert "不公布答案和解析" in shown["note"]

@@ -56,8 +56,8 @@ questions:
     variables:
       inquiries: {min: 200, max: 800}
       buyers: {min: 50, max: 180}
-    answer: round(buyers / inquiries * 100, 1)
-    tolerance: 0.1
+    answer: buyers / inquiries * 100
+    decimals: 1
     unit: "%"
     explanation: 询单转化率 = 最终付款人数 ÷ 询单人数 × 100%。
 """

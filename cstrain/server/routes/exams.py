@@ -102,6 +102,9 @@ class ExamResult(BaseModel):
     passed: bool
     attempts_allowed: Optional[int]
     attempts_used: int
+    review_policy: Literal["after_attempt", "after_pass_or_last_attempt", "never"] = Field(
+        description="When the learner sees keys, feedback and explanations (docs/format.md)")
+    review_shown: bool = Field(description="The policy allows it now: else review is empty")
     review: list[Review]
 
 
@@ -150,7 +153,7 @@ def _result_view(catalog: Catalog, closed: sittings.Closed) -> ExamResult:
     module = next((m for m in catalog.modules if m.full_id == sitting.module), None)
     current = quiz is not None and module is not None and quiz.version == sitting.quiz_version
     review = []
-    if current:  # an edited quiz's key is not the one this sitting was graded with
+    if current and closed.reviewable:  # an edited quiz's key is not the one this sitting was graded with
         shown = papers.rendered(quiz)
         by_id = {q.id: q for q in quiz.spec.questions}
         for qid in sitting.questions:
@@ -167,7 +170,8 @@ def _result_view(catalog: Catalog, closed: sittings.Closed) -> ExamResult:
         started_at=sitting.started_at, submitted_at=attempt.submitted_at, score=attempt.score,
         max_score=attempt.max_score, percent=attempt.percent, passed=attempt.passed,
         attempts_allowed=quiz.spec.attempts if quiz else None, attempts_used=closed.used,
-        review=review)
+        review_policy=quiz.spec.review_policy if quiz else "after_pass_or_last_attempt",
+        review_shown=bool(review), review=review)
 
 
 # --- routes ---------------------------------------------------------------------------------
@@ -219,8 +223,9 @@ def get_sitting(sitting_id: str, who: Viewer, ctx: Team) -> Union[Sitting, ExamR
 @router.post("/sittings/{sitting_id}/submit", response_model=ExamResult,
              responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
 def submit_sitting(sitting_id: str, body: SubmitSitting, who: Writer, ctx: Team) -> ExamResult:
-    """Grade the answers, record the attempt and return the score with every question's
-    feedback. 409 for a sitting already submitted, or when time ran out (more than 30 s after
+    """Grade the answers, record the attempt and return the score, with every question's key,
+    feedback and explanation when the exam's review policy allows it now (by default once the
+    learner passed or used every attempt). 409 for a sitting already submitted, or when time ran out (more than 30 s after
     the deadline): those answers are not counted and the sitting closes with 0."""
     closed = sittings.submit(ctx.store, ctx.catalog, who.learner_id, sitting_id, body.responses,
                              clock.now())

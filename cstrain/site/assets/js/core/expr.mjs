@@ -1,15 +1,15 @@
 /* The answer expressions of calculated questions, as cstrain/grading/expr.py evaluates them:
  * a tree the build parsed (never source text), the same errors, the same doubles. */
-import {POW10, roundHalfUp} from "./format.mjs";
+import {roundHalfUp} from "./format.mjs";
 import {isPlainObject} from "./storage.mjs";
 
 export class ExpressionError extends Error {}
 
 const OPERATORS = ["+", "-", "*", "/", "//", "%", "**"];
 
-/** round() inside an answer: Python's math.floor fails on an infinite or NaN value, so do we. */
+/** round() inside an answer: Python's round_half_up fails on an infinite or NaN value, so do we. */
 function roundInExpression(value, digits) {
-  if (!Number.isFinite(value * POW10[digits] + 0.5)) throw new ExpressionError("cannot round a value that is not finite");
+  if (!Number.isFinite(value)) throw new ExpressionError("cannot round a value that is not finite");
   return roundHalfUp(value, digits);
 }
 

@@ -1,7 +1,8 @@
 /* The building blocks of marking, as cstrain/grading/grade.py has them: numbers read the way
- * Python reads them, whole-number indexes (text compared as Python does: ./fold.mjs). Each
- * question type (../questions/) marks its own responses with these; tests/vectors/grading.json
- * keeps the two graders equal. */
+ * Python reads them, whole-number indexes, figures against their key (text compared as Python
+ * does: ./fold.mjs). Each question type (../questions/) marks its own responses with these;
+ * tests/vectors/grading.json keeps the two graders equal. */
+import {roundHalfUp} from "./format.mjs";
 
 export const EPSILON = 1e-9;
 
@@ -56,7 +57,16 @@ export function parseNumber(value) {
   return Number.isFinite(number) ? number : null;
 }
 
-/** Within tolerance of the expected figure, as grade.py compares numbers. */
-export function near(given, expected, tolerance) {
-  return given !== null && Math.abs(given - expected) <= (tolerance || 0) + EPSILON;
+/** figures.key_figure: the figure a learner should give, the exact answer rounded to the
+ *  question's decimals when it asks for them. */
+export function keyFigure(exact, decimals) {
+  return typeof decimals === "number" ? roundHalfUp(exact, decimals) : exact;
+}
+
+/** figures.is_right: a typed number (null: not a number) against the key. With decimals, right
+ *  when it rounds to the key (62.75 and 62.8 for 62.8, never 62.7); right within the tolerance too. */
+export function isRightFigure(given, key, question) {
+  if (given === null) return false;
+  if (typeof question.decimals === "number" && roundHalfUp(given, question.decimals) === key) return true;
+  return Math.abs(given - key) <= (question.tolerance || 0) + EPSILON;
 }

@@ -1,6 +1,8 @@
-/* calculated: values drawn per attempt into the prompt; the answer is worked out from them by an
- * expression tree (../core/expr.mjs) and compared within the tolerance. */
-import {EPSILON, near, parseNumber} from "../core/grading.mjs";
+/* calculated: values drawn per attempt into the prompt, in the order the page gives (a bound may
+ * be arithmetic over the variables drawn before it); the answer is worked out from them by an
+ * expression tree (../core/expr.mjs) and marked as a figure (../core/grading.mjs). The same rules
+ * as cstrain/grading/variables.py and questions/calculated.py. */
+import {EPSILON, isRightFigure, keyFigure, parseNumber} from "../core/grading.mjs";
 import {ExpressionError, evaluate} from "../core/expr.mjs";
 import {POW10, formatNumber} from "../core/format.mjs";
 import {randomInt} from "../core/random.mjs";
@@ -8,20 +10,51 @@ import {isPlainObject} from "../core/storage.mjs";
 import {answerBox, figure, retype, typed} from "./parts.mjs";
 import {register} from "./registry.mjs";
 
-/** Values on the 10^-decimals grid inside [min, max], so the grader accepts them, for which the
- *  answer can be worked out; null after 50 tries. */
+/** A bound for the values drawn so far: a number, or a tree of arithmetic over them
+ *  (an ExpressionError when it cannot be worked out). */
+function bound(value, values) {
+  return typeof value === "number" ? value : evaluate(value, values);
+}
+
+/** variables.grid: the first and last whole number n with n / 10^decimals inside [low, high]. */
+function grid(low, high, decimals) {
+  const scale = POW10[decimals || 0];
+  let first = Math.ceil(low * scale - 1e-6);
+  let last = Math.floor(high * scale + 1e-6);
+  if (first / scale < low - EPSILON) first += 1;
+  if (last / scale > high + EPSILON) last -= 1;
+  return [first, last];
+}
+
+/** The names in the order they are drawn (each after those its bounds use). */
+function drawOrder(question) {
+  return Array.isArray(question.order) ? question.order : Object.keys(question.variables);
+}
+
+/** variables.draw: values in order, each on its grid inside its bounds; null when a range is
+ *  empty for the values drawn before it. */
+function drawOnce(question) {
+  const values = {};
+  for (const name of drawOrder(question)) {
+    const spec = question.variables[name];
+    let range;
+    try {
+      range = grid(bound(spec.min, values), bound(spec.max, values), spec.decimals);
+    } catch (error) {
+      if (error instanceof ExpressionError) return null;
+      throw error;
+    }
+    if (range[0] > range[1]) return null;
+    values[name] = randomInt(range[0], range[1]) / POW10[spec.decimals || 0];
+  }
+  return values;
+}
+
+/** Values the grader accepts for which the answer can be worked out; null after 50 tries. */
 function drawValues(question) {
   for (let tries = 0; tries < 50; tries++) {
-    const values = {};
-    Object.keys(question.variables).forEach((name) => {
-      const spec = question.variables[name];
-      const scale = POW10[spec.decimals || 0];
-      let low = Math.ceil(spec.min * scale - 1e-6);
-      let high = Math.floor(spec.max * scale + 1e-6);
-      if (low / scale < spec.min - EPSILON) low += 1;
-      if (high / scale > spec.max + EPSILON) high -= 1;
-      values[name] = low <= high ? randomInt(low, high) / scale : spec.min;
-    });
+    const values = drawOnce(question);
+    if (values === null) continue;
     try {
       evaluate(question.expr, values);
       return values;
@@ -53,35 +86,49 @@ export function read(state, node) {
   return answer === null ? null : {values: state.values, answer: answer};
 }
 
-/** The values a response says it was given: every variable, each inside its range. */
+/** variables.fits: every variable's value, a number inside the bounds the others give it. */
 function valuesOk(question, values) {
   if (!isPlainObject(values)) return false;
   const names = Object.keys(question.variables);
   const given = Object.keys(values);
   if (given.length !== names.length || !names.every((name) => given.indexOf(name) >= 0)) return false;
+  if (!names.every((name) => typeof values[name] === "number" && Number.isFinite(values[name]))) return false;
   return names.every((name) => {
-    const value = values[name];
     const spec = question.variables[name];
-    return typeof value === "number" && spec.min - EPSILON <= value && value <= spec.max + EPSILON;
+    let low;
+    let high;
+    try {
+      low = bound(spec.min, values);
+      high = bound(spec.max, values);
+    } catch (error) {
+      if (error instanceof ExpressionError) return false;
+      throw error;
+    }
+    return low - EPSILON <= values[name] && values[name] <= high + EPSILON;
   });
 }
 
-export function fraction(question, response) {
-  if (!isPlainObject(response) || !valuesOk(question, response.values)) return 0;
-  let expected;
+/** The exact answer for the values a response carries, or null. */
+function expected(question, response) {
+  if (!isPlainObject(response) || !valuesOk(question, response.values)) return null;
   try {
-    expected = evaluate(question.expr, response.values);
+    return evaluate(question.expr, response.values);
   } catch (error) {
-    if (error instanceof ExpressionError) return 0;
+    if (error instanceof ExpressionError) return null;
     throw error;
   }
-  return near(parseNumber(response.answer), expected, question.tolerance) ? 1 : 0;
+}
+
+export function fraction(question, response) {
+  const exact = expected(question, response);
+  if (exact === null) return 0;
+  return isRightFigure(parseNumber(response.answer), keyFigure(exact, question.decimals), question) ? 1 : 0;
 }
 
 export function key(state) {
   let value;
   try {
-    value = evaluate(state.question.expr, state.values);
+    value = keyFigure(evaluate(state.question.expr, state.values), state.question.decimals);
   } catch (error) {
     value = NaN;
   }

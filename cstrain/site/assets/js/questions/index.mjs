@@ -118,7 +118,7 @@ const VERDICT_KEYS = {correct: "correct", partly: "partly_correct", wrong: "wron
 
 /** After marking: the verdict and points, the option feedback, the right answer (unless the
  *  response was fully right), the explanation, and marks on the controls. */
-export function renderFeedback(state, node, response, mark) {
+export function renderFeedback(state, node, response, mark, withKey = true) {
   const question = state.question;
   const type = typeOf(question);
   const verdict = mark >= question.points - EPSILON ? "correct" : mark > 0 ? "partly" : "wrong";
@@ -130,6 +130,8 @@ export function renderFeedback(state, node, response, mark) {
     el("strong", {text: t(VERDICT_KEYS[verdict])}),
     el("span", {class: "cstrain-verdict-points",
                 text: t("points", {n: formatNumber(mark) + " / " + formatNumber(question.points)})})));
+  box.hidden = false;
+  if (!withKey) return;  // the quiz's review policy withholds keys, feedback and explanations
   if (type && type.notes) box.append(...type.notes(state, response));
   const answer = verdict !== "correct" && type ? type.key(state) : null;
   if (answer) box.append(el("div", {class: "cstrain-correct-answer"}, el("strong", {text: t("correct_answer") + colon()}), answer));

@@ -1,5 +1,6 @@
-/* numeric: a typed figure, right within the question's tolerance. */
-import {near, parseNumber} from "../core/grading.mjs";
+/* numeric: a typed figure against the answer, rounded to the question's decimals when it asks
+ * for them (../core/grading.mjs, as cstrain/grading/figures.py). */
+import {isRightFigure, keyFigure, parseNumber} from "../core/grading.mjs";
 import {answerBox, figure, retype, typed} from "./parts.mjs";
 import {register} from "./registry.mjs";
 
@@ -12,11 +13,11 @@ export function read(state, node) {
 }
 
 export function fraction(question, response) {
-  return near(parseNumber(response), question.answer, question.tolerance) ? 1 : 0;
+  return isRightFigure(parseNumber(response), keyFigure(question.answer, question.decimals), question) ? 1 : 0;
 }
 
 export function key(state) {
-  return figure(state.question.answer, state.question);
+  return figure(keyFigure(state.question.answer, state.question.decimals), state.question);
 }
 
 export function restore(state, node, response) {

@@ -99,9 +99,11 @@ export function retype(node, value) {
   if (input && value !== undefined && value !== null) input.value = String(value);
 }
 
-/** A figure with its unit and tolerance: 32.5 % \u00b10.1 */
+/** The key of a numeric or calculated question as the learner should have written it: to the
+ *  decimals asked for (62.8 %, 1.50 元), or with the tolerance when none are (32.5 % \u00b10.5). */
 export function figure(value, question) {
-  let text = formatNumber(value) + (question.unit ? " " + question.unit : "");
-  if (question.tolerance) text += " \u00b1" + formatNumber(question.tolerance);
+  const asked = typeof question.decimals === "number" && Number.isFinite(value);
+  let text = (asked ? value.toFixed(question.decimals) : formatNumber(value)) + (question.unit ? " " + question.unit : "");
+  if (!asked && question.tolerance) text += " \u00b1" + formatNumber(question.tolerance);
   return el("span", {text: text});
 }

@@ -55,9 +55,12 @@ function setupQuiz(section) {
     const ids = attempt.questions.map((state) => state.question.id);
     const graded = gradeAttempt(quiz, ids, responses, quiz.pass_mark);
     const nodes = Array.from(list.querySelectorAll(".cstrain-question"));
+    // the quiz's review policy (docs/format.md): keys and explanations after each attempt, after a pass, or never
+    const policy = quiz.review || "after_attempt";
+    const withKey = policy === "after_attempt" || (policy === "after_pass_or_last_attempt" && graded.passed);
     attempt.questions.forEach((state, i) => {
       nodes[i].querySelector("fieldset").disabled = true;
-      renderFeedback(state, nodes[i], responses[state.question.id], graded.marks[state.question.id]);
+      renderFeedback(state, nodes[i], responses[state.question.id], graded.marks[state.question.id], withKey);
     });
     progress.recordAttempt({
       id: attempt.id, quiz: quiz.ref, version: quiz.version, module: moduleId,
@@ -68,7 +71,9 @@ function setupQuiz(section) {
     const retry = (className) => el("button", {type: "button", class: "md-button " + className, text: t("retry"),
                                                on: {click: () => begin(true)}});
     result.className = "cstrain-result cstrain-result--" + (graded.passed ? "passed" : "failed");
-    result.replaceChildren(...resultLines(graded, quiz.pass_mark),
+    const withheld = withKey ? [] : [el("p", {class: "cstrain-hint cstrain-review-withheld",
+                                             text: policy === "never" ? t("review_never") : t("review_after_pass_practice")})];
+    result.replaceChildren(...resultLines(graded, quiz.pass_mark), ...withheld,
       el("p", {class: "cstrain-actions"}, retry("md-button--primary cstrain-retry")));
     result.hidden = false;
     form.querySelector(".cstrain-actions").replaceChildren(retry("cstrain-retry cstrain-retry--bottom"));

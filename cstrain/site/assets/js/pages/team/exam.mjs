@@ -284,6 +284,8 @@ function setupExam(section) {
       resultLines(result, result.pass_mark),
       result.state === "expired" ? el("p", {class: "cstrain-exam-late", text: t("team_exam_late")}) : null,
       left !== null ? el("p", {class: "cstrain-hint", text: left > 0 ? t("team_exam_left", {n: left}) : t("team_exam_no_attempts")}) : null,
+      result.review_shown === false ? el("p", {class: "cstrain-hint cstrain-review-withheld",
+        text: result.review_policy === "never" ? t("review_never") : t("review_after_pass_exam")}) : null,
       actions);
     box.replaceChildren(summary, el("div", {class: "cstrain-form cstrain-exam-review"}, list));
     section.scrollIntoView({block: "start"});
