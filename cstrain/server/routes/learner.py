@@ -33,6 +33,8 @@ class ModuleState(BaseModel):
     done_at: Optional[datetime]
     visited_at: Optional[datetime] = Field(description="First opened, on any device")
     completed_at: Optional[datetime] = Field(description="Marked read (我已学完本节), on any device")
+    drill_attempts: int = Field(0, description="Attempts at the module's drill (attempts: its quiz)")
+    drill_best_percent: Optional[float] = None
 
 
 @router.get("/me/modules", response_model=list[ModuleState], responses=SIGNED_IN)
@@ -42,7 +44,8 @@ def my_modules(who: Viewer, ctx: Team) -> list[ModuleState]:
     with ctx.store.read() as conn:
         return [ModuleState(module=s.module, state=s.state, attempts=s.attempts,
                             best_percent=s.best_percent, done_at=s.done_at,
-                            visited_at=s.visited_at, completed_at=s.completed_at)
+                            visited_at=s.visited_at, completed_at=s.completed_at,
+                            drill_attempts=s.drill_attempts, drill_best_percent=s.drill_best_percent)
                 for s in module_statuses(conn, ctx.catalog, [who.learner_id])]
 
 
