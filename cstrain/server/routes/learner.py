@@ -15,7 +15,7 @@ from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from cstrain.errors import Invalid
-from cstrain.server.deps import SIGNED_IN, Strict, Team, Viewer, Writer
+from cstrain.server.deps import PLAIN, SIGNED_IN, Strict, Team, Viewer, Writer
 from cstrain.server.views import AssignmentOut, assignments_out
 from cstrain.tracking import clock, sync
 from cstrain.tracking.attempts import answers_of, learner_attempts
@@ -152,8 +152,9 @@ def post_attempt(body: AttemptIn, who: Writer, ctx: Team, response: Response,
 
 
 @router.get("/me/attempts", response_model=list[AttemptOut], responses=SIGNED_IN)
-def my_attempts(who: Viewer, ctx: Team, module: Annotated[Optional[str], Query(max_length=300)] = None,
-                quiz: Annotated[Optional[str], Query(max_length=300)] = None,
+def my_attempts(who: Viewer, ctx: Team,
+                module: Annotated[Optional[str], Query(max_length=300, pattern=PLAIN)] = None,
+                quiz: Annotated[Optional[str], Query(max_length=300, pattern=PLAIN)] = None,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[AttemptOut]:
     """The signed-in learner's attempts, practice and exam, newest first."""
     with ctx.store.read() as conn:
