@@ -166,6 +166,9 @@ def _good_bodies(fuzzed: Fuzzed, sitting_id: str) -> dict[str, dict]:
                                 "submitted_at": "2026-11-20T10:04:00.000Z",
                                 "replies": [{"text": "亲，在的～请问您要什么颜色？", "at": 10}]},
         "/api/drill-attempts/{attempt_id}/rescores": {"position": 0, "comment": "语气好", "content": 60},
+        "/api/drill-sittings": {"drill": MODULE, "module": MODULE},
+        "/api/drill-sittings/{sitting_id}/replies": {"turn": "hello", "text": "亲，在的"},
+        "/api/drill-sittings/{sitting_id}/finish": {},
     }
 
 

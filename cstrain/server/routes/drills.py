@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Optional
 from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, Field, field_validator
 
+from cstrain.drills import sittings
 from cstrain.drills.score import MAX_REPLIES, MAX_SECONDS, REPLY_LIMIT
 from cstrain.errors import Forbidden, Invalid, NotFound
 from cstrain.server import scopes
@@ -262,3 +263,141 @@ def rescore(attempt_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: RescoreI
                                             body.compliance, body.failed),
                      who.learner_id, clock.now())
         return _many(conn, [drill_attempt_by_id(conn, attempt_id)])[0]
+
+
+# --- exam drills: the server runs the chat ---------------------------------------------------
+
+class SittingIn(Strict):
+    drill: str = Field(max_length=300, pattern=PLAIN)
+    module: Optional[str] = Field(None, max_length=300, pattern=PLAIN)
+
+
+class SittingReplyIn(Strict):
+    """A reply in an exam drill: the turn it answers and the text; the server stamps the time."""
+
+    chat: Optional[str] = Field(None, max_length=64, pattern=r"^[\w.-]+$")
+    turn: str = Field(max_length=64, pattern=r"^[\w.-]+$")
+    text: str = Field(min_length=1, max_length=REPLY_LIMIT, pattern=TYPED)
+
+
+class MessageOut(BaseModel):
+    chat: str
+    turn: str
+    buyer: list[str]
+    arrived: float = Field(description="Seconds since the start")
+    reply: Optional[str]
+    sent: Optional[float]
+
+
+class WaitingOut(BaseModel):
+    chat: str
+    turn: str
+    arrives: float = Field(description="Seconds since the start when the buyer's messages arrive")
+    allowed: int = Field(description="Seconds for full speed points")
+    last: float = Field(description="Seconds since the start after which no reply counts")
+
+
+class SittingOut(BaseModel):
+    """An exam drill sitting. Before it is closed it carries what the learner sees — the card,
+    the buyer messages that have arrived, her replies, the turns waiting — and nothing of the
+    rubric (no expect, avoid, model or next); once closed, the result and the model replies."""
+
+    id: str
+    drill: str
+    module: Optional[str]
+    title: str
+    brief: str
+    scenario: dict[str, Any]
+    persona: Optional[dict[str, Any]]
+    chats: Optional[list[dict[str, Any]]]
+    started_at: datetime
+    elapsed: float = Field(description="Seconds since the start, by the server's clock")
+    closed: bool
+    resumed: bool = False
+    messages: list[MessageOut]
+    waiting: list[WaitingOut]
+    result: Optional[DrillAttemptOut] = None
+    models: Optional[dict[str, str]] = Field(None, description="Each turn's model reply, once closed")
+
+
+def _sitting_out(conn, state, resumed: bool = False) -> SittingOut:
+    spec, compiled, sitting = state.drill.spec, state.drill.compiled, state.sitting
+    texts: dict[str, list] = {}
+    for item in sitting.replies:
+        texts.setdefault(item.get("chat", compiled.chat_ids[0]), []).append(item)
+    left = {chat: iter(items) for chat, items in texts.items()}
+    open_now = {(w.chat, w.turn) for w in state.waiting}
+    messages = []
+    for turn in state.shown:
+        if turn.answered:
+            item = next(left[turn.chat])
+            messages.append(MessageOut(chat=turn.chat, turn=turn.turn, arrived=turn.arrived,
+                                       buyer=list(compiled.turns[turn.turn].turn.buyer),
+                                       reply=item["text"], sent=item["at"]))
+        elif (turn.chat, turn.turn) in open_now and turn.arrived <= state.elapsed:
+            messages.append(MessageOut(chat=turn.chat, turn=turn.turn, arrived=turn.arrived,
+                                       buyer=list(compiled.turns[turn.turn].turn.buyer),
+                                       reply=None, sent=None))
+    closed = state.closed
+    return SittingOut(
+        id=sitting.id, drill=sitting.drill, module=sitting.module, title=spec.title,
+        brief=spec.brief, scenario=spec.scenario.model_dump(mode="json"),
+        persona=spec.persona.model_dump(mode="json") if spec.persona else None,
+        chats=[chat.model_dump(mode="json") for chat in spec.chats] if spec.chats else None,
+        started_at=sitting.started_at, elapsed=state.elapsed, closed=closed, resumed=resumed,
+        messages=messages,
+        waiting=[] if closed else [WaitingOut(chat=w.chat, turn=w.turn, arrives=w.arrives,
+                                              allowed=w.allowed, last=w.last) for w in state.waiting],
+        result=_many(conn, [state.attempt])[0] if closed and state.attempt is not None else None,
+        models={tid: t.turn.model for tid, t in compiled.turns.items()} if closed else None)
+
+
+SittingId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
+
+
+@router.post("/drill-sittings", response_model=SittingOut, status_code=201,
+             responses={200: {"model": SittingOut, "description": "resumed"}, 401: {}, 403: {},
+                        404: {}, 409: {}, 422: {}})
+def start_drill_sitting(body: SittingIn, who: Writer, ctx: Team, response: Response) -> SittingOut:
+    """Start a sitting of an exam drill (201), or resume the open one (200, same clock). The
+    drill's attempts limit is enforced (409 when used up)."""
+    state, resumed = sittings.start(ctx.store, ctx.catalog, ctx.checker(), who.learner_id,
+                                    body.drill, body.module, clock.now())
+    if resumed:
+        response.status_code = 200
+    with ctx.store.read() as conn:
+        return _sitting_out(conn, state, resumed)
+
+
+@router.get("/drill-sittings/{sitting_id}", response_model=SittingOut,
+            responses={**SIGNED_IN, 404: {}})
+def get_drill_sitting(sitting_id: SittingId, who: Viewer, ctx: Team) -> SittingOut:
+    """The sitting now; it is closed and scored if every chat's time is over. Another
+    learner's sitting is the same 404 as none."""
+    state = sittings.view(ctx.store, ctx.catalog, ctx.checker(), who.learner_id, sitting_id,
+                          clock.now())
+    with ctx.store.read() as conn:
+        return _sitting_out(conn, state)
+
+
+@router.post("/drill-sittings/{sitting_id}/replies", response_model=SittingOut,
+             responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
+def post_drill_reply(sitting_id: SittingId, body: SittingReplyIn, who: Writer, ctx: Team
+                     ) -> SittingOut:
+    """Send the reply to a waiting turn; the server stamps its time. A replayed reply, a reply
+    to a turn whose time is over or to a closed sitting is a 409; one before the buyer's
+    message arrived a 422."""
+    state = sittings.reply(ctx.store, ctx.catalog, ctx.checker(), who.learner_id, sitting_id,
+                           body.chat, body.turn, body.text, clock.now())
+    with ctx.store.read() as conn:
+        return _sitting_out(conn, state)
+
+
+@router.post("/drill-sittings/{sitting_id}/finish", response_model=SittingOut,
+             responses={401: {}, 403: {}, 404: {}})
+def finish_drill_sitting(sitting_id: SittingId, who: Writer, ctx: Team) -> SittingOut:
+    """Hand in: turns not answered score 0; the result and the model replies come back."""
+    state = sittings.finish(ctx.store, ctx.catalog, ctx.checker(), who.learner_id, sitting_id,
+                            clock.now())
+    with ctx.store.read() as conn:
+        return _sitting_out(conn, state)
