@@ -5,12 +5,13 @@ is passed (and its quiz, if any). SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
-from cstrain.errors import Conflict, Invalid, NotFound
+from cstrain.errors import Conflict, Invalid, NotFound, RecordsRefused
 from cstrain.project import find_project
 from cstrain.redlines import load_checker
 from cstrain.store.schema import attempts, drill_attempts, drill_rescores, drill_turns, learners
@@ -18,6 +19,7 @@ from cstrain.tracking import clock
 from cstrain.tracking.drill_attempts import (Rescore, SentDrillAttempt, drill_attempt_by_key,
                                              record_drill_attempt, rescore_turn, rescores_of,
                                              rules_version, turns_of)
+from cstrain.tracking.results import import_results
 from cstrain.tracking.status import module_statuses
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=timezone.utc)
@@ -201,3 +203,71 @@ def test_a_rescore_of_one_part_keeps_the_other_parts(team, catalog, checker, at)
     assert counts == [2, 1]
     assert (kept.content, kept.speed, kept.compliance, kept.failed) == (60.0, 20.0, 15.0, False)
     assert (after.score, after.percent, after.passed) == (195.0, 97.5, True)
+
+
+# --- results files ----------------------------------------------------------------------------
+
+def results_file(tmp_path, catalog, drills, name="results.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps({
+        "format": "cstrain-results", "version": 1, "learner": {"id": "KF1", "name": "KF1"},
+        "attempts": [], "modules": {}, "drill_attempts": drills}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def file_drill(catalog, replies=GOOD, attempt_id="f-1", **changes) -> dict:
+    item = {"id": attempt_id, "drill": DRILL, "version": catalog.drills[DRILL].version,
+            "module": MODULE, "started_at": "2026-11-18T09:00:00Z",
+            "submitted_at": "2026-11-18T09:02:00Z", "replies": replies,
+            "result": {"percent": 100, "passed": True}}
+    item.update(changes)
+    return item
+
+
+def test_import_scores_drill_attempts_again_keeps_the_files_times_and_counts_once(
+        tmp_path, team, catalog, checker, at):
+    path = results_file(tmp_path, catalog, [file_drill(catalog, OFFSITE), file_drill(catalog, attempt_id="f-2")])
+    summary = import_results(team, catalog, [path], checker=checker)
+    assert (summary.drills_added, summary.drills_already) == (2, 0)
+    again = import_results(team, catalog, [path], checker=checker)
+    assert (again.drills_added, again.drills_already) == (0, 2)
+    with team.read() as conn:
+        rows = {r.idempotency_key: r for r in conn.execute(sa.select(drill_attempts))}
+    assert rows["KF1:f-1"].source == "import" and not rows["KF1:f-1"].passed  # red line, re-scored
+    assert rows["KF1:f-2"].submitted_at == datetime(2026, 11, 18, 9, 2, tzinfo=timezone.utc)
+
+
+def test_a_file_without_drill_attempts_still_imports(tmp_path, team, catalog, checker, at):
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"format": "cstrain-results", "version": 1,
+                                "learner": {"id": "KF1"}, "attempts": []}), encoding="utf-8")
+    assert import_results(team, catalog, [path], checker=checker).drills_added == 0
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"drill": "pre-sales/nope"}, 'no drill "pre-sales/nope"'),
+    ({"version": "0000"}, "edited after this attempt"),
+    ({"replies": [{"text": "亲", "at": "soon"}]}, "replies[0].at"),
+    ({"submitted_at": "yesterday"}, "submitted_at"),
+    ({"id": "../x"}, "id must be the text the browser wrote"),
+])
+def test_a_bad_drill_attempt_refuses_the_file_with_its_line(tmp_path, team, catalog, checker, at,
+                                                            change, message):
+    path = results_file(tmp_path, catalog, [file_drill(catalog, attempt_id="ok-1"),
+                                            file_drill(catalog, **change)])
+    with pytest.raises(RecordsRefused) as refused:
+        import_results(team, catalog, [path], checker=checker)
+    text = str(refused.value)
+    assert message in text and f"{path}:" in text
+    with team.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(drill_attempts)).scalar() == 0
+
+
+def test_an_exam_drill_is_never_imported(project, tmp_path, team, checker, at):
+    drill_file = project / "drills" / "pre-sales" / "first-reply.yml"
+    drill_file.write_text(drill_file.read_text(encoding="utf-8").replace(
+        "pass_mark: 75", "pass_mark: 75\nmode: exam"), encoding="utf-8")
+    catalog = find_project(project).load_catalog()
+    with pytest.raises(RecordsRefused, match="exam drill"):
+        import_results(team, catalog, [results_file(tmp_path, catalog, [file_drill(catalog)])],
+                       checker=checker)
