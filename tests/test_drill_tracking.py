@@ -4,6 +4,9 @@ receipt, re-scored by mentors (both kept), and a module with a drill is done onl
 is passed (and its quiz, if any). SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import itertools
 import json
 from datetime import datetime, timedelta, timezone
@@ -14,6 +17,8 @@ import sqlalchemy as sa
 from cstrain.errors import Conflict, Invalid, NotFound, RecordsRefused
 from cstrain.project import find_project
 from cstrain.redlines import load_checker
+from cstrain.reports.drills import CHECKPOINTS_COLUMNS, DRILL_ATTEMPTS_COLUMNS
+from cstrain.reports.exports import export
 from cstrain.store.schema import attempts, drill_attempts, drill_rescores, drill_turns, learners
 from cstrain.tracking import clock
 from cstrain.tracking.drill_attempts import (Rescore, SentDrillAttempt, drill_attempt_by_key,
@@ -271,3 +276,45 @@ def test_an_exam_drill_is_never_imported(project, tmp_path, team, checker, at):
     with pytest.raises(RecordsRefused, match="exam drill"):
         import_results(team, catalog, [results_file(tmp_path, catalog, [file_drill(catalog)])],
                        checker=checker)
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+def csv_rows(conn, catalog, report, **options):
+    out = io.BytesIO()
+    export(conn, catalog, report, out, **options)
+    raw = out.getvalue()
+    assert raw.startswith(codecs.BOM_UTF8)
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_the_drill_attempts_report_shows_what_counts_beside_the_scorers(team, catalog, checker, at):
+    row = record_drill_attempt(team, catalog, checker, "KF1", sent(catalog, OFFSITE)).attempt
+    record_drill_attempt(team, catalog, checker, "KF1", sent(catalog))
+    with team.write() as conn:
+        rescore_turn(conn, row, Rescore(1, "企业微信，店规允许", content=60, speed=20, compliance=20,
+                                        failed=False), "M1", NOW)
+    with team.read() as conn:
+        head, *rows = csv_rows(conn, catalog, "drill-attempts")
+    assert tuple(head) == DRILL_ATTEMPTS_COLUMNS
+    got = [dict(zip(head, r)) for r in rows]
+    assert [(r["percent"], r["passed"], r["scorer_passed"], r["rescores"]) for r in got] == [
+        ("100", "true", "false", "1"), ("100", "true", "true", "0")]
+    assert got[0]["module_title"] == "首次回复与欢迎语" and got[0]["submitted_at"].endswith("+08:00")
+
+
+def test_the_checkpoints_report_puts_the_most_missed_first_with_median_reply_times(
+        team, catalog, checker, at):
+    lazy = [{"text": "有事直接说", "at": 40}]  # hello: both missed, avoid hit; then impatient, unanswered
+    for replies in (GOOD, GOOD, lazy):
+        record_drill_attempt(team, catalog, checker, "KF1", sent(catalog, replies))
+    with team.read() as conn:
+        head, *rows = csv_rows(conn, catalog, "checkpoints")
+        assert csv_rows(conn, catalog, "checkpoints", mentor="M9")[1:] == []
+    assert tuple(head) == CHECKPOINTS_COLUMNS
+    got = [(r[2], r[3], r[5], r[6], r[7], r[8], r[9]) for r in rows]
+    assert got == [("hello", "ask", "3", "2", "1", "33.33", "10"),
+                   ("hello", "greet", "3", "2", "1", "33.33", "10"),
+                   ("white-l", "alternative", "2", "2", "0", "0", "15"),
+                   ("white-l", "honest", "2", "2", "0", "0", "15")]
+    assert rows[0][4] == "问颜色或尺码"

@@ -244,3 +244,15 @@ def test_a_bad_rescore_is_a_clear_4xx(app, catalog, signed_in, change, status, w
     response = signed_in("M1").post(f"/api/drill-attempts/{attempt_id}/rescores", json=sent)
     assert response.status_code == status and words in response.json()["detail"], response.text
     assert count(app, drill_rescores) == 0
+
+
+def test_a_mentors_drill_reports_hold_only_her_group(catalog, signed_in):
+    signed_in("KF1").post("/api/drill-attempts", json=body(catalog, OFFSITE))
+    signed_in("KF2").post("/api/drill-attempts", json=body(catalog))
+    m1 = signed_in("M1")
+    attempts = m1.get("/api/reports/drill-attempts.csv").content.decode("utf-8-sig").splitlines()
+    assert len(attempts) == 2 and attempts[1].split(",")[1] == "KF1"
+    checkpoints = m1.get("/api/reports/checkpoints.csv").content.decode("utf-8-sig").splitlines()
+    assert checkpoints[0].startswith("drill,drill_title,turn,checkpoint")
+    assert {line.split(",")[5] for line in checkpoints[1:]} == {"1"}  # KF1's one reply a turn
+    assert signed_in("KF1").get("/api/reports/checkpoints.csv").status_code == 403
