@@ -91,7 +91,11 @@ def _state(conn: Connection, catalog: Catalog, sitting: Row, now: datetime) -> S
     if drill is None:
         raise NotFound(f'drill "{sitting.drill}" is no longer on this site')
     elapsed = _elapsed(sitting, now)
-    result = score_drill(drill.compiled, sitting.replies, None)
+    try:
+        result = score_drill(drill.compiled, sitting.replies, None)
+    except ValueError:  # the drill was edited (and the server restarted) since the sitting began
+        raise Conflict(f'drill "{sitting.drill}" was edited after this sitting began; ask your '
+                       "mentor to look at it") from None
     waiting, seen = [], set()
     for turn in result.turns:
         if not turn.answered and turn.chat not in seen:

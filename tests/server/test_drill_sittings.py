@@ -166,3 +166,18 @@ def test_sitting_writes_need_the_csrf_token_and_replies_are_limited(signed_in, a
         assert send(kf1, sitting["id"], "hello", text, 422)
     assert kf1.post(f"/api/drill-sittings/{sitting['id']}/replies",
                     json={"turn": "hello", "text": HELLO, "at": 1}).status_code == 422  # no client time
+
+
+def test_a_drill_edited_under_an_open_sitting_is_a_clear_409(app, project, signed_in, at):
+    from cstrain.project import find_project
+
+    kf1 = signed_in("KF1")
+    sitting = start(kf1)
+    at(10)
+    send(kf1, sitting["id"], "hello", HELLO)
+    exam = project / "drills" / "pre-sales" / "first-reply-exam.yml"  # hello now arrives at 30 s
+    exam.write_text(exam.read_text(encoding="utf-8").replace(
+        "    buyer: [在吗, 这个T恤还有货吗]\n", "    buyer: [在吗, 这个T恤还有货吗]\n    delay: 30\n"), encoding="utf-8")
+    app.state.team.catalog = find_project(project).load_catalog()  # as a restarted server has it
+    shown = kf1.get(f"/api/drill-sittings/{sitting['id']}")
+    assert shown.status_code == 409 and "edited after this sitting began" in shown.json()["detail"]
