@@ -124,7 +124,14 @@ def test_a_version_1_store_migrates_to_the_schema_definition(store):
         assert conn.execute(sa.text("SELECT name, phone FROM learners")).one() == ("王小美", None)
 
 
+def _back_to_v3(conn):
+    for table in ("drill_sittings", "drill_rescores", "drill_turns", "drill_attempts"):
+        conn.execute(sa.text(f"DROP TABLE {table}"))
+    conn.execute(sa.text("UPDATE cstrain_schema SET version = 3"))
+
+
 def _back_to_v2(conn):
+    _back_to_v3(conn)
     conn.execute(sa.text("DROP TABLE signin_failures"))
     conn.execute(sa.text("ALTER TABLE attempts DROP COLUMN client_submitted_at"))
     conn.execute(sa.text("ALTER TABLE visits DROP COLUMN client_completed_at"))
@@ -140,11 +147,31 @@ def test_a_version_2_store_migrates_to_the_schema_definition(store):
         conn.execute(schema.learners.insert().values(id="KF1", name="王小美", updated_at=now))
         conn.execute(schema.visits.insert().values(learner_id="KF1", module="c/m", completed_at=now))
         _back_to_v2(conn)
-    assert migrations.upgrade(store) == migrations.schema_version() == 3
+    assert migrations.upgrade(store) == migrations.schema_version() == 4
     assert {name: [c for c, _ in columns] for name, columns in _reflect(store).items()} == \
         {name: [c for c, _ in columns] for name, columns in fresh.items()}
     with store.read() as conn:
         assert conn.execute(sa.text("SELECT module, client_completed_at FROM visits")).one() == ("c/m", None)
+
+
+def test_a_version_3_store_migrates_to_the_schema_definition(store):
+    """v3 → v4 (drill attempts, their turns, re-scores, exam drill sittings) keeps every
+    attempt and ends with the tables a fresh store has."""
+    fresh = _reflect(store)
+    now = datetime.now(timezone.utc)
+    with store.write() as conn:
+        conn.execute(schema.learners.insert().values(id="KF1", name="王小美", updated_at=now))
+        conn.execute(schema.attempts.insert().values(
+            learner_id="KF1", quiz="q", quiz_version="v", module="c/m", submitted_at=now, score=1,
+            max_score=1, percent=100, passed=True, source="import", idempotency_key="KF1:a",
+            recorded_at=now))
+        _back_to_v3(conn)
+    assert migrations.upgrade(store) == migrations.schema_version() == 4
+    assert {name: [c for c, _ in columns] for name, columns in _reflect(store).items()} == \
+        {name: [c for c, _ in columns] for name, columns in fresh.items()}
+    with store.read() as conn:
+        assert conn.execute(sa.text("SELECT idempotency_key FROM attempts")).scalar_one() == "KF1:a"
+        assert conn.execute(sa.text("SELECT count(*) FROM drill_attempts")).scalar_one() == 0
 
 
 def test_times_come_back_aware_utc(store):

@@ -17,8 +17,9 @@ from cstrain.cli.common import db_option, handle_errors, open_project_store, pro
 def import_results(files, skip_outdated, project_dir, db):
     """Import the results files learners download from 我的学习 on the training site.
 
-    Every attempt is graded again with the quizzes in this project (the file's own score is
-    never trusted). Each learner must be on the roster. A problem in any file refuses all of
+    Every attempt is graded again with the quizzes in this project, and every drill attempt
+    (接待模拟) scored again with its drill and the project's red lines (the file's own score is
+    never trusted; exam drills are never imported). Each learner must be on the roster. A problem in any file refuses all of
     them, with every problem as file:line: message. Importing a file again, or a later file
     that still holds the same attempts, counts each attempt once.
 
@@ -29,17 +30,23 @@ def import_results(files, skip_outdated, project_dir, db):
     """
     from cstrain.cli.common import report
     from cstrain.project import find_project
+    from cstrain.redlines import load_checker
     from cstrain.tracking.results import import_results as import_files
 
-    catalog = find_project(project_dir).load_catalog()
+    project = find_project(project_dir)
+    catalog = project.load_catalog()
+    checker = load_checker(project.root)
     with open_project_store(project_dir, db) as store:
-        summary = import_files(store, catalog, files, skip_outdated=skip_outdated)
+        summary = import_files(store, catalog, files, skip_outdated=skip_outdated, checker=checker)
     if summary.warnings:
         report(summary.warnings)
     line = (f"Imported {summary.files} file(s) for {summary.learners} learner(s): "
             f"{summary.added} new attempt(s), {summary.already} already recorded")
+    if summary.drills_added or summary.drills_already:
+        line += (f", {summary.drills_added} new drill attempt(s), {summary.drills_already} "
+                 "already recorded")
     if summary.outdated:
-        line += f", {summary.outdated} left out (quiz edited since)"
+        line += f", {summary.outdated} left out (quiz or drill edited since)"
     click.echo(f"{line}. {summary.visits} module visit(s) updated.")
 
 

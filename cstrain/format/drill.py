@@ -161,6 +161,9 @@ class DrillSpec(SourceModel):
     mode: Literal["practice", "exam"] = Field(
         "practice", description="practice: scored in the browser; exam: scored by the server only.")
     pass_mark: Percent = Field(80, description="Percent of the points needed to pass.")
+    attempts: PositiveInt | None = Field(None, le=1000, description=(
+        "Exam drills: sittings a learner may start (enforced by the server); practice drills "
+        "have no limit."))
     tags: list[Tag] = Field(default_factory=list, description="Tags for focused builds and assignments.")
     seconds: PositiveInt = Field(60, le=3600, description="Default seconds allowed per reply.")
     brief: str = Field("", description="Markdown shown before the drill starts: the learner's task.")

@@ -3,4 +3,5 @@ beside it) and terminal tables."""
 
 # The reports by name; their functions are cstrain.reports.exports.REPORTS. Kept here so the CLI
 # can offer them without importing SQLAlchemy.
-REPORT_NAMES = ("completions", "assignments", "attempts", "items", "summary")
+REPORT_NAMES = ("completions", "assignments", "attempts", "items", "summary", "drill-attempts",
+                "checkpoints")

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
 from cstrain.reports.csvout import LocalTimes, write_csv
+from cstrain.reports.drills import checkpoints_report, drill_attempts_report
 from cstrain.reports.items import items_report
 from cstrain.reports.table import Table, percent, streamed
 from cstrain.store.schema import attempts, learners
@@ -202,6 +203,8 @@ REPORTS = {  # in the order of REPORT_NAMES (cstrain.reports), which the CLI off
     "attempts": attempts_report,
     "items": items_report,
     "summary": summary_report,
+    "drill-attempts": drill_attempts_report,
+    "checkpoints": checkpoints_report,
 }
 
 

@@ -19,12 +19,12 @@ from cstrain import __version__
 from cstrain.errors import CstrainError
 from cstrain.server.context import TeamContext
 from cstrain.server.guards import BodyLimit, CacheHeaders, ForwardedHeaders, SecurityHeaders
-from cstrain.server.routes import apidocs, exams, learner, mentor, reports, session
+from cstrain.server.routes import apidocs, drills, exams, learner, mentor, reports, session
 
 __all__ = ["TeamContext", "create_app"]
 
-ROUTERS = (session.router, learner.router, exams.router, mentor.router, reports.router,
-           apidocs.router)
+ROUTERS = (session.router, learner.router, exams.router, drills.router, mentor.router,
+           reports.router, apidocs.router)
 
 
 def create_app(context: TeamContext) -> FastAPI:

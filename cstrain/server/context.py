@@ -3,10 +3,11 @@
 <cstrain.server.deps.Team>`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cstrain.catalog import Catalog
+from cstrain.redlines import Checker, load_checker
 from cstrain.server.guards import MAX_BODY, Network
 from cstrain.store import Store
 from cstrain.store.limits import SigninLimit
@@ -27,3 +28,12 @@ class TeamContext:
     # the proxies (nginx) whose X-Forwarded-For/-Proto/-Host are believed (cstrain serve --proxy)
     proxies: tuple[Network, ...] = ()
     api_docs: bool = False  # /api/openapi.json and /api/docs for mentors (cstrain serve --api-docs)
+    # the project: its team/redlines.yml joins the shipped red lines drill attempts are scored with
+    root: Path | None = None
+    _checker: Checker | None = field(default=None, init=False, repr=False)
+
+    def checker(self) -> Checker:
+        """The red-line checker every drill attempt is scored with, loaded once."""
+        if self._checker is None:
+            self._checker = load_checker(self.root)
+        return self._checker

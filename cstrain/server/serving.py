@@ -39,7 +39,8 @@ class Settings:
     def context(self, store: Store, catalog: Catalog) -> TeamContext:
         return TeamContext(store=store, catalog=catalog, site_dir=Path(self.site_dir),
                            secure_cookies=self.secure_cookies,
-                           proxies=proxy_networks(self.proxies), api_docs=self.api_docs)
+                           proxies=proxy_networks(self.proxies), api_docs=self.api_docs,
+                           root=Path(self.project_root))
 
 
 def run(settings: Settings, store: Store, catalog: Catalog, *, host: str, port: int,

@@ -71,6 +71,88 @@ def _v3_receipt_times_and_signin_limit(conn: Connection) -> None:
     frozen.create_all(conn)
 
 
+def _v4_drills(conn: Connection) -> None:
+    """v3 → v4 (issue 12): drill attempts with their turns, mentors' re-scores and exam drill
+    sittings. Written out as they were at v4."""
+    frozen = sa.MetaData()
+    sa.Table("learners", frozen, sa.Column("id", sa.String(64), primary_key=True))  # for the keys
+    when = schema.UTCDateTime
+    attempts = sa.Table(
+        "drill_attempts", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+        sa.Column("drill", sa.String(300), nullable=False),
+        sa.Column("drill_version", sa.String(64), nullable=False),
+        sa.Column("module", sa.String(300), nullable=True),
+        sa.Column("mode", sa.String(16), nullable=False),
+        sa.Column("started_at", when, nullable=True),
+        sa.Column("submitted_at", when, nullable=False),
+        sa.Column("replies", sa.JSON, nullable=False),
+        sa.Column("result", sa.JSON, nullable=False),
+        sa.Column("weights", sa.JSON, nullable=False),
+        sa.Column("pass_mark", sa.Float, nullable=False),
+        *(sa.Column(name, sa.Float, nullable=False) for name in ("score", "max_score", "percent")),
+        sa.Column("passed", sa.Boolean, nullable=False),
+        sa.Column("scorer_score", sa.Float, nullable=False),
+        sa.Column("scorer_percent", sa.Float, nullable=False),
+        sa.Column("scorer_passed", sa.Boolean, nullable=False),
+        sa.Column("rules_version", sa.String(64), nullable=True),
+        sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+        sa.Column("recorded_at", when, nullable=False),
+        sa.Column("client_submitted_at", when, nullable=True),
+        sa.CheckConstraint("source IN ('browser', 'server', 'import')", name="drill_attempts_source"),
+        sa.CheckConstraint("mode IN ('practice', 'exam')", name="drill_attempts_mode"),
+    )
+    sa.Index("drill_attempts_learner_drill", attempts.c.learner_id, attempts.c.drill)
+    turns = sa.Table(
+        "drill_turns", frozen,
+        sa.Column("attempt_id", sa.Integer, sa.ForeignKey("drill_attempts.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("position", sa.Integer, primary_key=True),
+        sa.Column("chat", sa.String(64), nullable=False),
+        sa.Column("turn", sa.String(64), nullable=False),
+        sa.Column("visit", sa.Integer, nullable=False),
+        sa.Column("answered", sa.Boolean, nullable=False),
+        sa.Column("text", sa.Text, nullable=True),
+        sa.Column("arrived", sa.Float, nullable=False),
+        sa.Column("seconds", sa.Float, nullable=True),
+        sa.Column("allowed", sa.Integer, nullable=False),
+        sa.Column("timed_out", sa.Boolean, nullable=False),
+        sa.Column("failed", sa.Boolean, nullable=False),
+        sa.Column("hit", sa.JSON, nullable=False),
+        sa.Column("missed", sa.JSON, nullable=False),
+        *(sa.Column(name, sa.Float, nullable=False)
+          for name in ("content", "speed", "compliance", "score", "max_score")),
+    )
+    rescores = sa.Table(
+        "drill_rescores", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("attempt_id", sa.Integer, sa.ForeignKey("drill_attempts.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        *(sa.Column(name, sa.Float, nullable=False) for name in ("content", "speed", "compliance")),
+        sa.Column("failed", sa.Boolean, nullable=False),
+        sa.Column("comment", sa.String(1000), nullable=False),
+        sa.Column("rescored_by", sa.String(64), nullable=False),
+        sa.Column("rescored_at", when, nullable=False),
+    )
+    sa.Index("drill_rescores_attempt", rescores.c.attempt_id, rescores.c.position)
+    sittings = sa.Table(
+        "drill_sittings", frozen,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+        sa.Column("drill", sa.String(300), nullable=False),
+        sa.Column("drill_version", sa.String(64), nullable=False),
+        sa.Column("module", sa.String(300), nullable=True),
+        sa.Column("started_at", when, nullable=False),
+        sa.Column("replies", sa.JSON, nullable=False),
+        sa.Column("attempt_id", sa.Integer, sa.ForeignKey("drill_attempts.id"), nullable=True),
+    )
+    sa.Index("drill_sittings_learner_drill", sittings.c.learner_id, sittings.c.drill)
+    frozen.create_all(conn, tables=[attempts, turns, rescores, sittings])
+
+
 def _timestamp(conn: Connection) -> str:
     """The column type UTCDateTime creates on this database (sa.DateTime: naive UTC)."""
     return sa.DateTime().compile(dialect=conn.dialect)
@@ -78,7 +160,8 @@ def _timestamp(conn: Connection) -> str:
 
 # MIGRATIONS[i] takes a store from version i + 1 to version i + 2.
 MIGRATIONS: list[Callable[[Connection], None]] = [_v2_phone_and_notify,
-                                                  _v3_receipt_times_and_signin_limit]
+                                                  _v3_receipt_times_and_signin_limit,
+                                                  _v4_drills]
 
 version_table = sa.Table(
     "cstrain_schema", sa.MetaData(),

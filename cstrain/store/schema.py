@@ -44,6 +44,7 @@ metadata = sa.MetaData()
 ROLES = ("learner", "mentor", "supervisor")
 TARGET_KINDS = ("course", "module", "tag")
 ATTEMPT_SOURCES = ("browser", "server", "import")
+DRILL_MODES = ("practice", "exam")
 
 learners = sa.Table(
     "learners", metadata,
@@ -193,6 +194,101 @@ signoffs = sa.Table(
     sa.Column("signed_at", UTCDateTime, nullable=False),
     sa.Column("note", sa.String(500), nullable=False, server_default=""),
 )
+
+# --- reception drills (接待模拟) ---
+
+drill_attempts = sa.Table(
+    "drill_attempts", metadata,
+    # one drill attempt, scored by cstrain/drills/score.py (never the browser's figures)
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("drill", sa.String(300), nullable=False, comment="drill ref: path under drills/"),
+    sa.Column("drill_version", sa.String(64), nullable=False),
+    sa.Column("module", sa.String(300), nullable=True, comment="the module page it was taken on"),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=True),
+    sa.Column("submitted_at", UTCDateTime, nullable=False),
+    sa.Column("replies", sa.JSON, nullable=False, comment="the transcript as scored"),
+    sa.Column("result", sa.JSON, nullable=False, comment="the scorer's DrillResult.to_dict()"),
+    sa.Column("weights", sa.JSON, nullable=False, comment="points of content, speed, compliance"),
+    sa.Column("pass_mark", sa.Float, nullable=False),
+    # what counts (reports, module status): the mentor's where a turn was re-scored
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("max_score", sa.Float, nullable=False),
+    sa.Column("percent", sa.Float, nullable=False),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    # the scorer's, kept beside the mentor's
+    sa.Column("scorer_score", sa.Float, nullable=False),
+    sa.Column("scorer_percent", sa.Float, nullable=False),
+    sa.Column("scorer_passed", sa.Boolean, nullable=False),
+    sa.Column("rules_version", sa.String(64), nullable=True,
+              comment="hash of the red-line rules the scorer ran; empty: scored without them"),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.Column("client_submitted_at", UTCDateTime, nullable=True),
+    sa.CheckConstraint("source IN ('browser', 'server', 'import')", name="drill_attempts_source"),
+    sa.CheckConstraint("mode IN ('practice', 'exam')", name="drill_attempts_mode"),
+)
+sa.Index("drill_attempts_learner_drill", drill_attempts.c.learner_id, drill_attempts.c.drill)
+
+drill_turns = sa.Table(
+    "drill_turns", metadata,
+    # one turn of a drill attempt as the scorer saw it, written once with the attempt: what the
+    # transcripts and the checkpoint report read
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("drill_attempts.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True, comment="order in the result, from 0"),
+    sa.Column("chat", sa.String(64), nullable=False),
+    sa.Column("turn", sa.String(64), nullable=False),
+    sa.Column("visit", sa.Integer, nullable=False),
+    sa.Column("answered", sa.Boolean, nullable=False),
+    sa.Column("text", sa.Text, nullable=True, comment="the reply as typed"),
+    sa.Column("arrived", sa.Float, nullable=False, comment="seconds from the start"),
+    sa.Column("seconds", sa.Float, nullable=True, comment="reply time"),
+    sa.Column("allowed", sa.Integer, nullable=False),
+    sa.Column("timed_out", sa.Boolean, nullable=False),
+    sa.Column("failed", sa.Boolean, nullable=False),
+    sa.Column("hit", sa.JSON, nullable=False),
+    sa.Column("missed", sa.JSON, nullable=False),
+    sa.Column("content", sa.Float, nullable=False),
+    sa.Column("speed", sa.Float, nullable=False),
+    sa.Column("compliance", sa.Float, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("max_score", sa.Float, nullable=False),
+)
+
+drill_rescores = sa.Table(
+    "drill_rescores", metadata,
+    # a mentor's re-score of one turn (人工复核): the turn as it then stands, with why; every
+    # re-score is kept, the latest of a turn counts
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("drill_attempts.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("content", sa.Float, nullable=False),
+    sa.Column("speed", sa.Float, nullable=False),
+    sa.Column("compliance", sa.Float, nullable=False),
+    sa.Column("failed", sa.Boolean, nullable=False),
+    sa.Column("comment", sa.String(1000), nullable=False),
+    sa.Column("rescored_by", sa.String(64), nullable=False),
+    sa.Column("rescored_at", UTCDateTime, nullable=False),
+)
+sa.Index("drill_rescores_attempt", drill_rescores.c.attempt_id, drill_rescores.c.position)
+
+drill_sittings = sa.Table(
+    "drill_sittings", metadata,
+    # one started exam drill: the replies the server took, stamped with its clock, until it ends
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("drill", sa.String(300), nullable=False),
+    sa.Column("drill_version", sa.String(64), nullable=False),
+    sa.Column("module", sa.String(300), nullable=True),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("replies", sa.JSON, nullable=False, comment="as the scorer takes them, at: server time"),
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("drill_attempts.id"), nullable=True),
+)
+sa.Index("drill_sittings_learner_drill", drill_sittings.c.learner_id, drill_sittings.c.drill)
 
 # --- notifications (cstrain notify): group-robot digests ---
 

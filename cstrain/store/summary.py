@@ -20,7 +20,7 @@ class StoreSummary:
 def describe(store) -> StoreSummary:
     tables = [("learners", schema.learners), ("assignments", schema.assignments),
               ("attempts", schema.attempts), ("answers", schema.answers),
-              ("visits", schema.visits)]
+              ("visits", schema.visits), ("drill attempts", schema.drill_attempts)]
     with store.read() as conn:
         version = current_version(conn)
         counts = [(label, conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())

@@ -27,6 +27,7 @@ from cstrain.store.engine import upsert
 from cstrain.store.schema import attempts, learners, visits
 from cstrain.tracking.attempts import (GradedRows, attempt_key, chunks, graded_rows, insert_attempt,
                                        recorded_keys)
+from cstrain.tracking.drill_import import insert_file_drills, new_drill_attempts, score_file_drills
 from cstrain.tracking.resultsfile import FileAttempt, ResultsFile, read_results_file, shown
 
 _SCORE_SLACK = 1e-6
@@ -41,6 +42,8 @@ class ImportSummary:
     outdated: int     # attempts left out because their quiz changed (skip_outdated)
     visits: int       # module visits added or moved earlier
     warnings: list[Problem]
+    drills_added: int = 0    # new drill attempts
+    drills_already: int = 0  # drill attempts the store already held
 
 
 @dataclass(frozen=True)
@@ -59,14 +62,17 @@ class Graded:
 
 
 def import_results(store, catalog: Catalog, paths: Sequence[str | Path], *,
-                   skip_outdated: bool = False) -> ImportSummary:
+                   skip_outdated: bool = False, checker=None) -> ImportSummary:
     """Import results files; raises RecordsRefused, writing nothing, if any file has a problem.
-    With ``skip_outdated`` an attempt at a quiz edited since is left out with a warning
-    instead of refusing the files."""
+    With ``skip_outdated`` an attempt at a quiz or drill edited since is left out with a warning
+    instead of refusing the files. Drill attempts are scored again with ``checker`` (the
+    project's red lines: ``cstrain.redlines.load_checker(root)``)."""
     files = [read_results_file(path) for path in _distinct(paths)]
     problems = [problem for file in files for problem in file.problems]
     graded, duplicates = _grade_all(catalog, files, skip_outdated)
     problems += duplicates
+    drills, drill_duplicates = score_file_drills(catalog, checker, files, skip_outdated)
+    problems += drill_duplicates
     problems += _unknown_modules(catalog, files)
     with store.write() as conn:
         problems += _check_roster(conn, files)
@@ -74,15 +80,20 @@ def import_results(store, catalog: Catalog, paths: Sequence[str | Path], *,
         new = [g for g in graded if g.key not in recorded]
         # an attempt already recorded was checked when it came in
         problems += [problem for g in new for problem in g.problems]
+        new_drills = new_drill_attempts(conn, drills)
+        problems += [problem for item in new_drills for problem in item.problems]
         if any(problem.level == "error" for problem in problems):
             raise RecordsRefused(problems)
         problems += _copied_attempts(conn, [g for g in new if not g.outdated])
         added = insert_attempts(conn, [g for g in new if not g.outdated])
         visits_changed = merge_visits(conn, catalog, files)
-    outdated = sum(g.outdated for g in new)
+        drills_added = insert_file_drills(conn, new_drills)
+    outdated = sum(g.outdated for g in new) + sum(item.outdated for item in new_drills)
     return ImportSummary(len(files), len({f.learner_id for f in files}), added,
-                         len(graded) - added - outdated, outdated, visits_changed,
-                         [problem for problem in problems if problem.level == "warning"])
+                         len(graded) - added - sum(g.outdated for g in new), outdated,
+                         visits_changed,
+                         [problem for problem in problems if problem.level == "warning"],
+                         drills_added, len(drills) - len(new_drills))
 
 
 # --- checking -------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 LONGEST_NUMBER = 24  # characters: JavaScript writes 1e+21 and up with an exponent
 NOT_A_RESULTS_FILE = ("not a cstrain results file: download it from 我的学习 on the training "
                       "site")
+DRILL_ATTEMPT_FIELDS = ("id", "drill", "version", "submitted_at", "replies")
 ATTEMPT_FIELDS = ("id", "quiz", "version", "module", "started_at", "submitted_at", "questions",
                   "responses")
 
@@ -81,6 +82,27 @@ class FileVisit:
     completed_at: datetime | None
 
 
+@dataclass(frozen=True)
+class FileDrillAttempt:
+    """One ``drill_attempts[]`` item: a practice drill's transcript (its ``result`` is never
+    read: the importer scores the replies again)."""
+
+    path: str
+    line: int
+    index: int
+    id: str
+    drill: str
+    version: str
+    module: str | None
+    started_at: datetime | None
+    submitted_at: datetime
+    replies: Any
+
+    @property
+    def where(self) -> str:
+        return f"drill_attempts[{self.index}] (id {self.id})"
+
+
 @dataclass
 class ResultsFile:
     path: str
@@ -90,6 +112,7 @@ class ResultsFile:
     attempts: list[FileAttempt] = field(default_factory=list)
     visits: list[FileVisit] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    drill_attempts: list[FileDrillAttempt] = field(default_factory=list)
 
 
 class _BadNumber(ValueError):
@@ -284,6 +307,12 @@ class _Reader:
         else:
             for index, item in enumerate(attempts):
                 self.read_attempt(index, item)
+        drills = data.get("drill_attempts", [])  # since issue 12; a file without it has none
+        if not isinstance(drills, list):
+            self.problem(("drill_attempts",), f"drill_attempts must be a list, not {_kind(drills)}")
+        else:
+            for index, item in enumerate(drills):
+                self.read_drill_attempt(index, item)
         modules = data.get("modules", {})
         if not isinstance(modules, dict):
             self.problem(("modules",), f"modules must be an object, not {_kind(modules)}")
@@ -353,6 +382,37 @@ class _Reader:
             tuple(questions), responses,
             score if _is_number(score) else None, maximum if _is_number(maximum) else None,
             {name: self.lines[here + (name,)] for name in item if here + (name,) in self.lines}))
+
+    def read_drill_attempt(self, index: int, item: Any) -> None:
+        here = ("drill_attempts", index)
+        if not isinstance(item, dict):
+            self.problem(here, f"drill_attempts[{index}] must be an object, not {_kind(item)}")
+            return
+        raw_id = item.get("id")
+        label = f"drill_attempts[{index}]" + (f" (id {shown(raw_id)})" if isinstance(raw_id, str) else "")
+        before = len(self.result.problems)
+        missing = [name for name in DRILL_ATTEMPT_FIELDS if name not in item]
+        if missing:
+            self.problem(here, f"{label}: missing {', '.join(missing)}")
+        if "id" in item and not (isinstance(raw_id, str) and ATTEMPT_ID.fullmatch(raw_id)):
+            self.problem(here + ("id",), f"{label}: id must be the text the browser wrote (letters, "
+                                         "digits, '.', '_' or '-', at most 100)")
+        for name in ("drill", "version", "module"):
+            value = item.get(name)
+            if name in item and not (isinstance(value, str) or (name == "module" and value is None)):
+                self.problem(here + (name,), f"{label}: {name} must be text, not {_kind(value)}")
+        times = {"started_at": None}
+        for name in ("started_at", "submitted_at"):
+            if item.get(name) is not None:
+                times[name] = parse_time(item[name])
+                if isinstance(times[name], str):
+                    self.problem(here + (name,), f"{label}: {name} {times[name]}")
+        if len(self.result.problems) > before:
+            return
+        self.result.drill_attempts.append(FileDrillAttempt(
+            self.result.path, self.lines.get(here, 0), index, raw_id, item["drill"],
+            item["version"], item.get("module"), times["started_at"], times["submitted_at"],
+            item["replies"]))
 
     def read_visit(self, module: str, item: Any) -> None:
         here = ("modules", module)

@@ -2,15 +2,19 @@
 
 Module states, the same words as the site's 我的学习 page (docs/results-file.md):
 
-- ``passed``: an attempt at the module's quiz reached the pass mark (never undone later);
-- ``failed``: the quiz was attempted and no attempt passed yet;
-- ``completed``: the learner marked the module read (我已学完本节) and took no quiz, or a
-  mentor signed the module off (签核), which counts as done with or without a quiz;
-- ``in_progress``: the page was opened;
+- ``passed``: every exercise of the module — its quiz, its drill (接待模拟), or both — has an
+  attempt that reached its pass mark (never undone by a later, worse attempt; a mentor's
+  re-score of a drill attempt decides that attempt's pass);
+- ``failed``: an exercise was attempted and none of its attempts passed yet;
+- ``completed``: the learner marked the module read (我已学完本节) and has no exercise still
+  to pass, or a mentor signed the module off (签核), which counts as done whatever it has;
+- ``in_progress``: the page was opened, or one exercise is passed and the other not tried yet;
 - ``not_started``.
 
-A module is *done* when it is passed, signed off, or completed if it has no quiz: a mentor who
-assigns a module with a quiz expects the quiz passed, not the page read.
+A module is *done* when it is passed, signed off, or completed if it has neither quiz nor drill:
+a mentor who assigns a module with a quiz or a drill expects it passed, not the page read. This
+is the one rule every count of "done" uses (reports, progress, levels, the API and through it
+我的学习 and the dashboard); the browser's own count (``core/progress.mjs``) repeats it.
 
 Assignment states: ``done_on_time`` (every target module done by the end of the due day, in the
 team's time zone), ``done_late``, ``overdue`` (not done and the due day is over), ``open``.
@@ -25,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
-from cstrain.store.schema import assignments, attempts, learners, signoffs, visits
+from cstrain.store.schema import assignments, attempts, drill_attempts, learners, signoffs, visits
 from cstrain.tracking import clock
 from cstrain.tracking.targets import target_modules
 
@@ -46,6 +50,9 @@ class ModuleStatus:
     signed_off: bool = False
     visited_at: datetime | None = None  # first opened
     completed_at: datetime | None = None  # marked read (我已学完本节), quiz or not
+    drill_attempts: int = 0  # attempts at the module's drill (attempts, best_percent: the quiz's)
+    drill_best_percent: float | None = None
+    drill_passed_at: datetime | None = None
 
     @property
     def done(self) -> bool:
@@ -68,17 +75,35 @@ class AssignmentStatus:
     modules_total: int
 
 
-def _state(has_quiz: bool, tries: int, passed_at, visited_at, completed_at,
+@dataclass(frozen=True)
+class _Tries:
+    """One exercise's attempts by one learner: how many, the best percent, the first one, the
+    first pass."""
+
+    count: int = 0
+    best: float | None = None
+    first: datetime | None = None
+    passed_at: datetime | None = None
+
+
+_NONE = _Tries()
+
+
+def _state(exercises: list[_Tries], visited_at, completed_at,
            signed_at=None) -> tuple[str, datetime | None]:
-    if passed_at is not None:
+    """The state and the moment done, from the tries of each exercise the module has."""
+    if exercises and all(tries.passed_at for tries in exercises):
+        passed_at = max(tries.passed_at for tries in exercises)
         # signed off first and passed later: judge "on time" by the earlier of the two
         return "passed", min(passed_at, signed_at) if signed_at else passed_at
     if signed_at is not None:
         return "completed", signed_at
-    if tries:
+    if any(tries.count and not tries.passed_at for tries in exercises):
         return "failed", None
+    if any(tries.count for tries in exercises):
+        return "in_progress", None  # one passed, the other not tried yet
     if completed_at is not None:
-        return "completed", None if has_quiz else completed_at
+        return "completed", None if exercises else completed_at
     if visited_at is not None:
         return "in_progress", None
     return "not_started", None
@@ -97,20 +122,33 @@ def _active_learner_ids(conn: Connection, learner_ids: Iterable[str] | None) -> 
     return sorted(found)
 
 
-def _facts(conn: Connection, ids: list[str]) -> tuple[dict, dict, dict]:
+def _facts(conn: Connection, ids: list[str]) -> tuple[dict, dict, dict, dict]:
     passed_at = sa.func.min(sa.case((attempts.c.passed, attempts.c.submitted_at)))
     rows = conn.execute(
         sa.select(attempts.c.learner_id, attempts.c.module, sa.func.count(),
                   sa.func.max(attempts.c.percent), sa.func.min(attempts.c.submitted_at), passed_at)
         .where(attempts.c.learner_id.in_(ids))
         .group_by(attempts.c.learner_id, attempts.c.module))
-    tried = {(r[0], r[1]): r[2:] for r in rows}
+    tried = {(r[0], r[1]): _tries(r[2:]) for r in rows}
+    # a drill counts for every module that names it, wherever it was taken
+    drill_passed_at = sa.func.min(sa.case((drill_attempts.c.passed, drill_attempts.c.submitted_at)))
+    drilled = {(r[0], r[1]): _tries(r[2:]) for r in conn.execute(
+        sa.select(drill_attempts.c.learner_id, drill_attempts.c.drill, sa.func.count(),
+                  sa.func.max(drill_attempts.c.percent), sa.func.min(drill_attempts.c.submitted_at),
+                  drill_passed_at)
+        .where(drill_attempts.c.learner_id.in_(ids))
+        .group_by(drill_attempts.c.learner_id, drill_attempts.c.drill))}
     seen = {(r.learner_id, r.module): (r.visited_at, r.completed_at)
             for r in conn.execute(sa.select(visits).where(visits.c.learner_id.in_(ids)))}
     signed = {(r.learner_id, r.module): r.signed_at for r in conn.execute(
         sa.select(signoffs.c.learner_id, signoffs.c.module, signoffs.c.signed_at)
         .where(signoffs.c.learner_id.in_(ids)))}
-    return tried, seen, signed
+    return tried, drilled, seen, signed
+
+
+def _tries(row) -> _Tries:
+    count, best, first, passed_at = row
+    return _Tries(count, None if best is None else float(best), _aware(first), _aware(passed_at))
 
 
 def _aware(moment):
@@ -125,21 +163,23 @@ def _aware(moment):
 def module_statuses(conn: Connection, catalog: Catalog,
                     learner_ids: Iterable[str] | None = None) -> Iterator[ModuleStatus]:
     """Every active learner (by id) × every catalog module (in catalog order)."""
-    modules = [(m.full_id, catalog.quiz_for(m) is not None) for m in catalog.modules]
+    modules = [(m.full_id, catalog.quiz_for(m) is not None, m.meta.drill if catalog.drill_for(m) else None)
+               for m in catalog.modules]
     ids = _active_learner_ids(conn, learner_ids)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        tried, seen, signed = _facts(conn, chunk)
+        tried, drilled, seen, signed = _facts(conn, chunk)
         for learner_id in chunk:
-            for module, has_quiz in modules:
-                count, best, first, passed_at = tried.get((learner_id, module), (0, None, None, None))
+            for module, has_quiz, drill in modules:
+                quiz = tried.get((learner_id, module), _NONE)
+                practised = drilled.get((learner_id, drill), _NONE) if drill else _NONE
+                exercises = [tries for has, tries in ((has_quiz, quiz), (drill, practised)) if has]
                 visited_at, completed_at = seen.get((learner_id, module), (None, None))
                 signed_at = signed.get((learner_id, module))
-                state, done_at = _state(has_quiz, count, _aware(passed_at), visited_at, completed_at,
-                                        signed_at)
-                yield ModuleStatus(learner_id, module, state, count,
-                                   None if best is None else float(best), _aware(first), done_at,
-                                   signed_at is not None, visited_at, completed_at)
+                state, done_at = _state(exercises, visited_at, completed_at, signed_at)
+                yield ModuleStatus(learner_id, module, state, quiz.count, quiz.best, quiz.first,
+                                   done_at, signed_at is not None, visited_at, completed_at,
+                                   practised.count, practised.best, practised.passed_at)
 
 
 def _assignment_state(due_on: date, done_at: datetime | None, complete: bool, today: date) -> str:

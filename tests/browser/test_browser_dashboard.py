@@ -79,6 +79,11 @@ def start_team(root: Path, instant: bool = False):
 
     sock, base_url = free_address()
     create_project(root)
+    # about quizzes: the first module without its drill (a module with a drill is done when the
+    # drill passes too; drills in team mode: test_browser_drill_team.py)
+    first_page = root / "courses/pre-sales/01-first-reply.md"
+    first_page.write_text(first_page.read_text(encoding="utf-8").replace("drill: pre-sales/first-reply\n", ""),
+                     encoding="utf-8")
     if instant:
         configure(root, ("navigation.instant",), base_url)
     catalog = build_site(find_project(root), root / ".cstrain/team-site", team=True).catalog

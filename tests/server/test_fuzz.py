@@ -161,6 +161,14 @@ def _good_bodies(fuzzed: Fuzzed, sitting_id: str) -> dict[str, dict]:
         "/api/assignments": {"target_kind": "course", "target": "pre-sales", "due_on": due,
                              "learner_ids": ["KF1"]},
         "/api/signoffs": {"learner_id": "KF1", "module": MODULE, "note": "看过了"},
+        "/api/drill-attempts": {"id": "fuzz-d1", "drill": MODULE,
+                                "version": fuzzed.catalog.drills[MODULE].version, "module": MODULE,
+                                "submitted_at": "2026-11-20T10:04:00.000Z",
+                                "replies": [{"text": "亲，在的～请问您要什么颜色？", "at": 10}]},
+        "/api/drill-attempts/{attempt_id}/rescores": {"position": 0, "comment": "语气好", "content": 60},
+        "/api/drill-sittings": {"drill": MODULE, "module": MODULE},
+        "/api/drill-sittings/{sitting_id}/replies": {"turn": "hello", "text": "亲，在的"},
+        "/api/drill-sittings/{sitting_id}/finish": {},
     }
 
 

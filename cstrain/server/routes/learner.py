@@ -15,7 +15,7 @@ from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from cstrain.errors import Invalid
-from cstrain.server.deps import SIGNED_IN, Strict, Team, Viewer, Writer
+from cstrain.server.deps import PLAIN, SIGNED_IN, Strict, Team, Viewer, Writer
 from cstrain.server.views import AssignmentOut, assignments_out
 from cstrain.tracking import clock, sync
 from cstrain.tracking.attempts import answers_of, learner_attempts
@@ -33,6 +33,8 @@ class ModuleState(BaseModel):
     done_at: Optional[datetime]
     visited_at: Optional[datetime] = Field(description="First opened, on any device")
     completed_at: Optional[datetime] = Field(description="Marked read (我已学完本节), on any device")
+    drill_attempts: int = Field(0, description="Attempts at the module's drill (attempts: its quiz)")
+    drill_best_percent: Optional[float] = None
 
 
 @router.get("/me/modules", response_model=list[ModuleState], responses=SIGNED_IN)
@@ -42,7 +44,8 @@ def my_modules(who: Viewer, ctx: Team) -> list[ModuleState]:
     with ctx.store.read() as conn:
         return [ModuleState(module=s.module, state=s.state, attempts=s.attempts,
                             best_percent=s.best_percent, done_at=s.done_at,
-                            visited_at=s.visited_at, completed_at=s.completed_at)
+                            visited_at=s.visited_at, completed_at=s.completed_at,
+                            drill_attempts=s.drill_attempts, drill_best_percent=s.drill_best_percent)
                 for s in module_statuses(conn, ctx.catalog, [who.learner_id])]
 
 
@@ -149,8 +152,9 @@ def post_attempt(body: AttemptIn, who: Writer, ctx: Team, response: Response,
 
 
 @router.get("/me/attempts", response_model=list[AttemptOut], responses=SIGNED_IN)
-def my_attempts(who: Viewer, ctx: Team, module: Annotated[Optional[str], Query(max_length=300)] = None,
-                quiz: Annotated[Optional[str], Query(max_length=300)] = None,
+def my_attempts(who: Viewer, ctx: Team,
+                module: Annotated[Optional[str], Query(max_length=300, pattern=PLAIN)] = None,
+                quiz: Annotated[Optional[str], Query(max_length=300, pattern=PLAIN)] = None,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[AttemptOut]:
     """The signed-in learner's attempts, practice and exam, newest first."""
     with ctx.store.read() as conn:

@@ -149,6 +149,8 @@ class ModuleRow(BaseModel):
     best_percent: Optional[float]
     done_at: Optional[datetime]
     signoff: Optional[SignoffOut]
+    drill_attempts: int = Field(0, description="Attempts at the module's drill (attempts: its quiz)")
+    drill_best_percent: Optional[float] = None
 
 
 class LearnerDetail(BaseModel):
@@ -178,7 +180,8 @@ def learner(learner_id: LearnerId, who: Mentor, ctx: Team) -> LearnerDetail:
                   for module, signoff in signoffs_of(conn, learner_id).items()}
         modules = [ModuleRow(module=s.module, title=titles[s.module], state=s.state,
                              attempts=s.attempts, best_percent=s.best_percent, done_at=s.done_at,
-                             signoff=signed.get(s.module))
+                             signoff=signed.get(s.module), drill_attempts=s.drill_attempts,
+                             drill_best_percent=s.drill_best_percent)
                    for s in module_statuses(conn, ctx.catalog, [learner_id])]
         given = assignments_out(ctx.catalog, conn, learner_id)
         known = names(conn, [person.mentor_id, *(a.assigned_by for a in given)])

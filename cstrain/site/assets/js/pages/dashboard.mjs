@@ -17,7 +17,8 @@ const MANY = 24;  // more learners than this across several teams: the chart sho
 const SEGMENT_KEYS = {done: "dash_seg_done", started: "dash_seg_started", todo: "dash_seg_todo",
                       overdue: "dash_seg_overdue"};
 const REPORT_KEYS = {completions: "dash_report_completions", assignments: "dash_report_assignments",
-                     attempts: "dash_report_attempts", summary: "dash_report_summary", items: "dash_report_items"};
+                     attempts: "dash_report_attempts", summary: "dash_report_summary", items: "dash_report_items",
+                     "drill-attempts": "dash_drill_report_attempts", checkpoints: "dash_drill_report_checkpoints"};
 
 let current = null;  // the board on the page now
 
@@ -229,7 +230,7 @@ function table(board, people) {
 /* ------------------------------------------------------------------ downloads, items */
 
 function reports(board) {
-  const names = ["completions", "assignments", "attempts", "summary"].concat(board.me.role === "supervisor" ? ["items"] : []);
+  const names = ["completions", "assignments", "attempts", "drill-attempts", "checkpoints", "summary"].concat(board.me.role === "supervisor" ? ["items"] : []);
   const q = query(board.filters);
   return section(t("dash_reports_title"), [
     el("p", {class: "cstrain-dash-hint", text: t("dash_reports_hint")}),

@@ -4,7 +4,8 @@
  * Sync never loses a record: each goes into a queue in localStorage, tagged with the learner
  * signed in when it happened, and leaves the queue only when the server has taken it (or refused
  * it for good, kept aside then). Retries send the attempt's own id as the Idempotency-Key, so a
- * retry never counts twice. Another learner's entries on a shared device wait for that learner
+ * retry never counts twice. Quiz attempts go to /api/attempts, drill attempts to
+ * /api/drill-attempts, visits to /api/visits. Another learner's entries on a shared device wait for that learner
  * to sign in again. */
 import {currentLearner, recheck, request, sessionEnded, signedIn, whoAmI} from "../../core/api.mjs";
 import {STORE_KEY, adoptProgress, onRecord} from "../../core/progress.mjs";
@@ -60,8 +61,23 @@ function record(kind, key, body) {
   });
 }
 
+/** A finished practice drill (接待模拟) as the drill page records it: {id, drill, version, module,
+ *  started_at, submitted_at, replies, result}. The server scores the replies again and never
+ *  reads the browser's result, so it is not sent. */
+function isDrill(detail) {
+  return Boolean(detail && typeof detail.drill === "string" && Array.isArray(detail.replies));
+}
+
+function drillBody(detail) {
+  return {id: detail.id, drill: detail.drill, version: detail.version, module: detail.module || null,
+          started_at: detail.started_at || null, submitted_at: detail.submitted_at, replies: detail.replies};
+}
+
+const ENDPOINTS = {attempt: "attempts", drill: "drill-attempts", visit: "visits"};
+
 onRecord((kind, detail) => {
-  if (kind === "attempt") record("attempt", detail.id, detail);
+  if (isDrill(detail)) record("drill", detail.id, drillBody(detail));
+  else if (kind === "attempt") record("attempt", detail.id, detail);
   else if (kind === "visit") record("visit", detail.module, {module: detail.module, visited_at: detail.visited_at});
   else if (kind === "done") {
     record("visit", detail.module, {module: detail.module, visited_at: detail.visited_at || null,
@@ -112,9 +128,9 @@ export function flush() {
       retryDelay = 2000;
       return Promise.resolve();
     }
-    const attempt = entry.kind === "attempt";
-    return request("POST", attempt ? "attempts" : "visits", entry.body,
-                   attempt ? {"Idempotency-Key": entry.key} : {}).then((result) => {
+    const keyed = entry.kind !== "visit";  // an attempt, quiz or drill: its id is the retry key
+    return request("POST", ENDPOINTS[entry.kind] || "visits", entry.body,
+                   keyed ? {"Idempotency-Key": entry.key} : {}).then((result) => {
       if (result.status >= 200 && result.status < 300) {
         done(entry);
         return step();
