@@ -18,9 +18,10 @@ from mkdocs.utils import get_relative_url
 
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
-from cstrain.i18n import strings_for
+from cstrain.i18n import language_for, strings_for
 from cstrain.site import render, scripts
 from cstrain.site.config import CstrainConfig, theme_problems
+from cstrain.site.drilldata import redline_rules
 from cstrain.site.handover import handed_over
 from cstrain.site.markup import Markup
 
@@ -35,6 +36,8 @@ HOME = "index.md"
 # Team mode (cstrain serve) only: the sign-in page and the mentor dashboard.
 SIGNIN = "signin.md"
 DASHBOARD = "dashboard.md"
+# 红线自查: an agent checks a reply against the red lines, in the browser only.
+REDLINES = "redlines.md"
 
 
 def _module_script(path: str) -> ExtraScriptValue:
@@ -70,11 +73,15 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         self._progress = handover.progress if handover else None
         self.catalog = catalog.select(self.config.tags)
         self.strings = strings_for(config.theme["language"])
+        try:  # the 红线自查 page's rules (and the drills' red-line hints)
+            self.redline_rules = redline_rules(self.root, language_for(config.theme["language"]))
+        except ValidationFailed as exc:
+            raise PluginError("cstrain found problems in the courseware:\n" + str(exc)) from None
         self.markup = Markup()
         for problem in theme_problems(config):
             log.warning(str(problem))
         config.nav = None  # set in on_files, once the files are known
-        config.extra_css = [f"{ASSET_DIR}/quiz.css", *config.extra_css]
+        config.extra_css = [f"{ASSET_DIR}/quiz.css", f"{ASSET_DIR}/drill.css", *config.extra_css]
         config.extra_javascript = [*(_module_script(f"{SCRIPT_DIR}/{entry}")
                                      for entry in scripts.entries(self.config.team)),
                                    *config.extra_javascript]
@@ -110,18 +117,22 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             files.append(File.generated(config, MY_LEARNING,
                                         content=f"---\ntitle: {self.strings['my_learning']}\n---\n"))
             self._my_learning = MY_LEARNING
+        if self.config.redlines_page:
+            files.append(File.generated(config, REDLINES, content=f"---\ntitle: {self.strings['redlines_title']}\n---\n"))
         if self.config.team:
             files.append(File.generated(config, SIGNIN, content=f"---\ntitle: {self.strings['signin']}\n---\n"))
             files.append(File.generated(config, DASHBOARD,  # wide tables: no side columns
                                         content=f"---\ntitle: {self.strings['dashboard']}\n"
                                                 "hide: [navigation, toc]\n---\n"))
-        for name in ("quiz.css", "dashboard.css") if self.config.team else ("quiz.css",):
+        for name in ("quiz.css", "drill.css", "dashboard.css") if self.config.team else ("quiz.css", "drill.css"):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         for module in scripts.shipped(self.config.team):
             files.append(File.generated(config, f"{SCRIPT_DIR}/{module}",
                                         abs_src_path=str(scripts.SOURCES / module)))
         files.append(File.generated(config, f"{SCRIPT_DIR}/{scripts.STRINGS_MODULE}",
                                     content=scripts.strings_module(self.strings)))
+        files.append(File.generated(config, f"{SCRIPT_DIR}/{scripts.RULES_MODULE}",
+                                    content=scripts.data_module(self.redline_rules)))
         config.nav = self._nav(files)
         self._modules = {module.src: module for module in catalog.modules}
         self._overviews = {course.overview_src: course for course in catalog.courses}
@@ -141,11 +152,13 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             if courses:
                 nav.append({title: [{c.title: [c.overview_src, *(m.src for m in c.modules)]}
                                     for c in courses]})
-        known = {HOME, MY_LEARNING, SIGNIN, DASHBOARD} | {m.src for m in self.catalog.modules} \
+        known = {HOME, MY_LEARNING, SIGNIN, DASHBOARD, REDLINES} | {m.src for m in self.catalog.modules} \
             | {c.overview_src for c in self.catalog.courses}
         for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
             if file.src_uri not in known:
                 nav.append(file.src_uri)
+        if self.config.redlines_page:
+            nav.append({t["redlines_title"]: REDLINES})
         if self._my_learning:
             nav.append({t["my_learning"]: MY_LEARNING})
         if self.config.team:
@@ -177,6 +190,8 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             html = render.render_home(self.catalog, url_of, self._my_learning, t)
         elif src == self._my_learning:
             html = render.render_my_learning(self.catalog, url_of, t, script_urls([scripts.MY_LEARNING]))
+        elif src == REDLINES and self.config.redlines_page:
+            html = render.render_redlines_page(t, script_urls([scripts.REDLINES]))
         elif self.config.team and src == SIGNIN:
             html = render.render_signin(t)
         elif self.config.team and src == DASHBOARD:

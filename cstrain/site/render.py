@@ -1,4 +1,4 @@
-"""HTML the plugin adds to pages: module header and quiz, course overview, home, 我的学习."""
+"""HTML the plugin adds to pages: module header and quiz, course overview, home, 我的学习, 红线自查."""
 from __future__ import annotations
 
 import json
@@ -93,3 +93,9 @@ def render_signin(t: dict) -> str:
 def render_dashboard(t: dict, scripts: list[str]) -> str:
     """The team-mode mentor dashboard; pages/dashboard.mjs (``scripts``) renders it from the API."""
     return _env.get_template("dashboard.html").render(t=t, scripts=scripts)
+
+
+def render_redlines_page(t: dict, scripts: list[str]) -> str:
+    """The 红线自查 page; pages/redlines.mjs (``scripts``) checks what the agent types, in the
+    browser only."""
+    return _env.get_template("redlines.html").render(t=t, scripts=scripts)
