@@ -230,12 +230,16 @@ def module_scripts(html: str) -> list[str]:
 
 def test_a_static_build_loads_what_each_page_needs_and_ships_nothing_for_team_mode(starter):
     build(starter)
-    # every page: the quiz module; a quiz: its runtime and its question types; 我的学习: its own
+    # every page: the quiz module; a practice drill its runtime; a quiz: its runtime and its
+    # question types; 我的学习, 接待模拟 and 红线自查: their own
     assert module_scripts(page(starter, "pre-sales/01-first-reply")) == [
-        "pages/quiz/practice.mjs", "questions/fill.mjs", "questions/multiple.mjs", "questions/single.mjs",
+        "pages/drill.mjs", "pages/quiz/practice.mjs", "questions/fill.mjs", "questions/multiple.mjs", "questions/single.mjs",
         "questions/true_false.mjs", "pages/quiz.mjs"]
     assert module_scripts(page(starter, "pre-sales")) == ["pages/quiz.mjs"]
     assert module_scripts(page(starter, "my-learning")) == ["pages/quiz/learning.mjs", "pages/quiz.mjs"]
+    assert module_scripts(page(starter, "drills")) == ["pages/drills.mjs", "pages/quiz.mjs"]
+    assert module_scripts(page(starter, "drills/pre-sales/first-reply")) == ["pages/drill.mjs", "pages/quiz.mjs"]
+    assert module_scripts(page(starter, "redlines")) == ["pages/redlines.mjs", "pages/quiz.mjs"]
     shipped = {p.relative_to(starter / "site/assets/cstrain/js").as_posix()
                for p in (starter / "site/assets/cstrain/js").rglob("*.mjs")}
     assert {"pages/quiz.mjs", "core/progress.mjs", "questions/ordering.mjs", "strings.mjs"} <= shipped
