@@ -44,9 +44,15 @@ def test_the_situations_the_issue_asks_for_are_there():
 
 
 def test_day_one_drills_are_tagged_for_the_peak_pack():
-    day_one = sorted(CATALOG.select(["双十一"]).drills)
+    pack = CATALOG.select(["双十一"])
+    day_one = sorted(pack.drills)
     assert "pre-sales/first-reply" in day_one and "kpi/double-eleven-peak" in day_one
-    assert "after-sales/damaged-parcel" not in day_one
+    # a drill comes along with a module of the pack that names it, or by its own tag
+    kept = {module.meta.drill for module in pack.modules}
+    assert "after-sales/damaged-parcel" in kept and "after-sales/damaged-parcel" in day_one
+    assert day_one == sorted(ref for ref, drill in CATALOG.drills.items()
+                             if ref in kept or "双十一" in drill.spec.tags)
+    assert "after-sales/wrong-item" not in day_one
 
 
 def test_buyers_send_several_short_messages():

@@ -26,6 +26,13 @@ class CstrainConfig(base.Config):
     my_learning = c.Type(bool, default=True)
     """Publish the 我的学习 (my learning) page with progress and the results download."""
 
+    drills_page = c.Type(bool, default=True)
+    """Publish the 接待模拟 page listing every drill, with a page for each; a module that names a
+    drill shows it either way."""
+
+    redlines_page = c.Type(bool, default=True)
+    """Publish the 红线自查 page, where an agent checks a reply against the red lines."""
+
     team = c.Type(bool, default=False)
     """Build for team mode (``cstrain serve`` sets it): the sign-in page and 带教看板 are added and
     every page loads the team module, which signs in and syncs with the tracking API."""

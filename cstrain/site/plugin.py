@@ -1,4 +1,4 @@
-"""The ``cstrain`` MkDocs plugin: catalog → navigation, generated pages, quiz blocks, assets.
+"""The ``cstrain`` MkDocs plugin: catalog → navigation, generated pages, drill and quiz blocks, assets.
 
 The plugin reads its settings from ``self.config`` only (:mod:`cstrain.site.config`). Plain
 ``mkdocs build`` and ``mkdocs serve`` load the catalog here; ``cstrain build`` loads it first (to
@@ -18,9 +18,11 @@ from mkdocs.utils import get_relative_url
 
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
-from cstrain.i18n import strings_for
+from cstrain.format.replies import REPLIES_DIR
+from cstrain.i18n import language_for, strings_for
 from cstrain.site import render, scripts
 from cstrain.site.config import CstrainConfig, theme_problems
+from cstrain.site.drilldata import drill_entries, quick_replies, redline_rules
 from cstrain.site.handover import handed_over
 from cstrain.site.markup import Markup
 
@@ -35,6 +37,10 @@ HOME = "index.md"
 # Team mode (cstrain serve) only: the sign-in page and the mentor dashboard.
 SIGNIN = "signin.md"
 DASHBOARD = "dashboard.md"
+# The 接待模拟 list (drills/index.md), a page per drill (drills/<ref>.md), and 红线自查.
+DRILLS = "drills"
+DRILL_LIST = f"{DRILLS}/index.md"
+REDLINES = "redlines.md"
 
 
 def _module_script(path: str) -> ExtraScriptValue:
@@ -70,11 +76,16 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         self._progress = handover.progress if handover else None
         self.catalog = catalog.select(self.config.tags)
         self.strings = strings_for(config.theme["language"])
+        try:  # the drills' 快捷短语 panel and red-line hints, and the 红线自查 page
+            self.quick_replies = quick_replies(self.root)
+            self.redline_rules = redline_rules(self.root, language_for(config.theme["language"]))
+        except ValidationFailed as exc:
+            raise PluginError("cstrain found problems in the courseware:\n" + str(exc)) from None
         self.markup = Markup()
         for problem in theme_problems(config):
             log.warning(str(problem))
         config.nav = None  # set in on_files, once the files are known
-        config.extra_css = [f"{ASSET_DIR}/quiz.css", *config.extra_css]
+        config.extra_css = [f"{ASSET_DIR}/quiz.css", f"{ASSET_DIR}/drill.css", *config.extra_css]
         config.extra_javascript = [*(_module_script(f"{SCRIPT_DIR}/{entry}")
                                      for entry in scripts.entries(self.config.team)),
                                    *config.extra_javascript]
@@ -110,18 +121,33 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             files.append(File.generated(config, MY_LEARNING,
                                         content=f"---\ntitle: {self.strings['my_learning']}\n---\n"))
             self._my_learning = MY_LEARNING
+        entries = drill_entries(catalog, DRILLS)
+        by_ref = {entry.ref: entry for entry in entries}
+        self._drill_modules = {module.src: by_ref[module.meta.drill] for module in catalog.modules
+                               if module.meta.drill in by_ref}
+        self._drills = {entry.src: entry for entry in entries} if self.config.drills_page else {}
+        if self._drills:
+            files.append(File.generated(config, DRILL_LIST, content=_front_matter(self.strings["drill_heading"])))
+            for src, entry in self._drills.items():
+                files.append(File.generated(config, src, content=_front_matter(entry.drill.spec.title, ["toc"])))
+        if self.config.redlines_page:
+            files.append(File.generated(config, REDLINES, content=_front_matter(self.strings["redlines_title"])))
         if self.config.team:
             files.append(File.generated(config, SIGNIN, content=f"---\ntitle: {self.strings['signin']}\n---\n"))
             files.append(File.generated(config, DASHBOARD,  # wide tables: no side columns
                                         content=f"---\ntitle: {self.strings['dashboard']}\n"
                                                 "hide: [navigation, toc]\n---\n"))
-        for name in ("quiz.css", "dashboard.css") if self.config.team else ("quiz.css",):
+        for name in ("quiz.css", "drill.css", "dashboard.css") if self.config.team else ("quiz.css", "drill.css"):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         for module in scripts.shipped(self.config.team):
             files.append(File.generated(config, f"{SCRIPT_DIR}/{module}",
                                         abs_src_path=str(scripts.SOURCES / module)))
         files.append(File.generated(config, f"{SCRIPT_DIR}/{scripts.STRINGS_MODULE}",
                                     content=scripts.strings_module(self.strings)))
+        files.append(File.generated(config, f"{SCRIPT_DIR}/{scripts.RULES_MODULE}",
+                                    content=scripts.data_module(self.redline_rules)))
+        files.append(File.generated(config, f"{SCRIPT_DIR}/{scripts.REPLIES_MODULE}",
+                                    content=scripts.data_module(self.quick_replies)))
         config.nav = self._nav(files)
         self._modules = {module.src: module for module in catalog.modules}
         self._overviews = {course.overview_src: course for course in catalog.courses}
@@ -141,11 +167,15 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             if courses:
                 nav.append({title: [{c.title: [c.overview_src, *(m.src for m in c.modules)]}
                                     for c in courses]})
-        known = {HOME, MY_LEARNING, SIGNIN, DASHBOARD} | {m.src for m in self.catalog.modules} \
-            | {c.overview_src for c in self.catalog.courses}
+        known = {HOME, MY_LEARNING, SIGNIN, DASHBOARD, DRILL_LIST, REDLINES, *self._drills} \
+            | {m.src for m in self.catalog.modules} | {c.overview_src for c in self.catalog.courses}
         for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
             if file.src_uri not in known:
                 nav.append(file.src_uri)
+        if self._drills:
+            nav.append({t["drill_heading"]: [DRILL_LIST, *self._drills]})
+        if self.config.redlines_page:
+            nav.append({t["redlines_title"]: REDLINES})
         if self._my_learning:
             nav.append({t["my_learning"]: MY_LEARNING})
         if self.config.team:
@@ -167,7 +197,10 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         if src in self._modules:
             module = self._modules[src]
             quiz = self.catalog.quiz_for(module)
-            html = (render.render_module_head(module, t) + html
+            entry = self._drill_modules.get(src)
+            drill = render.render_drill_block(entry, module, bool(quiz), self.markup, t,
+                                              script_urls(scripts.drill_modules(entry.drill))) if entry else ""
+            html = (render.render_module_head(module, t) + html + drill
                     + render.render_module_foot(self.catalog, module, self.markup, t,
                                                 script_urls(scripts.quiz_modules(quiz, self.config.team)
                                                             if quiz else [])))
@@ -177,6 +210,14 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             html = render.render_home(self.catalog, url_of, self._my_learning, t)
         elif src == self._my_learning:
             html = render.render_my_learning(self.catalog, url_of, t, script_urls([scripts.MY_LEARNING]))
+        elif src in self._drills:
+            html = render.render_drill_page(self._drills[src], self.catalog, url_of, self.markup, t,
+                                            script_urls(scripts.drill_modules(self._drills[src].drill)))
+        elif src == DRILL_LIST and self._drills:
+            html = render.render_drill_list(self.catalog, list(self._drills.values()), url_of, t,
+                                            script_urls([scripts.DRILL_LIST]))
+        elif src == REDLINES and self.config.redlines_page:
+            html = render.render_redlines_page(t, script_urls([scripts.REDLINES]))
         elif self.config.team and src == SIGNIN:
             html = render.render_signin(t)
         elif self.config.team and src == DASHBOARD:
@@ -195,6 +236,12 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
 
     # -- serve -------------------------------------------------------------------------------
     def on_serve(self, server, config, builder):
-        if self.quizzes_dir.is_dir():
-            server.watch(str(self.quizzes_dir))
+        for folder in (self.quizzes_dir, self.root / DRILLS, self.root / REPLIES_DIR):
+            if folder.is_dir():
+                server.watch(str(folder))
         return server
+
+
+def _front_matter(title: str, hide: list[str] | None = None) -> str:
+    return (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
+            + (f"hide: [{', '.join(hide)}]\n" if hide else "") + "---\n")

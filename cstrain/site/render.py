@@ -1,4 +1,5 @@
-"""HTML the plugin adds to pages: module header and quiz, course overview, home, 我的学习."""
+"""HTML the plugin adds to pages: module header, drill and quiz, course overview, home, 我的学习,
+the 接待模拟 list and each drill's page, 红线自查."""
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ import jinja2
 from markupsafe import escape
 
 from cstrain.catalog import Catalog, Course, Module
+from cstrain.site.drilldata import OTHER_TRACK, DrillEntry, client_drill
 from cstrain.site.markup import Markup
 from cstrain.site.quizdata import client_quiz
 
@@ -74,6 +76,7 @@ def catalog_summary(catalog: Catalog, url_of) -> dict:
             "modules": [{
                 "id": module.full_id, "title": module.title, "url": url_of(module.src),
                 "quiz": module.meta.quiz, "version": q.version if (q := catalog.quiz_for(module)) else None,
+                "drill": module.meta.drill,
             } for module in course.modules],
         } for course in catalog.courses],
     }
@@ -93,3 +96,47 @@ def render_signin(t: dict) -> str:
 def render_dashboard(t: dict, scripts: list[str]) -> str:
     """The team-mode mentor dashboard; pages/dashboard.mjs (``scripts``) renders it from the API."""
     return _env.get_template("dashboard.html").render(t=t, scripts=scripts)
+
+
+def render_drill_block(entry: DrillEntry, module: Module | None, has_quiz: bool, markup: Markup, t: dict,
+                       scripts: list[str], heading: bool = True) -> str:
+    """A drill's block: its facts and brief, and a practice drill's data for pages/drill.mjs
+    (``scripts``), which runs it; an exam drill shows a notice (team mode runs it). ``module``
+    is where an attempt is recorded; ``heading`` names the drill (a module page) or not (the
+    drill's own page, whose title does)."""
+    drill = entry.drill
+    data = script_json(client_drill(entry, module, has_quiz)) if drill.spec.mode == "practice" else None
+    return _env.get_template("drill.html").render(
+        entry=entry, drill=drill, spec=drill.spec, module=module, data=data, heading=heading, t=t,
+        brief=jinja2.utils.markupsafe.Markup(markup.block(drill.spec.brief)), scripts=scripts)
+
+
+def render_drill_page(entry: DrillEntry, catalog: Catalog, url_of, markup: Markup, t: dict,
+                      scripts: list[str]) -> str:
+    """A drill's own page (drills/<ref>/): the module it belongs to, then its block."""
+    module = entry.module
+    has_quiz = bool(module and catalog.quiz_for(module))
+    head = ""
+    if module is not None:
+        head = (f'<p class="cstrain-drill-module" data-search-exclude>{escape(t["drill_module"])}'
+                f'<a href="{escape(url_of(module.src))}">{escape(module.title)}</a></p>')
+    return head + render_drill_block(entry, module, has_quiz, markup, t, scripts, heading=False)
+
+
+def render_drill_list(catalog: Catalog, entries: list[DrillEntry], url_of, t: dict, scripts: list[str]) -> str:
+    """The 接待模拟 page: every drill, grouped by track, each with its status in this browser."""
+    tracks = []
+    for track_id in [*catalog.tracks, OTHER_TRACK]:
+        rows = [{"entry": entry, "url": url_of(entry.src),
+                 "module_url": url_of(entry.module.src) if entry.module else None}
+                for entry in entries if entry.track == track_id]
+        if rows:
+            tracks.append({"id": track_id or "other", "rows": rows,
+                           "title": catalog.tracks.get(track_id) or t["drill_list_other_track"]})
+    return _env.get_template("drills.html").render(tracks=tracks, t=t, scripts=scripts)
+
+
+def render_redlines_page(t: dict, scripts: list[str]) -> str:
+    """The 红线自查 page; pages/redlines.mjs (``scripts``) checks what the agent types, in the
+    browser only."""
+    return _env.get_template("redlines.html").render(t=t, scripts=scripts)

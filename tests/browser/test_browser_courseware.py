@@ -172,7 +172,7 @@ def test_home_and_a_module_of_every_track_load_cleanly(page, full_site):
     for course in courseware():
         row = page.locator(f'.cstrain-course-progress[data-course="{course["id"]}"]')
         assert row.inner_text() == f"已完成 0 / {len(course['modules'])} 个单元"
-    assert page.locator(".md-tabs__link").all_inner_texts()[1:] == list(TRACKS.values()) + ["我的学习"]
+    assert page.locator(".md-tabs__link").all_inner_texts()[1:] == list(TRACKS.values()) + ["接待模拟", "红线自查", "我的学习"]
 
     for course in courseware():
         module = course["modules"][len(course["modules"]) // 2]

@@ -1,5 +1,7 @@
 /* The learner's progress on this device: one localStorage key ("cstrain:v1") holding the
- * learner's name and 工号, each module's status and every practice attempt (the results file of
+ * learner's name and 工号, each module's status, every practice attempt and every finished
+ * practice drill (``drills``: {id, drill, version, module, started_at, submitted_at, replies,
+ * result}, added beside the attempts; older stored states simply have none) (the results file of
  * 我的学习 is this, downloaded). Pages render it (onChange); team mode sends each new record to
  * the server (onRecord) and brings the server's view in (adoptProgress). */
 import {forget, isPlainObject, writeJson} from "./storage.mjs";
@@ -36,7 +38,7 @@ export function now() {
 }
 
 function emptyState() {
-  return {learner: {id: "", name: ""}, modules: {}, attempts: []};
+  return {learner: {id: "", name: ""}, modules: {}, attempts: [], drills: []};
 }
 
 function cleanState(data) {
@@ -52,6 +54,7 @@ function cleanState(data) {
     });
   }
   if (Array.isArray(data.attempts)) state.attempts = data.attempts.filter(isPlainObject);
+  if (Array.isArray(data.drills)) state.drills = data.drills.filter(isPlainObject);
   return state;
 }
 
@@ -153,6 +156,27 @@ export function recordAttempt(attempt) {
     }
   });
   announce("attempt", attempt);
+}
+
+/** A finished practice drill, scored in the browser (the transcript and DrillResult.to_dict()).
+ *  Its module counts as visited; the module's status stays the quiz's to decide. Emitted to
+ *  onRecord listeners as "drill", for team mode to send. */
+export function recordDrill(attempt) {
+  const state = loadState();
+  state.drills.push(attempt);
+  if (attempt.module) {
+    const record = moduleRecord(state, attempt.module);
+    if (record.status === "not_started") record.status = "in_progress";
+    record.visited_at = record.visited_at || attempt.started_at;
+  }
+  saveState(state);
+  changed();
+  announce("drill", attempt);
+}
+
+/** The drills finished on this device for ``ref``, oldest first. */
+export function drillAttempts(state, ref) {
+  return state.drills.filter((attempt) => attempt.drill === ref);
 }
 
 /** Team mode: take in the server's view of the signed-in learner's modules (GET
