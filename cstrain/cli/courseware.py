@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from cstrain.cli.common import handle_errors, mkdocs_logging, project_option, report
-from cstrain.project import find_project
+from cstrain.cli.common import (handle_errors, mkdocs_logging, project_option, report,
+                                require_free_port)
+from cstrain.project import find_project, project_root
 
 
 @click.command()
@@ -137,6 +138,7 @@ def preview(project_dir, host, port, open_browser):
     from mkdocs.commands.serve import serve
 
     project = find_project(project_dir)
+    require_free_port(host, port)  # before any work: another preview or serve may hold it
     project.load_catalog()  # refuse to start on broken sources, with the full list
     mkdocs_logging(logging.INFO)
     serve(config_file=str(project.config_file), livereload=True, open_in_browser=open_browser,
@@ -158,6 +160,6 @@ def schema(project_dir, out_dir):
     """
     from cstrain.format.jsonschema import write_schemas
 
-    out = Path(out_dir) if out_dir else Path(project_dir) / "schema"
+    out = Path(out_dir) if out_dir else (project_root(project_dir) or Path(project_dir)) / "schema"
     for path in write_schemas(out):
         click.echo(f"Wrote {path}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cstrain.cli.common import handle_errors, project_option
+from cstrain.project import project_root
 
 
 @click.command()
@@ -39,7 +40,8 @@ def lint(files, project_dir, strict, output, language):
     from cstrain.redlines import load_checker
     from cstrain.redlines.lint import lint_files
 
-    root = Path(project_dir)
+    # the project above (as every command finds it), else the folder as given (its team/ file)
+    root = project_root(project_dir) or Path(project_dir)
     checker = load_checker(root if root.is_dir() else None, language)
     report = lint_files([Path(name) for name in files], checker, list(files))
     if output == "json":

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cstrain.cli.common import (db_option, handle_errors, open_project_store, project_option,
-                                project_or_none)
+                                project_or_none, require_free_port)
 from cstrain.cli.tracking import _who_runs
 from cstrain.project import find_project
 
@@ -215,6 +215,8 @@ def serve(project_dir, db, host, port, no_build, behind_https, proxies, workers,
         raise click.UsageError("--workers: several server processes need PostgreSQL (--db "
                                "postgresql://…); an SQLite store takes one writer at a time, "
                                "so it is served by one process")
+    # before building: the team build under a server already running here must stay as it is
+    require_free_port(host, port)
     site_dir = project.root / TEAM_SITE
     if no_build:
         if not (site_dir / "index.html").is_file():
