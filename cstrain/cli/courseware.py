@@ -129,20 +129,21 @@ def build(project_dir, site_dir, tags, strict, verbose):
 def preview(project_dir, host, port, open_browser):
     """Serve the site for authors, rebuilding and reloading the browser on every save.
 
-    Problems found while you edit are printed here; the last good version stays up.
+    Problems found while you edit are printed here and shown on top of the page; the last
+    good version stays up, and the next good save brings the preview back.
 
     \b
     Example:
       cstrain preview --port 8001
     """
-    from mkdocs.commands.serve import serve
+    from cstrain.site.preview import serve_preview
 
     project = find_project(project_dir)
     require_free_port(host, port)  # before any work: another preview or serve may hold it
     project.load_catalog()  # refuse to start on broken sources, with the full list
     mkdocs_logging(logging.INFO)
-    serve(config_file=str(project.config_file), livereload=True, open_in_browser=open_browser,
-          dev_addr=f"{host}:{port}")
+    serve_preview(project, host, port, open_browser=open_browser,
+                  say=lambda line: click.echo(line, err=True))
 
 
 @click.command()
