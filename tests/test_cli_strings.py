@@ -9,15 +9,16 @@ import pytest
 from cstrain.i18n import LANGUAGES, cli_strings
 
 PACKAGE = Path(__file__).parents[1] / "cstrain"
+# a key is used where it is written: tr("cli_…") or a table of literal keys ("yaml_…")
 USED = {key for path in PACKAGE.rglob("*.py")
-        for key in re.findall(r'\btr\(\s*"([a-z0-9_]+)"', path.read_text(encoding="utf-8"))}
+        for key in re.findall(r'"((?:cli|yaml)_[a-z0-9_]+)"', path.read_text(encoding="utf-8"))}
 
 
 def test_tr_is_only_called_with_literal_keys():
     for path in PACKAGE.rglob("*.py"):
         for call in re.findall(r"\btr\(([^)]*)", path.read_text(encoding="utf-8")):
             first = call.split(",")[0].strip()
-            assert not first or first.startswith('"') or first in ("key", "key: str"), (path, call)
+            assert not first or first.startswith('"') or first in ("key", "key: str", "key, **params"), (path, call)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -35,3 +36,9 @@ def test_both_languages_fill_the_same_placeholders():
     zh, en = cli_strings("zh"), cli_strings("en")
     for key in zh:
         assert _fields(zh[key]) == _fields(en[key]), key
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_fills_without_stray_braces(language):
+    for key, text in cli_strings(language).items():
+        text.format_map({name: "x" for name in _fields(text)})
