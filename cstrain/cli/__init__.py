@@ -7,6 +7,7 @@ message, never a traceback.
 from __future__ import annotations
 
 import click
+from cstrain.cli.help import Group
 
 from cstrain import __version__
 from cstrain.i18n import LANGUAGES
@@ -15,7 +16,7 @@ from cstrain.cli import levels, lint, notify, reports, results, roster, store, t
 from cstrain.cli.courseware import build, check, init, preview, schema
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cstrain")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, expose_value=False,
               is_eager=True, callback=common.remember_language,

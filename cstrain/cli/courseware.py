@@ -9,10 +9,11 @@ import click
 
 from cstrain.cli.common import (handle_errors, mkdocs_logging, project_option, report,
                                 require_free_port)
+from cstrain.cli.help import Command
 from cstrain.project import find_project, project_root
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("directory", type=click.Path(file_okay=False))
 @handle_errors
 def init(directory):
@@ -34,7 +35,7 @@ def init(directory):
     click.echo("  cstrain build        # writes site/")
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @handle_errors
@@ -85,7 +86,7 @@ class _ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @click.option("--site-dir", type=click.Path(file_okay=False), default=None,
               help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).")
@@ -120,7 +121,7 @@ def build(project_dir, site_dir, tags, strict, verbose):
                f"into {result.site_dir}: {result.files} files, {result.bytes / 1e6:.1f} MB")
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
@@ -146,7 +147,7 @@ def preview(project_dir, host, port, open_browser):
                   say=lambda line: click.echo(line, err=True))
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the schema files (default: schema/ in the project).")

@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from cstrain.cli.common import handle_errors, project_option
+from cstrain.cli.help import Command
 from cstrain.project import project_root
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @project_option
 @click.option("--strict", is_flag=True, help="Exit status 1 on warnings too.")

@@ -10,13 +10,14 @@ import click
 
 from cstrain.cli.common import (db_option, handle_errors, open_project_store, project_option,
                                 project_or_none, require_free_port)
+from cstrain.cli.help import Command
 from cstrain.cli.tracking import _who_runs
 from cstrain.project import find_project
 
 TEAM_SITE = Path(".cstrain") / "team-site"
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @click.argument("learner_ids", nargs=-1, metavar="[LEARNER]...")
@@ -174,7 +175,7 @@ def _proxies(ctx, param, values):
     return tuple(values)
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True,
