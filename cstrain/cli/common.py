@@ -21,7 +21,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 project_option = click.option(
     "--project", "project_dir", default=".", show_default=True, metavar="DIR",
-    type=click.Path(file_okay=False), help="The cstrain project (folder with mkdocs.yml).")
+    type=click.Path(file_okay=False), help="The cstrain project: the folder with mkdocs.yml, or any folder inside it.")
 
 
 def report(problems: list[Problem]) -> None:

@@ -91,7 +91,10 @@ class HelpFormatter(click.HelpFormatter):
         rows = list(rows)
         first_col = min(max((display_width(first) for first, _ in rows), default=0),
                         col_max) + col_spacing
+        extras = help_texts(i18n.current_language()).get("click_extras", {})
         for first, second in rows:
+            for english, own in extras.items():  # "[default: 8000]", "[required]"
+                second = second.replace(english, own)
             self.write(f"{'':>{self.current_indent}}{first}")
             if not second:
                 self.write("\n")
