@@ -56,6 +56,9 @@ class CstrainError(Exception):
 class ProjectNotFound(CstrainError):
     """Raised by :mod:`cstrain.project` when the directory holds no cstrain project."""
 
+    def lines(self) -> list[str]:
+        return [_error_line(self)]
+
 
 class ValidationFailed(CstrainError):
     """Raised by the catalog loader when sources have errors; carries every problem found."""
@@ -152,3 +155,22 @@ class TooMany(CstrainError):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
+
+
+class PortInUse(CstrainError):
+    """Raised by ``cstrain preview`` and ``cstrain serve`` when another program listens on the
+    port they were asked to use; nothing has been built or started."""
+
+    def __init__(self, message: str, port: int, free: int | None):
+        super().__init__(message)
+        self.port, self.free = port, free
+
+    def lines(self) -> list[str]:
+        return [_error_line(self)]
+
+
+def _error_line(error: CstrainError) -> str:
+    """``Error: …`` in the language of the command that runs."""
+    from cstrain.i18n import tr
+
+    return tr("cli_error", message=error)

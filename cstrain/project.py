@@ -1,16 +1,22 @@
-"""Finding a cstrain project and reading its mkdocs.yml the way MkDocs does."""
+"""Finding a cstrain project and reading its mkdocs.yml the way MkDocs does.
+
+A command finds its project as git finds a repository: the folder it runs in (or the one
+``--project`` names) or the nearest folder above it with a mkdocs.yml.
+"""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import CstrainError, ProjectNotFound
+from cstrain.i18n import tr
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -72,9 +78,41 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage().removeprefix("Config value "))
 
 
+def project_root(path: str | Path = ".") -> Path | None:
+    """The nearest folder from ``path`` upwards that holds a mkdocs.yml, or None."""
+    start = Path(path).resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
 def find_project(path: str | Path = ".") -> Project:
-    root = Path(path).resolve()
-    if not (root / CONFIG_FILE).is_file():
-        raise ProjectNotFound(f"{root}: no {CONFIG_FILE} here; create a project with "
-                              "'cstrain init DIR' or point to one with --project DIR")
+    """The project ``path`` is in: that folder or the nearest one above it with a mkdocs.yml."""
+    root = project_root(path)
+    if root is None:
+        raise ProjectNotFound(tr("cli_project_not_found", folder=Path(path).resolve()))
     return Project(root)
+
+
+class _Lenient(yaml.SafeLoader):
+    """Reads a mkdocs.yml without running anything: MkDocs' ``!!python/name:…`` and ``!ENV``
+    values load as None (only theme.language is wanted)."""
+
+
+_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+_Lenient.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def theme_language(root: Path | None) -> str | None:
+    """``theme.language`` of the project's mkdocs.yml, read cheaply (no plugins, no theme), or
+    None when there is no project, it says none or it cannot be read."""
+    if root is None:
+        return None
+    try:
+        data = yaml.load((root / CONFIG_FILE).read_text(encoding="utf-8-sig"), Loader=_Lenient)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    theme = data.get("theme") if isinstance(data, dict) else None
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return language if isinstance(language, str) else None

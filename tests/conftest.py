@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Messages are asserted in English unless a test chooses a language (--lang, CSTRAIN_LANG, or
+# a test of the default, which removes this); a user's commands speak Chinese by default.
+os.environ.setdefault("CSTRAIN_LANG", "en")
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def test_commands_outside_a_project_say_so(tmp_path):
     for command in ("check", "build"):
         result = run(command, "--project", tmp_path)
         assert result.exit_code == 1
-        assert "no mkdocs.yml here" in result.output
+        assert "mkdocs.yml" in result.output and "cstrain init" in result.output
 
 
 def test_a_broken_mkdocs_yml_is_an_error_not_a_traceback(starter):

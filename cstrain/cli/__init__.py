@@ -1,20 +1,27 @@
 """The ``cstrain`` command line: thin wrappers over library functions.
 
-Every command works on the project in the current folder or the one named with ``--project``.
-User mistakes exit with status 1 and a message, never a traceback.
+Every command works on the project in the current folder (or the nearest one above it, as git
+finds a repository) or the one named with ``--project``. User mistakes exit with status 1 and a
+message, never a traceback.
 """
 from __future__ import annotations
 
 import click
+from cstrain.cli.help import Group
 
 from cstrain import __version__
+from cstrain.i18n import LANGUAGES
 from cstrain.cli import common  # noqa: F401  (sets the environment MkDocs reads on import)
 from cstrain.cli import levels, lint, notify, reports, results, roster, store, team, tracking
 from cstrain.cli.courseware import build, check, init, preview, schema
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cstrain")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, expose_value=False,
+              is_eager=True, callback=common.remember_language,
+              help="The language cstrain speaks (default: $CSTRAIN_LANG, else theme.language "
+                   "in the project's mkdocs.yml, else zh).")
 def cli():
     """cstrain: training courseware for e-commerce customer-service teams.
 

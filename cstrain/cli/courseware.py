@@ -7,11 +7,13 @@ from pathlib import Path
 
 import click
 
-from cstrain.cli.common import handle_errors, mkdocs_logging, project_option, report
-from cstrain.project import find_project
+from cstrain.cli.common import (handle_errors, mkdocs_logging, project_option, report,
+                                require_free_port)
+from cstrain.cli.help import Command
+from cstrain.project import find_project, project_root
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("directory", type=click.Path(file_okay=False))
 @handle_errors
 def init(directory):
@@ -33,7 +35,7 @@ def init(directory):
     click.echo("  cstrain build        # writes site/")
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @handle_errors
@@ -84,7 +86,7 @@ class _ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @click.option("--site-dir", type=click.Path(file_okay=False), default=None,
               help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).")
@@ -119,7 +121,7 @@ def build(project_dir, site_dir, tags, strict, verbose):
                f"into {result.site_dir}: {result.files} files, {result.bytes / 1e6:.1f} MB")
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
@@ -128,22 +130,24 @@ def build(project_dir, site_dir, tags, strict, verbose):
 def preview(project_dir, host, port, open_browser):
     """Serve the site for authors, rebuilding and reloading the browser on every save.
 
-    Problems found while you edit are printed here; the last good version stays up.
+    Problems found while you edit are printed here and shown on top of the page; the last
+    good version stays up, and the next good save brings the preview back.
 
     \b
     Example:
       cstrain preview --port 8001
     """
-    from mkdocs.commands.serve import serve
+    from cstrain.site.preview import serve_preview
 
     project = find_project(project_dir)
+    require_free_port(host, port)  # before any work: another preview or serve may hold it
     project.load_catalog()  # refuse to start on broken sources, with the full list
     mkdocs_logging(logging.INFO)
-    serve(config_file=str(project.config_file), livereload=True, open_in_browser=open_browser,
-          dev_addr=f"{host}:{port}")
+    serve_preview(project, host, port, open_browser=open_browser,
+                  say=lambda line: click.echo(line, err=True))
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the schema files (default: schema/ in the project).")
@@ -158,6 +162,6 @@ def schema(project_dir, out_dir):
     """
     from cstrain.format.jsonschema import write_schemas
 
-    out = Path(out_dir) if out_dir else Path(project_dir) / "schema"
+    out = Path(out_dir) if out_dir else (project_root(project_dir) or Path(project_dir)) / "schema"
     for path in write_schemas(out):
         click.echo(f"Wrote {path}")

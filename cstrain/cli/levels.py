@@ -7,11 +7,12 @@ from datetime import date
 import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+from cstrain.cli.help import Command
 from cstrain.cli.tracking import audience_options
 from cstrain.project import find_project
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @audience_options

@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from cstrain.cli.common import handle_errors, project_option
+from cstrain.cli.help import Command
+from cstrain.project import project_root
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @project_option
 @click.option("--strict", is_flag=True, help="Exit status 1 on warnings too.")
@@ -39,7 +41,8 @@ def lint(files, project_dir, strict, output, language):
     from cstrain.redlines import load_checker
     from cstrain.redlines.lint import lint_files
 
-    root = Path(project_dir)
+    # the project above (as every command finds it), else the folder as given (its team/ file)
+    root = project_root(project_dir) or Path(project_dir)
     checker = load_checker(root if root.is_dir() else None, language)
     report = lint_files([Path(name) for name in files], checker, list(files))
     if output == "json":

@@ -6,9 +6,10 @@ import sys
 import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+from cstrain.cli.help import Command
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--dry-run", is_flag=True,
               help="Print each group's messages; queue and send nothing.")
 @project_option

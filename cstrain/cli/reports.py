@@ -7,10 +7,11 @@ import sys
 import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+from cstrain.cli.help import Command
 from cstrain.reports import REPORT_NAMES
 
 
-@click.command("export")
+@click.command("export", cls=Command)
 @project_option
 @db_option
 @click.argument("report", type=click.Choice(REPORT_NAMES), metavar="REPORT")

@@ -4,9 +4,10 @@ from __future__ import annotations
 import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+from cstrain.cli.help import Command
 
 
-@click.command("import-results")
+@click.command("import-results", cls=Command)
 @click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="FILE...")
 @click.option("--skip-outdated", is_flag=True,
               help="Leave out, with a warning, attempts at quizzes edited since they were "

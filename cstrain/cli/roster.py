@@ -8,9 +8,10 @@ import click
 
 from cstrain.cli.common import (db_option, handle_errors, open_project_store, project_option,
                                 project_or_none)
+from cstrain.cli.help import Group
 
 
-@click.group()
+@click.group(cls=Group)
 def roster():
     """Who is on the team: learners, mentors and supervisors, by team and cohort.
 

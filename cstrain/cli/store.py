@@ -4,9 +4,10 @@ from __future__ import annotations
 import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+from cstrain.cli.help import Command
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @handle_errors

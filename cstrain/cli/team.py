@@ -9,14 +9,15 @@ from pathlib import Path
 import click
 
 from cstrain.cli.common import (db_option, handle_errors, open_project_store, project_option,
-                                project_or_none)
+                                project_or_none, require_free_port)
+from cstrain.cli.help import Command
 from cstrain.cli.tracking import _who_runs
 from cstrain.project import find_project
 
 TEAM_SITE = Path(".cstrain") / "team-site"
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @click.argument("learner_ids", nargs=-1, metavar="[LEARNER]...")
@@ -174,7 +175,7 @@ def _proxies(ctx, param, values):
     return tuple(values)
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -215,6 +216,8 @@ def serve(project_dir, db, host, port, no_build, behind_https, proxies, workers,
         raise click.UsageError("--workers: several server processes need PostgreSQL (--db "
                                "postgresql://…); an SQLite store takes one writer at a time, "
                                "so it is served by one process")
+    # before building: the team build under a server already running here must stay as it is
+    require_free_port(host, port)
     site_dir = project.root / TEAM_SITE
     if no_build:
         if not (site_dir / "index.html").is_file():

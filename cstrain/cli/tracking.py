@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
+from cstrain.cli.help import Command
 from cstrain.project import find_project
 
 
@@ -28,7 +29,7 @@ def audience_options(command):
     return command
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @click.option("--course", "courses", multiple=True, metavar="ID", help="Assign a whole course.")
@@ -91,7 +92,7 @@ def assign(project_dir, db, courses, modules, tags, learner_ids, team, cohort, m
                f"{result.unchanged} unchanged.")
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @click.argument("assignment_ids", nargs=-1, type=int)
@@ -116,7 +117,7 @@ def withdraw(project_dir, db, assignment_ids, plan_file):
     click.echo(f"Withdrew {count} assignment(s).")
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @audience_options
@@ -152,7 +153,7 @@ def assignments(project_dir, db, learner_ids, team, cohort, mentor, states):
     click.echo(render_table(("id", "learner", "name", "target", "due", "status", "done"), rows))
 
 
-@click.command()
+@click.command(cls=Command)
 @project_option
 @db_option
 @click.option("--team", default=None, help="Only this team (组别).")

@@ -3,18 +3,29 @@
 The same files serve the site's templates and generated pages, the browser code (the build
 writes the chosen language as a module, ``assets/cstrain/js/strings.mjs``) and the CLI. Keys
 are snake_case; a value may hold ``{name}`` placeholders, filled by the caller.
+
+The command line's own messages are in ``<language>.cli.json`` beside them (one file per
+language, keys ``cli_…``), read with :func:`tr` in the language of the command that runs
+(:func:`speaking`): ``$CSTRAIN_LANG``, else the project's ``theme.language``, else Chinese.
 """
 from __future__ import annotations
 
 import json
+import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterator, Mapping
 
 FOLDER = Path(__file__).parent
 LANGUAGES = ("zh", "en")
 """Every language with a strings file; the first is the default."""
+ENV_VAR = "CSTRAIN_LANG"
+"""Overrides the language of every command (zh, zh-CN, en …)."""
+
+_speaking: ContextVar[str | None] = ContextVar("cstrain_language", default=None)
 
 
 def language_for(theme_language: str | None) -> str:
@@ -34,3 +45,41 @@ def strings(language: str) -> Mapping[str, str]:
 def strings_for(theme_language: str | None) -> Mapping[str, str]:
     """The UI strings for a theme language (``theme.language`` in mkdocs.yml)."""
     return strings(language_for(theme_language))
+
+
+@cache
+def cli_strings(language: str) -> Mapping[str, str]:
+    """The command line's messages in one of :data:`LANGUAGES` (``<language>.cli.json``)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no CLI strings for language {language!r}; there are {', '.join(LANGUAGES)}")
+    with open(FOLDER / f"{language}.cli.json", encoding="utf-8") as file:
+        return MappingProxyType(json.load(file))
+
+
+def env_language() -> str | None:
+    """The language ``$CSTRAIN_LANG`` asks for, or None."""
+    value = os.environ.get(ENV_VAR, "").strip()
+    return language_for(value) if value else None
+
+
+def current_language() -> str:
+    """The language of the command running here (:func:`speaking`), else ``$CSTRAIN_LANG``,
+    else Chinese."""
+    return _speaking.get() or env_language() or LANGUAGES[0]
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[str]:
+    """Within the block, :func:`tr` speaks ``language`` (one of :data:`LANGUAGES`)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no strings for language {language!r}")
+    token = _speaking.set(language)
+    try:
+        yield language
+    finally:
+        _speaking.reset(token)
+
+
+def tr(key: str, /, **params) -> str:
+    """The CLI message ``key`` in the current language, its ``{placeholders}`` filled."""
+    return cli_strings(current_language())[key].format_map(params)

@@ -79,3 +79,55 @@ def _flat(text: str) -> str:
 def _pad(text: str, width: int, right: bool) -> str:
     fill = " " * (width - display_width(text))
     return fill + text if right else text + fill
+
+
+# Punctuation that never starts a line (it goes with the character before it) and that never
+# ends one (it goes with the character after it), as Chinese typesetting (禁则) has it.
+NO_LINE_START = frozenset("）)]】」』》〉，,。.、；;：:！!？?”’…%％")
+NO_LINE_END = frozenset("（(【「『《〈“‘")
+
+
+def _chunks(text: str) -> list[str]:
+    """``text`` as the pieces a line may break between: runs of spaces, words of narrow
+    characters, and single wide characters; punctuation kept with its neighbour."""
+    pieces: list[str] = []
+    for ch in text:
+        last = pieces[-1] if pieces else ""
+        wide = display_width(ch) == 2
+        if ch in NO_LINE_START and last and not last.isspace():
+            pieces[-1] += ch
+        elif last and last[-1] in NO_LINE_END and not ch.isspace():
+            pieces[-1] += ch
+        elif ch.isspace():
+            if last.isspace():
+                pieces[-1] += ch
+            else:
+                pieces.append(ch)
+        elif wide or not last or last.isspace() or display_width(last[-1]) == 2:
+            pieces.append(ch)
+        else:
+            pieces[-1] += ch
+    return pieces
+
+
+def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+    """``text`` (one paragraph) broken into lines of at most ``width`` terminal cells.
+
+    English breaks at spaces; Chinese, which has none, between any two characters, except that
+    closing punctuation never starts a line and opening punctuation never ends one. A word
+    longer than a line keeps a line of its own."""
+    lines: list[str] = []
+    line, used = initial_indent, display_width(initial_indent)
+    fresh = True  # nothing but the indent on this line yet
+    for piece in _chunks(text):
+        size = display_width(piece)
+        if piece.isspace():
+            if not fresh:
+                line, used = line + piece, used + size
+            continue
+        if not fresh and used + size > width:
+            lines.append(line.rstrip())
+            line, used, fresh = subsequent_indent, display_width(subsequent_indent), True
+        line, used, fresh = line + piece, used + size, False
+    lines.append(line.rstrip())
+    return lines

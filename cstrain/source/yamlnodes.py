@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 
 from cstrain.errors import Problem, SourceError
+from cstrain.i18n import tr
+from cstrain.source.yamlerrors import explain
 
 MAX_NODES = 200_000
 Path = tuple  # a path into the data: keys and list indexes
@@ -150,21 +152,21 @@ def load_yaml(text: str, rel: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         tab = _tab_line(text, exc)
         if tab:
-            raise SourceError(Problem(rel, tab, "tab used for indentation; YAML needs spaces")) from None
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise SourceError(Problem(rel, line, f"YAML syntax error: {message}")) from None
+            raise SourceError(Problem(rel, tab, tr("yaml_tab"))) from None
+        line, message = explain(text, exc)
+        raise SourceError(Problem(rel, line, message)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        line = text[:exc.position].count("\n") + 1 if exc.position is not None else 1
+        raise SourceError(Problem(rel, line, tr("yaml_syntax", message=tr("yaml_control_character")))) from None
     except yaml.YAMLError as exc:
-        raise SourceError(Problem(rel, 1, f"YAML error: {exc}")) from None
+        raise SourceError(Problem(rel, 1, tr("yaml_syntax", message=tr("yaml_other", detail=str(exc))))) from None
     except RecursionError:
-        raise SourceError(Problem(rel, 1, "YAML nested too deeply")) from None
+        raise SourceError(Problem(rel, 1, tr("yaml_nested"))) from None
     if node is None:
         return Located(None, {(): 1})
     builder = _Builder(rel)
     try:
         data = builder.build(node, ())
     except RecursionError:
-        raise SourceError(Problem(rel, node.start_mark.line + 1,
-                                  "YAML nested too deeply (a recursive alias?)")) from None
+        raise SourceError(Problem(rel, node.start_mark.line + 1, tr("yaml_nested"))) from None
     return Located(data, builder.lines)

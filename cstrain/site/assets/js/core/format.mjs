@@ -65,6 +65,21 @@ export function formatNumber(value, decimals = 6) {
   return String(roundHalfUp(value, decimals));
 }
 
+/** Decimals shown for scores (0.67 / 7) and percents (9.5%), everywhere a person reads them:
+ *  quiz results, exams, 我的学习, the dashboard. Stored and exported figures keep theirs. */
+export const SCORE_DECIMALS = 2;
+export const PERCENT_DECIMALS = 1;
+
+/** A score as shown: 0.67, 3.5, 4. */
+export function formatScore(value) {
+  return formatNumber(value, SCORE_DECIMALS);
+}
+
+/** A percent as shown, without its sign: 9.5, 20.8, 100. */
+export function formatPercent(value) {
+  return formatNumber(value, PERCENT_DECIMALS);
+}
+
 /** 7 -> "07". */
 export function twoDigits(n) {
   return String(n).padStart(2, "0");

@@ -1,7 +1,7 @@
 /* One attempt on a page, practice (../pages/quiz.mjs) or exam (../pages/team/exam.mjs): the form
  * of questions, reading every response, and the verdict line. */
 import {el, firstControl, nextId} from "../core/dom.mjs";
-import {formatNumber} from "../core/format.mjs";
+import {formatNumber, formatPercent, formatScore} from "../core/format.mjs";
 import {t} from "../core/text.mjs";
 import {isComplete, readResponse, renderQuestion} from "./index.mjs";
 
@@ -45,7 +45,7 @@ export function resultLines(graded, passMark) {
     el("p", {class: "cstrain-result-verdict"},
       el("span", {class: "cstrain-verdict-icon", "aria-hidden": "true", text: graded.passed ? "\u2714" : "\u2718"}),
       el("strong", {text: graded.passed ? t("passed") : t("failed", {pass_mark: formatNumber(passMark)})})),
-    el("p", {class: "cstrain-score", text: t("score", {score: formatNumber(graded.score),
-                                                       max: formatNumber(graded.max_score),
-                                                       percent: formatNumber(graded.percent)})})];
+    el("p", {class: "cstrain-score", text: t("score", {score: formatScore(graded.score),
+                                                       max: formatScore(graded.max_score),
+                                                       percent: formatPercent(graded.percent)})})];
 }

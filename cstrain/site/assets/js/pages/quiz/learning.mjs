@@ -2,7 +2,7 @@
  * clearing this device, and every course's modules with status, best score and last attempt.
  * The page loads this module itself (the build writes its script tag). */
 import {el, embeddedJson, once, onEveryPage} from "../../core/dom.mjs";
-import {DASH, formatNumber, formatTime} from "../../core/format.mjs";
+import {DASH, formatPercent, formatTime} from "../../core/format.mjs";
 import * as progress from "../../core/progress.mjs";
 import {t} from "../../core/text.mjs";
 import {badge, progressTable} from "../../core/widgets.mjs";
@@ -87,7 +87,7 @@ function renderCourses(root) {
         el("td", {}, el("a", {href: module.url, text: module.title})),
         el("td", {class: "cstrain-status-cell"}, badge(progress.statusOf(state, module.id))),
         el("td", {class: "cstrain-best",
-                  text: typeof record.best_percent === "number" ? formatNumber(record.best_percent) + "%" : DASH}),
+                  text: typeof record.best_percent === "number" ? formatPercent(record.best_percent) + "%" : DASH}),
         el("td", {class: "cstrain-last", text: last ? formatTime(last) : DASH}));
     });
     return el("section", {class: "cstrain-course", "data-course": course.id},

@@ -4,7 +4,7 @@
  * block loads this module (a team build writes its script tag). */
 import {errorText, offline, recheck, request, sessionEnded, signinUrl, whoAmI} from "../../core/api.mjs";
 import {el, firstControl, nextId, once, onEveryPage} from "../../core/dom.mjs";
-import {DASH, formatNumber, formatTime, twoDigits} from "../../core/format.mjs";
+import {DASH, formatNumber, formatPercent, formatTime, twoDigits} from "../../core/format.mjs";
 import {forget, readJson, writeJson} from "../../core/storage.mjs";
 import {t} from "../../core/text.mjs";
 import {badge, progressTable} from "../../core/widgets.mjs";
@@ -102,7 +102,7 @@ function setupExam(section) {
       return el("tr", {},
         el("td", {text: name}),
         el("td", {text: formatTime(sitting.submitted_at || sitting.started_at)}),
-        el("td", {text: typeof sitting.percent === "number" ? formatNumber(sitting.percent) + "%" : DASH}),
+        el("td", {text: typeof sitting.percent === "number" ? formatPercent(sitting.percent) + "%" : DASH}),
         el("td", {}, sittingBadge(sitting)),
         el("td", {}, sitting.state === "open" ? "" : el("button", {
           type: "button", class: "cstrain-link-button", text: t("team_exam_view"),
