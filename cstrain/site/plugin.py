@@ -12,10 +12,11 @@ from pathlib import Path
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
+from cstrain import csp
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
 from cstrain.i18n import strings_for
@@ -51,10 +52,12 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         """The catalog this build publishes (selected by the ``tags`` setting), from on_config on."""
         self._progress = None
         self._pages_done = 0
+        self._script_hashes: set[str] = set()
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
+        self._script_hashes = set()
         self.quizzes_dir = self.root / self.config.quizzes_dir
         handover = handed_over(config.config_file_path)
         if handover:
@@ -185,8 +188,20 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         return html
 
     def on_post_page(self, output: str, page, config) -> str:
+        self._script_hashes |= csp.inline_script_hashes(output)
         self._tick()
         return output
+
+    def on_post_template(self, output: str, template_name: str, config) -> str:
+        self._script_hashes |= csp.inline_script_hashes(output)  # 404.html
+        return output
+
+    # -- after every page --------------------------------------------------------------------
+    @event_priority(-100)  # after the other plugins
+    def on_post_build(self, config) -> None:
+        site = Path(config.site_dir)
+        (site / csp.CSP_FILE).parent.mkdir(parents=True, exist_ok=True)
+        (site / csp.CSP_FILE).write_text(csp.record(self._script_hashes), encoding="utf-8")
 
     def _tick(self) -> None:
         self._pages_done += 1
