@@ -20,7 +20,7 @@ from cstrain import csp
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
 from cstrain.i18n import strings_for
-from cstrain.site import render, scripts
+from cstrain.site import render, scripts, searchindex
 from cstrain.site.config import CstrainConfig, theme_problems
 from cstrain.site.handover import handed_over
 from cstrain.site.markup import Markup
@@ -197,11 +197,12 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         return output
 
     # -- after every page --------------------------------------------------------------------
-    @event_priority(-100)  # after the other plugins
+    @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
     def on_post_build(self, config) -> None:
         site = Path(config.site_dir)
         (site / csp.CSP_FILE).parent.mkdir(parents=True, exist_ok=True)
         (site / csp.CSP_FILE).write_text(csp.record(self._script_hashes), encoding="utf-8")
+        searchindex.tidy(site / searchindex.INDEX)
 
     def _tick(self) -> None:
         self._pages_done += 1
