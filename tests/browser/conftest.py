@@ -259,3 +259,25 @@ def phone(browser):
     with watched(browser, {"width": 360, "height": 740}) as page:
         yield page
 
+
+# --- axe-core ----------------------------------------------------------------------------------
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+"""axe-core (MPL-2.0, licence header kept; vendor/axe-core.LICENSE), from npm's ``axe-core``."""
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page, selector: str | None = None) -> list[dict]:
+    """The WCAG 2.2 A/AA violations axe-core finds on ``page`` (in the elements ``selector``
+    matches, else the whole page): ``{"id", "impact", "help", "nodes": [{"target",
+    "html", "summary"}]}``. axe is evaluated through DevTools, which the page's
+    Content-Security-Policy does not govern (no inline script is added to the page)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return page.evaluate("""async ([selector, tags]) => {
+        const result = await axe.run(selector ? {include: [[selector]]} : document, {runOnly: {type: "tag", values: tags},
+                                                     resultTypes: ["violations"]});
+        return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map((n) => ({target: n.target.map(String), html: n.html.slice(0, 300),
+                                         summary: n.failureSummary}))}));
+    }""", [selector, AXE_TAGS])
