@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import _new_page
 from test_browser_redirect import team  # noqa: F401 (the same served site, one build for both)
 from test_browser_team_learner import DESK
 
@@ -16,8 +17,6 @@ def test_the_policy_runs_materials_hashed_scripts_and_the_guard_sees_any_other(b
     """The sign-in page under ``cstrain serve``'s Content-Security-Policy: Material's inline
     scripts (hashed by the build) ran, a script injected into the page is refused, and the shared
     fixtures' guard records the refusal, so every browser test fails on a violation."""
-    from conftest import _new_page
-
     context, page, problems = _new_page(browser, DESK)
     try:
         response = page.goto(team.url("signin/"))
