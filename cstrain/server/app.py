@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
 
-from cstrain import __version__
+from cstrain import __version__, csp
 from cstrain.errors import CstrainError
 from cstrain.server.context import TeamContext
 from cstrain.server.guards import BodyLimit, CacheHeaders, ForwardedHeaders, SecurityHeaders
@@ -57,7 +57,9 @@ def create_app(context: TeamContext) -> FastAPI:
         app.mount("/", StaticFiles(directory=context.site_dir, html=True), name="site")
     # each added around the ones before: a request meets them last to first
     app.add_middleware(BodyLimit, limit=context.max_body)
-    app.add_middleware(SecurityHeaders)
+    # no script but the site's files and the inline ones its build hashed (cstrain/csp.py)
+    app.add_middleware(SecurityHeaders, policy=csp.site_policy(context.site_dir) if context.site_dir
+                       else csp.policy(()))
     app.add_middleware(CacheHeaders)
     # text over 1 KB to a browser that takes gzip (pages, the search index, CSV downloads);
     # level 6: most of level 9's saving for a fraction of its CPU

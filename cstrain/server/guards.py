@@ -143,19 +143,21 @@ class ForwardedHeaders:
 
 
 class SecurityHeaders:
-    """ASGI middleware adding the headers every response carries. Plain ASGI (not Starlette's
+    """ASGI middleware adding the headers every response carries, the Content-Security-Policy
+    (``policy``, :mod:`cstrain.csp`) among them. Plain ASGI (not Starlette's
     BaseHTTPMiddleware), so a client that drops a streamed CSV download stops the stream."""
 
     COMMON = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
               (b"x-frame-options", b"DENY")]
 
-    def __init__(self, app):
+    def __init__(self, app, policy: str):
         self.app = app
+        self.common = [*self.COMMON, (b"content-security-policy", policy.encode("ascii"))]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        extra = list(self.COMMON)
+        extra = list(self.common)
         if scope.get("path", "").startswith("/api/"):
             extra.append((b"cache-control", b"no-store"))
 

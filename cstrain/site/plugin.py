@@ -12,15 +12,16 @@ from pathlib import Path
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
+from cstrain import csp
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
 from cstrain.format.replies import REPLIES_DIR
 from cstrain.i18n import language_for, strings_for
-from cstrain.site import render, scripts
+from cstrain.site import render, scripts, searchindex
 from cstrain.site.config import CstrainConfig, theme_problems
 from cstrain.site.drilldata import drill_entries, quick_replies, redline_rules
 from cstrain.site.handover import handed_over
@@ -57,10 +58,12 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         """The catalog this build publishes (selected by the ``tags`` setting), from on_config on."""
         self._progress = None
         self._pages_done = 0
+        self._script_hashes: set[str] = set()
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
+        self._script_hashes = set()
         self.quizzes_dir = self.root / self.config.quizzes_dir
         handover = handed_over(config.config_file_path)
         if handover:
@@ -226,8 +229,21 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         return html
 
     def on_post_page(self, output: str, page, config) -> str:
+        self._script_hashes |= csp.inline_script_hashes(output)
         self._tick()
         return output
+
+    def on_post_template(self, output: str, template_name: str, config) -> str:
+        self._script_hashes |= csp.inline_script_hashes(output)  # 404.html
+        return output
+
+    # -- after every page --------------------------------------------------------------------
+    @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
+    def on_post_build(self, config) -> None:
+        site = Path(config.site_dir)
+        (site / csp.CSP_FILE).parent.mkdir(parents=True, exist_ok=True)
+        (site / csp.CSP_FILE).write_text(csp.record(self._script_hashes), encoding="utf-8")
+        searchindex.tidy(site / searchindex.INDEX)
 
     def _tick(self) -> None:
         self._pages_done += 1

@@ -172,11 +172,28 @@ def _is_local(url: str) -> bool:
     return parts.scheme in LOCAL_SCHEMES or parts.hostname == "127.0.0.1"
 
 
+# Every Content-Security-Policy violation a page meets (cstrain serve sends a policy that lets no
+# inline script run unless hashed), reported to the test through a binding: the event fires even
+# where the browser's console message would be missed or expected away.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cstrainCspViolation(event.effectiveDirective + " blocked " + (event.blockedURI || "inline") +
+    " in " + event.sourceFile + ":" + event.lineNumber + (event.sample ? " (" + event.sample + ")" : ""));
+});
+"""
+
+
 class PageProblems:
-    """Console errors, uncaught exceptions and requests to other hosts seen by a page."""
+    """Console errors, uncaught exceptions, Content-Security-Policy violations and requests to
+    other hosts seen by a page."""
 
     def __init__(self):
         self.items: list[str] = []
+
+    def watch_context(self, context):
+        context.expose_binding("cstrainCspViolation",
+                               lambda source, text: self.items.append(f"CSP violation: {text}"))
+        context.add_init_script(CSP_WATCH)
 
     def watch(self, page):
         page.on("console", lambda msg: msg.type == "error" and self.items.append(f"console error: {msg.text}"))
@@ -208,9 +225,10 @@ def _new_page(browser, viewport: dict, accept_downloads: bool = False, timezone_
                                   timezone_id=timezone_id)
     # Nothing may leave the host: a foreign request is recorded above and never sent.
     context.route(lambda url: not _is_local(url), lambda route: route.abort())
+    problems = PageProblems()
+    problems.watch_context(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    problems = PageProblems()
     problems.watch(page)
     return context, page, problems
 
@@ -218,8 +236,8 @@ def _new_page(browser, viewport: dict, accept_downloads: bool = False, timezone_
 @contextmanager
 def watched(browser, viewport: dict, expected=None, **options):
     """A page in a fresh profile (empty localStorage) for the block; afterwards the test fails on
-    any console error, page error, unexpected dialog or request to a host other than 127.0.0.1
-    that ``expected`` (a regex) does not match."""
+    any console error, page error, Content-Security-Policy violation, unexpected dialog or request
+    to a host other than 127.0.0.1 that ``expected`` (a regex) does not match."""
     context, page, problems = _new_page(browser, viewport, **options)
     try:
         yield page
@@ -240,3 +258,26 @@ def phone(browser):
     """Like ``page``, 360×740 like a small Android phone."""
     with watched(browser, {"width": 360, "height": 740}) as page:
         yield page
+
+
+# --- axe-core ----------------------------------------------------------------------------------
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+"""axe-core (MPL-2.0, licence header kept; vendor/axe-core.LICENSE), from npm's ``axe-core``."""
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page, selector: str | None = None) -> list[dict]:
+    """The WCAG 2.2 A/AA violations axe-core finds on ``page`` (in the elements ``selector``
+    matches, else the whole page): ``{"id", "impact", "help", "nodes": [{"target",
+    "html", "summary"}]}``. axe is evaluated through DevTools, which the page's
+    Content-Security-Policy does not govern (no inline script is added to the page)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return page.evaluate("""async ([selector, tags]) => {
+        const result = await axe.run(selector ? {include: [[selector]]} : document, {runOnly: {type: "tag", values: tags},
+                                                     resultTypes: ["violations"]});
+        return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map((n) => ({target: n.target.map(String), html: n.html.slice(0, 300),
+                                         summary: n.failureSummary}))}));
+    }""", [selector, AXE_TAGS])

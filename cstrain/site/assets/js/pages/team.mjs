@@ -68,10 +68,24 @@ function signOut() {
 
 /* ================================================================ the sign-in page */
 
-/** Where to go after signing in: a path on this site only. */
-function safeNext() {
-  const next = new URLSearchParams(location.search).get("next");
-  return next && next.charAt(0) === "/" && next.charAt(1) !== "/" && next.indexOf("\\") < 0 ? next : null;
+/** Where to go after signing in (the sign-in page's ?next=): a page of this site, as an
+ *  absolute address, or null. The value is read the way the browser would follow it, by URL
+ *  against the site's root: a browser drops TAB and LF from an address, reads a backslash as a
+ *  slash and "//host" as another host, so only what then names this origin, without userinfo,
+ *  under the site's root and not its API is taken. The address handed back is the parsed one,
+ *  absolute, never the text given (a path "//x" would be another host again). */
+export function safeNext(next) {
+  if (typeof next !== "string" || !next) return null;
+  const root = new URL(BASE, location.href);
+  let url;
+  try {
+    url = new URL(next, root);
+  } catch (error) {
+    return null;
+  }
+  if (url.origin !== root.origin || url.username || url.password ||
+      !url.pathname.startsWith(root.pathname) || url.pathname.startsWith(root.pathname + "api/")) return null;
+  return url.href;
 }
 
 /** The code a personal link carries after #, taken out of the address bar and the history
@@ -133,7 +147,7 @@ function setupSignin(root) {
     request("POST", "signin", {code: code}).then((result) => {
       if (result.status === 200) {
         setMe(result.data);
-        location.replace(safeNext() || BASE + "my-learning/");
+        location.replace(safeNext(new URLSearchParams(location.search).get("next")) || BASE + "my-learning/");
       } else if (result.status === 401 || result.status === 422) {
         fail(t("team_error_code"));
       } else if (result.status === 429) {

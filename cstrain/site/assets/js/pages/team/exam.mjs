@@ -50,10 +50,14 @@ function sittingBadge(sitting) {
 function setupExam(section) {
   const ref = section.getAttribute("data-quiz");
   const moduleId = section.getAttribute("data-module");
-  const box = el("div", {class: "cstrain-exam", "aria-live": "polite"});
+  // The exam itself is no live region (a screen reader would read the whole paper aloud): a
+  // short message is announced by ``said`` (the result) or by the role=status lines it shows.
+  const box = el("div", {class: "cstrain-exam"});
+  const said = el("p", {class: "cstrain-sr-only cstrain-exam-said", role: "status"});
   const notice = section.querySelector(".admonition");
   if (notice) notice.replaceWith(box);
   else section.append(box);
+  box.after(said);
   let timer = null;
 
   const alive = () => document.body.contains(section);
@@ -136,6 +140,7 @@ function setupExam(section) {
   /* ---------------------------------------------------------------- a sitting */
 
   function run(sitting) {
+    said.textContent = "";
     return loadTypes(sitting.questions).then(() => showSitting(sitting));
   }
 
@@ -280,8 +285,9 @@ function setupExam(section) {
     }
     actions.append(el("button", {type: "button", class: "md-button cstrain-exam-back", text: t("team_exam_back"),
                                  on: {click: () => showIntro()}}));
+    const lines = resultLines(result, result.pass_mark);
     const summary = el("div", {class: "cstrain-result cstrain-result--" + (result.passed ? "passed" : "failed"), tabindex: "-1"},
-      resultLines(result, result.pass_mark),
+      lines,
       result.state === "expired" ? el("p", {class: "cstrain-exam-late", text: t("team_exam_late")}) : null,
       left !== null ? el("p", {class: "cstrain-hint", text: left > 0 ? t("team_exam_left", {n: left}) : t("team_exam_no_attempts")}) : null,
       result.review_shown === false ? el("p", {class: "cstrain-hint cstrain-review-withheld",
@@ -290,6 +296,7 @@ function setupExam(section) {
     box.replaceChildren(summary, el("div", {class: "cstrain-form cstrain-exam-review"}, list));
     section.scrollIntoView({block: "start"});
     summary.focus({preventScroll: true});
+    said.textContent = lines.map((line) => line.textContent.replace("\u2714", "").replace("\u2718", "").trim()).join(" ");
     pull(false);
   }
 
