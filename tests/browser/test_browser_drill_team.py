@@ -66,7 +66,12 @@ def test_a_queued_drill_attempt_is_sent_scored_again_and_counted_once(browser, t
         page.evaluate("(entry) => localStorage.setItem('cstrain:team:queue', JSON.stringify([entry, entry]))",
                       entry)
         page.evaluate("window.dispatchEvent(new Event('online'))")
-        page.wait_for_function("JSON.parse(localStorage.getItem('cstrain:team:queue') || '[]').length === 0")
+        for _ in range(200):  # not wait_for_function: it evaluates a string, which the CSP forbids
+            if page.evaluate("JSON.parse(localStorage.getItem('cstrain:team:queue') || '[]').length") == 0:
+                break
+            page.wait_for_timeout(100)
+        else:
+            pytest.fail("the queued drill attempt was never sent")
         rows = drill_rows(store)
         assert [(r.idempotency_key, r.source, r.passed) for r in rows] == [("KF0101:drill-7d0e", "browser", False)]
         assert page.evaluate("localStorage.getItem('cstrain:team:rejected')") in (None, "[]")
