@@ -19,6 +19,8 @@ from cstrain.grading.grade import normalise_text, parse_number
 from cstrain.site.markup import Markup
 from cstrain.site.quizdata import client_question
 
+from conftest import Site
+
 pytestmark = pytest.mark.browser
 
 VECTORS = Path(__file__).parents[1] / "vectors" / "grading.json"
@@ -181,7 +183,6 @@ def review_site(tmp_path_factory):
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    from conftest import Site
     root = tmp_path_factory.mktemp("review") / "training"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)

@@ -14,6 +14,8 @@ import pytest
 
 from cstrain.redlines import load_checker
 
+from conftest import watched
+
 pytestmark = pytest.mark.browser
 
 PAGE = "redlines/"
@@ -103,7 +105,6 @@ def test_the_page_is_in_the_navigation(page, site):
 
 @pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
 def test_axe_finds_no_violation_and_a_phone_needs_no_sideways_scroll(browser, site, width):
-    from conftest import watched
 
     with watched(browser, {"width": width, "height": 844 if width < 600 else 900}) as page:
         box = open_checker(page, site)
