@@ -35,6 +35,28 @@ HOME = "index.md"
 # Team mode (cstrain serve) only: the sign-in page and the mentor dashboard.
 SIGNIN = "signin.md"
 DASHBOARD = "dashboard.md"
+TAGS_DIR = "tags"
+
+
+def tag_src(tag: str) -> str:
+    """The generated page of a tag: its courses and modules (tags have no spaces, commas or /)."""
+    return f"{TAGS_DIR}/{tag}.md"
+
+
+def _front_matter(title: str, tags) -> str:
+    dump = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731 - JSON is YAML
+    return f"---\ntitle: {dump(title)}\n" + (f"tags: {dump(list(tags))}\n" if tags else "") + "---\n"
+
+
+def _keep_words_whole(words) -> None:
+    """Material's search cuts Chinese text into words with jieba when it is installed; a tag
+    such as 双十一 would be cut (双十 / 一) and a search for it miss the pages that name it."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    for word in words:
+        jieba.add_word(word)
 
 
 def _module_script(path: str) -> ExtraScriptValue:
@@ -69,6 +91,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                 log.warning(str(warning))
         self._progress = handover.progress if handover else None
         self.catalog = catalog.select(self.config.tags)
+        _keep_words_whole(self.catalog.all_tags())
         self.strings = strings_for(config.theme["language"])
         self.markup = Markup()
         for problem in theme_problems(config):
@@ -99,7 +122,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                 files.remove(file)  # other files of a course left out entirely
         for course in catalog.courses:
             files.append(File.generated(config, course.overview_src,
-                                        content=f"---\ntitle: {json.dumps(course.title, ensure_ascii=False)}\n---\n"))
+                                        content=_front_matter(course.title, course.spec.tags)))
         if files.get_file_from_path(HOME) is None:
             files.append(File.generated(config, HOME, content=f"---\ntitle: {self.strings['home']}\n---\n"))
             self._generated_home = True
@@ -110,6 +133,10 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             files.append(File.generated(config, MY_LEARNING,
                                         content=f"---\ntitle: {self.strings['my_learning']}\n---\n"))
             self._my_learning = MY_LEARNING
+        self._tags = {tag_src(tag): tag for tag in catalog.all_tags()}
+        for src, tag in self._tags.items():  # search ranks a page's front-matter tags first
+            title = self.strings["tag_page_title"].format(tag=tag)
+            files.append(File.generated(config, src, content=_front_matter(title, [tag])))
         if self.config.team:
             files.append(File.generated(config, SIGNIN, content=f"---\ntitle: {self.strings['signin']}\n---\n"))
             files.append(File.generated(config, DASHBOARD,  # wide tables: no side columns
@@ -142,7 +169,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                 nav.append({title: [{c.title: [c.overview_src, *(m.src for m in c.modules)]}
                                     for c in courses]})
         known = {HOME, MY_LEARNING, SIGNIN, DASHBOARD} | {m.src for m in self.catalog.modules} \
-            | {c.overview_src for c in self.catalog.courses}
+            | {c.overview_src for c in self.catalog.courses} | set(self._tags)  # tag pages: linked, not in nav
         for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
             if file.src_uri not in known:
                 nav.append(file.src_uri)
@@ -161,22 +188,27 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             file = files.get_file_from_path(target)
             return get_relative_url(file.url, page.url) if file else "#"
 
+        def tag_url(tag: str) -> str:
+            return url_of(tag_src(tag))
+
         def script_urls(modules: list[str]) -> list[str]:
             return [url_of(f"{SCRIPT_DIR}/{module}") for module in modules]
 
         if src in self._modules:
             module = self._modules[src]
             quiz = self.catalog.quiz_for(module)
-            html = (render.render_module_head(module, t) + html
+            html = (render.render_module_head(module, tag_url, t) + html
                     + render.render_module_foot(self.catalog, module, self.markup, t,
                                                 script_urls(scripts.quiz_modules(quiz, self.config.team)
                                                             if quiz else [])))
         elif src in self._overviews:
-            html = render.render_overview(self.catalog, self._overviews[src], url_of, self.markup, t) + html
+            html = render.render_overview(self.catalog, self._overviews[src], url_of, tag_url, self.markup, t) + html
+        elif src in self._tags:
+            html = render.render_tag_page(self.catalog, self._tags[src], url_of, t)
         elif src == HOME and self._generated_home:
             html = render.render_home(self.catalog, url_of, self._my_learning, t)
         elif src == self._my_learning:
-            html = render.render_my_learning(self.catalog, url_of, t, script_urls([scripts.MY_LEARNING]))
+            html = render.render_my_learning(self.catalog, url_of, tag_url, t, script_urls([scripts.MY_LEARNING]))
         elif self.config.team and src == SIGNIN:
             html = render.render_signin(t)
         elif self.config.team and src == DASHBOARD:
