@@ -50,7 +50,7 @@ def test_course_overview_shows_summary_modules_minutes_and_tags(starter):
     assert "从买家的第一句话到顺利下单" in html
     assert "2 个单元" in html and "约 35 分钟" in html
     assert 'href="01-first-reply/"' in html
-    assert '<span class="cstrain-tag">双十一</span>' in html
+    assert '<a class="cstrain-tag" href="../tags/%E5%8F%8C%E5%8D%81%E4%B8%80/">双十一</a>' in html  # its page
 
 
 def test_module_page_shows_objectives_first_and_the_quiz_last(starter):

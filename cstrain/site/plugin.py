@@ -42,6 +42,29 @@ DASHBOARD = "dashboard.md"
 DRILLS = "drills"
 DRILL_LIST = f"{DRILLS}/index.md"
 REDLINES = "redlines.md"
+TAGS_DIR = "tags"
+
+
+def tag_src(tag: str) -> str:
+    """The generated page of a tag: its courses and modules (tags have no spaces, commas or /)."""
+    return f"{TAGS_DIR}/{tag}.md"
+
+
+def _front_matter(title: str, *, tags=(), hide: list[str] | None = None) -> str:
+    dump = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731 - JSON is YAML
+    return (f"---\ntitle: {dump(title)}\n" + (f"tags: {dump(list(tags))}\n" if tags else "")
+            + (f"hide: [{', '.join(hide)}]\n" if hide else "") + "---\n")
+
+
+def _keep_words_whole(words) -> None:
+    """Material's search cuts Chinese text into words with jieba when it is installed; a tag
+    such as 双十一 would be cut (双十 / 一) and a search for it miss the pages that name it."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    for word in words:
+        jieba.add_word(word)
 
 
 def _module_script(path: str) -> ExtraScriptValue:
@@ -78,6 +101,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                 log.warning(str(warning))
         self._progress = handover.progress if handover else None
         self.catalog = catalog.select(self.config.tags)
+        _keep_words_whole(self.catalog.all_tags())
         self.strings = strings_for(config.theme["language"])
         try:  # the drills' 快捷短语 panel and red-line hints, and the 红线自查 page
             self.quick_replies = quick_replies(self.root)
@@ -113,7 +137,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                 files.remove(file)  # other files of a course left out entirely
         for course in catalog.courses:
             files.append(File.generated(config, course.overview_src,
-                                        content=f"---\ntitle: {json.dumps(course.title, ensure_ascii=False)}\n---\n"))
+                                        content=_front_matter(course.title, tags=course.spec.tags)))
         if files.get_file_from_path(HOME) is None:
             files.append(File.generated(config, HOME, content=f"---\ntitle: {self.strings['home']}\n---\n"))
             self._generated_home = True
@@ -132,9 +156,13 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         if self._drills:
             files.append(File.generated(config, DRILL_LIST, content=_front_matter(self.strings["drill_heading"])))
             for src, entry in self._drills.items():
-                files.append(File.generated(config, src, content=_front_matter(entry.drill.spec.title, ["toc"])))
+                files.append(File.generated(config, src, content=_front_matter(entry.drill.spec.title, hide=["toc"])))
         if self.config.redlines_page:
             files.append(File.generated(config, REDLINES, content=_front_matter(self.strings["redlines_title"])))
+        self._tags = {tag_src(tag): tag for tag in catalog.all_tags()}
+        for src, tag in self._tags.items():  # search ranks a page's front-matter tags first
+            title = self.strings["tag_page_title"].format(tag=tag)
+            files.append(File.generated(config, src, content=_front_matter(title, tags=[tag])))
         if self.config.team:
             files.append(File.generated(config, SIGNIN, content=f"---\ntitle: {self.strings['signin']}\n---\n"))
             files.append(File.generated(config, DASHBOARD,  # wide tables: no side columns
@@ -171,7 +199,8 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                 nav.append({title: [{c.title: [c.overview_src, *(m.src for m in c.modules)]}
                                     for c in courses]})
         known = {HOME, MY_LEARNING, SIGNIN, DASHBOARD, DRILL_LIST, REDLINES, *self._drills} \
-            | {m.src for m in self.catalog.modules} | {c.overview_src for c in self.catalog.courses}
+            | {m.src for m in self.catalog.modules} | {c.overview_src for c in self.catalog.courses} \
+            | set(self._tags)  # tag pages: linked, not in nav
         for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
             if file.src_uri not in known:
                 nav.append(file.src_uri)
@@ -194,6 +223,9 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             file = files.get_file_from_path(target)
             return get_relative_url(file.url, page.url) if file else "#"
 
+        def tag_url(tag: str) -> str:
+            return url_of(tag_src(tag))
+
         def script_urls(modules: list[str]) -> list[str]:
             return [url_of(f"{SCRIPT_DIR}/{module}") for module in modules]
 
@@ -203,16 +235,18 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             entry = self._drill_modules.get(src)
             drill = render.render_drill_block(entry, module, bool(quiz), self.markup, t,
                                               script_urls(scripts.drill_modules(entry.drill))) if entry else ""
-            html = (render.render_module_head(module, t) + html + drill
+            html = (render.render_module_head(module, tag_url, t) + html + drill
                     + render.render_module_foot(self.catalog, module, self.markup, t,
                                                 script_urls(scripts.quiz_modules(quiz, self.config.team)
                                                             if quiz else [])))
         elif src in self._overviews:
-            html = render.render_overview(self.catalog, self._overviews[src], url_of, self.markup, t) + html
+            html = render.render_overview(self.catalog, self._overviews[src], url_of, tag_url, self.markup, t) + html
+        elif src in self._tags:
+            html = render.render_tag_page(self.catalog, self._tags[src], url_of, t)
         elif src == HOME and self._generated_home:
             html = render.render_home(self.catalog, url_of, self._my_learning, t)
         elif src == self._my_learning:
-            html = render.render_my_learning(self.catalog, url_of, t, script_urls([scripts.MY_LEARNING]))
+            html = render.render_my_learning(self.catalog, url_of, tag_url, t, script_urls([scripts.MY_LEARNING]))
         elif src in self._drills:
             html = render.render_drill_page(self._drills[src], self.catalog, url_of, self.markup, t,
                                             script_urls(scripts.drill_modules(self._drills[src].drill)))
@@ -256,8 +290,3 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
-
-
-def _front_matter(title: str, hide: list[str] | None = None) -> str:
-    return (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
-            + (f"hide: [{', '.join(hide)}]\n" if hide else "") + "---\n")

@@ -1,5 +1,5 @@
-"""HTML the plugin adds to pages: module header, drill and quiz, course overview, home, 我的学习,
-the 接待模拟 list and each drill's page, 红线自查."""
+"""HTML the plugin adds to pages: module header, drill and quiz, course overview, tag pages, home,
+我的学习, the 接待模拟 list and each drill's page, 红线自查."""
 from __future__ import annotations
 
 import json
@@ -26,8 +26,9 @@ def script_json(data) -> str:
         .replace("\u2029", "\\u2029"))
 
 
-def render_module_head(module: Module, t: dict) -> str:
-    return _env.get_template("module_head.html").render(module=module, t=t)
+def render_module_head(module: Module, tag_url, t: dict) -> str:
+    """``tag_url(tag)``: the URL of a tag's page, relative to the page being rendered."""
+    return _env.get_template("module_head.html").render(module=module, tag_url=tag_url, t=t)
 
 
 def render_module_foot(catalog: Catalog, module: Module, markup: Markup, t: dict, scripts: list[str]) -> str:
@@ -40,7 +41,7 @@ def render_module_foot(catalog: Catalog, module: Module, markup: Markup, t: dict
                                                         scripts=scripts)
 
 
-def render_overview(catalog: Catalog, course: Course, url_of, markup: Markup, t: dict) -> str:
+def render_overview(catalog: Catalog, course: Course, url_of, tag_url, markup: Markup, t: dict) -> str:
     """``url_of(src)`` gives the URL of a docs file relative to the page being rendered."""
     prerequisites = []
     for prereq_id in course.spec.prerequisites:
@@ -50,7 +51,7 @@ def render_overview(catalog: Catalog, course: Course, url_of, markup: Markup, t:
     rows = [{"module": module, "url": url_of(module.src)} for module in course.modules]
     return _env.get_template("overview.html").render(
         course=course, track_title=catalog.tracks.get(course.spec.track, course.spec.track),
-        prerequisites=prerequisites, rows=rows,
+        prerequisites=prerequisites, rows=rows, tag_url=tag_url,
         description=jinja2.utils.markupsafe.Markup(markup.block(course.spec.description)), t=t)
 
 
@@ -66,9 +67,29 @@ def render_home(catalog: Catalog, url_of, my_learning_src: str | None, t: dict) 
         my_learning_url=url_of(my_learning_src) if my_learning_src else None)
 
 
-def catalog_summary(catalog: Catalog, url_of) -> dict:
-    """What the 我的学习 page needs to list progress: courses, modules, quizzes and URLs."""
+def tagged(catalog: Catalog, tag: str) -> tuple[list[Course], list[Module]]:
+    """The courses a tag names and the modules it covers (those of its courses too): what an
+    assignment of the tag asks for (tracking/targets.py reads the same selection)."""
+    return ([course for course in catalog.courses if tag in course.spec.tags],
+            list(catalog.select([tag]).modules))
+
+
+def render_tag_page(catalog: Catalog, tag: str, url_of, t: dict) -> str:
+    courses, modules = tagged(catalog, tag)
+    titles = {course.id: course.title for course in catalog.courses}
+    return _env.get_template("tag.html").render(
+        tag=tag, t=t, courses=[{"course": c, "url": url_of(c.overview_src)} for c in courses],
+        rows=[{"module": m, "url": url_of(m.src), "course": titles.get(m.course_id, m.course_id)}
+              for m in modules])
+
+
+def catalog_summary(catalog: Catalog, url_of, tag_url=None) -> dict:
+    """What the 我的学习 page needs to list progress: courses, modules, quizzes and URLs; the
+    tags with their page and the modules each covers (a tag's assignment lists them)."""
     return {
+        "tags": [{"name": tag, "url": tag_url(tag) if tag_url else None,
+                  "modules": [m.full_id for m in tagged(catalog, tag)[1]]}
+                 for tag in catalog.all_tags()],
         "courses": [{
             "id": course.id, "title": course.title, "track": course.spec.track,
             "track_title": catalog.tracks.get(course.spec.track, course.spec.track),
@@ -82,9 +103,9 @@ def catalog_summary(catalog: Catalog, url_of) -> dict:
     }
 
 
-def render_my_learning(catalog: Catalog, url_of, t: dict, scripts: list[str]) -> str:
+def render_my_learning(catalog: Catalog, url_of, tag_url, t: dict, scripts: list[str]) -> str:
     return _env.get_template("my_learning.html").render(
-        data=script_json(catalog_summary(catalog, url_of)), t=t, scripts=scripts)
+        data=script_json(catalog_summary(catalog, url_of, tag_url)), t=t, scripts=scripts)
 
 
 def render_signin(t: dict) -> str:

@@ -3,19 +3,26 @@
 A sheet's teams sort 售前一组, 售前二组, 售前三组 … 售前十二组 (and 2组 before 10组), not by
 character code (一组, 三组, 二组). Every list of teams or 工号 cstrain shows sorts with
 :func:`natural_key`: the roster, progress, the summary report, invite sheets, the dashboard.
+The dashboard sorts in the browser with ``js/core/order.mjs``, a port of this function;
+``tests/vectors/natural-order.json`` keeps the two in the same order.
 """
 from __future__ import annotations
 
+import functools
 import re
 
-_NUMBER = re.compile(r"(\d+|[零一二两三四五六七八九十百〇]+)")
+# ASCII and full-width digits (not every digit Unicode knows, as \d would): the browser's port
+# reads exactly these.
+_NUMBER = re.compile(r"([0-9０-９]+|[零一二两三四五六七八九十百〇]+)")
 _DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}
 
 
+@functools.lru_cache(maxsize=65536)  # a roster's teams and ids, sorted again on every request
 def natural_key(text: str | None) -> tuple:
     """Sort key that reads numbers as numbers, Chinese numerals too: 售前一组 < 售前二组 <
     售前十二组, 2组 < 10组, KF2 < KF10. None sorts as the empty text (first). Texts that read
-    the same (2组, 02组) stay apart, so grouping by the key never mixes them."""
+    the same (2组, 02组) stay apart, so grouping by the key never mixes them. Text is compared
+    by code point."""
     text = text or ""
     parts = _NUMBER.split(text)
     key = []

@@ -50,7 +50,7 @@ def filter_values(conn: Connection, within) -> tuple[list[str], list[str]]:
 
 
 def active_mentors(conn: Connection) -> list[tuple[str, str]]:
-    """(id, name) of every active mentor, by id."""
-    return [tuple(row) for row in conn.execute(
+    """(id, name) of every active mentor, by id in natural order (M2 before M10)."""
+    return sorted((tuple(row) for row in conn.execute(
         sa.select(learners.c.id, learners.c.name)
-        .where(learners.c.active, learners.c.role == "mentor").order_by(learners.c.id))]
+        .where(learners.c.active, learners.c.role == "mentor"))), key=lambda row: natural_key(row[0]))

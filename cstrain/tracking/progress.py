@@ -1,8 +1,9 @@
 """A mentor's view at a glance: per learner, assigned modules done, overdue work, next due day."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -14,6 +15,9 @@ from cstrain.tracking.order import natural_key
 from cstrain.tracking.people import learner_filter, names
 from cstrain.tracking.status import assignment_statuses, module_statuses
 from cstrain.tracking.targets import target_modules
+
+STANDINGS = ("overdue", "open", "done", "unassigned")
+"""Where a learner stands with their assigned work, the most urgent first."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,17 @@ class LearnerProgress:
     modules_done: int       # in the whole catalog, assigned or not
     done: frozenset[str]    # the modules done (full ids)
 
+    @property
+    def standing(self) -> str:
+        """One of :data:`STANDINGS`: ``overdue`` (an assignment past its due day and not done),
+        ``open`` (assigned work left, none overdue), ``done`` (every assigned module done),
+        ``unassigned`` (no assigned module)."""
+        if self.overdue:
+            return "overdue"
+        if not self.assigned:
+            return "unassigned"
+        return "done" if self.assigned_done == self.assigned else "open"
+
 
 def team_progress(conn: Connection, catalog: Catalog, team: str | None = None,
                   cohort: str | None = None, mentor: str | None = None,
@@ -46,21 +61,25 @@ def team_progress(conn: Connection, catalog: Catalog, team: str | None = None,
     ids = [p.id for p in people]
     done: dict[str, set[str]] = {lid: set() for lid in ids}
     started: dict[str, set[str]] = {lid: set() for lid in ids}
-    for status in module_statuses(conn, catalog, ids):
+    done_at: dict[tuple[str, str], datetime] = {}
+    for status in module_statuses(conn, catalog, ids, begun_only=True):
         if status.done:
             done[status.learner_id].add(status.module)
+            done_at[(status.learner_id, status.module)] = status.done_at
         elif status.state != "not_started":
             started[status.learner_id].add(status.module)
     by_learner: dict[str, list] = {lid: [] for lid in ids}
-    for item in assignment_statuses(conn, catalog, ids, today=today):
+    for item in assignment_statuses(conn, catalog, ids, today=today, done=done_at):
         by_learner[item.learner_id].append(item)
+    covers = functools.lru_cache(maxsize=None)(
+        lambda kind, name: frozenset(target_modules(catalog, kind, name)))
     mentor_names = names(conn, (p.mentor_id for p in people))
     result = []
     for person in people:
         items, mine = by_learner[person.id], done[person.id]
-        assigned = {m for a in items for m in target_modules(catalog, a.target_kind, a.target)}
-        late = {m for a in items if a.state == "overdue"
-                for m in target_modules(catalog, a.target_kind, a.target)}
+        assigned = frozenset().union(*(covers(a.target_kind, a.target) for a in items))
+        late = frozenset().union(*(covers(a.target_kind, a.target) for a in items
+                                   if a.state == "overdue"))
         overdue_modules = (late & assigned) - mine
         pending = [a.due_on for a in items if a.state in ("open", "overdue")]
         result.append(LearnerProgress(

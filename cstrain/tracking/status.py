@@ -161,16 +161,22 @@ def _aware(moment):
 
 
 def module_statuses(conn: Connection, catalog: Catalog,
-                    learner_ids: Iterable[str] | None = None) -> Iterator[ModuleStatus]:
-    """Every active learner (by id) × every catalog module (in catalog order)."""
+                    learner_ids: Iterable[str] | None = None,
+                    begun_only: bool = False) -> Iterator[ModuleStatus]:
+    """Every active learner (by id) × every catalog module (in catalog order); with
+    ``begun_only`` only the modules a learner has a record of (every other is not_started)."""
     modules = [(m.full_id, catalog.quiz_for(m) is not None, m.meta.drill if catalog.drill_for(m) else None)
                for m in catalog.modules]
     ids = _active_learner_ids(conn, learner_ids)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
         tried, drilled, seen, signed = _facts(conn, chunk)
+        begun = set(tried) | set(seen) | set(signed) if begun_only else None
         for learner_id in chunk:
             for module, has_quiz, drill in modules:
+                if (begun is not None and (learner_id, module) not in begun
+                        and not (drill and (learner_id, drill) in drilled)):
+                    continue
                 quiz = tried.get((learner_id, module), _NONE)
                 practised = drilled.get((learner_id, drill), _NONE) if drill else _NONE
                 exercises = [tries for has, tries in ((has_quiz, quiz), (drill, practised)) if has]
@@ -189,8 +195,11 @@ def _assignment_state(due_on: date, done_at: datetime | None, complete: bool, to
 
 
 def assignment_statuses(conn: Connection, catalog: Catalog, learner_ids: Iterable[str] | None = None,
-                        today: date | None = None) -> list[AssignmentStatus]:
-    """Open (not withdrawn) assignments of active learners, by learner then due date."""
+                        today: date | None = None,
+                        done: dict[tuple[str, str], datetime] | None = None) -> list[AssignmentStatus]:
+    """Open (not withdrawn) assignments of active learners, by learner then due date.
+    ``done``: (learner, module) → done_at of every done module of these learners, when the
+    caller has just read their :func:`module_statuses` (so they are not read twice)."""
     today = today or clock.today()
     ids = _active_learner_ids(conn, learner_ids)
     covers: dict[tuple[str, str], list[str]] = {}
@@ -203,13 +212,14 @@ def assignment_statuses(conn: Connection, catalog: Catalog, learner_ids: Iterabl
             .order_by(assignments.c.learner_id, assignments.c.due_on, assignments.c.id)).all()
         if not rows:
             continue
-        done = {(s.learner_id, s.module): s.done_at
-                for s in module_statuses(conn, catalog, {r.learner_id for r in rows}) if s.done}
+        finished_modules = done if done is not None else {
+            (s.learner_id, s.module): s.done_at
+            for s in module_statuses(conn, catalog, {r.learner_id for r in rows}) if s.done}
         for row in rows:
             key = (row.target_kind, row.target)
             if key not in covers:
                 covers[key] = target_modules(catalog, *key)
-            times = [done.get((row.learner_id, module)) for module in covers[key]]
+            times = [finished_modules.get((row.learner_id, module)) for module in covers[key]]
             finished = [t for t in times if t is not None]
             complete = bool(times) and len(finished) == len(times)
             done_at = max(finished) if complete else None

@@ -163,6 +163,33 @@ def test_progress_counts_assigned_work_and_puts_overdue_first(m1, store, catalog
     assert {c["course"]: c["total"] for c in kf1["courses"]} == {"pre-sales": 2}
 
 
+def test_status_says_where_each_learner_stands(m1, s1, store):
+    for body in (assign_body(learner_ids=["KF1", "KF2"], target_kind="course", target="pre-sales"),):
+        assert m1.post("/api/assignments", json=body).status_code == 200
+    assert s1.post("/api/assignments", json=assign_body(learner_ids=["KF3"])).status_code == 200
+    with store.write() as conn:  # KF2's is overdue
+        conn.execute(assignments.update().where(assignments.c.learner_id == "KF2")
+                     .values(due_on=clock.today() - timedelta(days=2)))
+    status = {p["id"]: p["status"] for p in s1.get("/api/team/progress").json()["learners"]}
+    # KF3 passed the first quiz, the one module assigned; KF4 and KF5 have nothing assigned
+    assert status == {"KF2": "overdue", "KF1": "open", "KF3": "done", "KF4": "unassigned",
+                      "KF5": "unassigned"}
+
+
+def test_parameters_the_api_does_not_know_never_widen_a_mentors_view(m1):
+    """The dashboard searches, filters by status, sorts and pages in the browser: the API takes
+    no such parameters, and whatever a mentor adds, they still see only their mentees."""
+    for params in ({"q": "赵雪"}, {"q": "KF3"}, {"status": "overdue"}, {"page": "2", "limit": "5000"},
+                   {"sort": "id", "all": "1", "scope": "everyone"}, {"mentor_id": "M2"},
+                   {"team": "售前组", "learner": "KF4"}, {"mentor": "M1", "include_left": "true"}):
+        response = m1.get("/api/team/progress", params=params)
+        assert response.status_code == 200, params
+        assert {p["id"] for p in response.json()["learners"]} == M1_MENTEES, params
+    # a repeated parameter does not add another group: the last value decides, and it is refused
+    response = m1.get("/api/team/progress?mentor=M1&mentor=M2")
+    assert response.status_code == 404
+
+
 def test_supervisor_sees_everyone_and_filters_by_team_and_mentor(s1):
     everyone = s1.get("/api/team/progress").json()
     assert {p["id"] for p in everyone["learners"]} == {"KF1", "KF2", "KF3", "KF4", "KF5"}

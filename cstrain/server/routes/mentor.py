@@ -89,6 +89,10 @@ class MenteeProgress(BaseModel):
     assigned_started: int = Field(description="Assigned, not done, not overdue, but begun")
     assigned_overdue: int = Field(description="Assigned modules not done whose assignment is overdue")
     modules_done: int = Field(description="In the whole catalog, assigned or not")
+    status: Literal["overdue", "open", "done", "unassigned"] = Field(
+        description="overdue: an assignment past its due day and not done; open: assigned work "
+                    "left, none overdue; done: every assigned module done; unassigned: nothing "
+                    "assigned")
     courses: list[CourseProgress]
 
 
@@ -102,7 +106,10 @@ class TeamProgressOut(BaseModel):
     teams: list[str] = Field(description="Teams of the people in scope, for the filter")
     cohorts: list[str]
     mentors: list[PersonRef] = Field(description="Supervisors only: every mentor, for the filter")
-    learners: list[MenteeProgress] = Field(description="The most overdue first, then by next due day")
+    learners: list[MenteeProgress] = Field(
+        description="Everyone in scope (the dashboard searches, filters, sorts and pages this "
+                    "list in the browser): the most overdue first, then by next due day, then "
+                    "by team and id in natural order")
 
 
 @router.get("/team/progress", response_model=TeamProgressOut, responses={**DENIED, 404: {}})
@@ -122,7 +129,7 @@ def progress(who: Mentor, ctx: Team, team: Name = None, cohort: Name = None,
             mentor_name=p.mentor_name, overdue=p.overdue, next_due=p.next_due,
             assigned=p.assigned, assigned_done=p.assigned_done,
             assigned_started=p.assigned_started, assigned_overdue=p.assigned_overdue,
-            modules_done=p.modules_done,
+            modules_done=p.modules_done, status=p.standing,
             courses=[CourseProgress(course=cid, done=done, total=total)
                      for cid, done, total in course_progress(ctx.catalog, p.done)])
         for p in people])

@@ -11,6 +11,7 @@ import {t} from "../core/text.mjs";
 import {badge, progressTable} from "../core/widgets.mjs";
 import {assignForm} from "./dashboard/assign.mjs";
 import {showLearner} from "./dashboard/learner.mjs";
+import {peopleSection} from "./dashboard/people.mjs";
 import {LEARNER_HASH, dueText, learnerHref, liveMessage, problem, query, say, section} from "./dashboard/parts.mjs";
 
 const MANY = 24;  // more learners than this across several teams: the chart shows teams
@@ -111,7 +112,9 @@ function showOverview(board, keepFocus) {
     filters(board),
     people.length ? el("p", {class: "cstrain-dash-summary", text: t("dash_summary", {n: people.length, late: late})})
       : el("div", {class: "admonition note"}, el("p", {text: anyFilter ? t("dash_no_match") : t("dash_no_mentees")})),
-    people.length ? [chart(board, people), table(board, people), assignForm(board, people, null)] : null,
+    // many people: the search box first (a supervisor looks for someone), then the chart
+    people.length > MANY ? [table(board, people), chart(board, people), assignForm(board, people, null)]
+      : people.length ? [chart(board, people), table(board, people), assignForm(board, people, null)] : null,
     reports(board),
     board.me.role === "supervisor" ? itemsSection(board) : null));
   if (!keepFocus) window.scrollTo(0, 0);
@@ -155,7 +158,7 @@ function filters(board) {
    per team. */
 function chart(board, people) {
   const byTeam = people.length > MANY && board.progress.teams.length > 1 && !board.filters.team;
-  const rows = byTeam ? teamRows(people) : people.map((x) => ({
+  const rows = byTeam ? teamRows(people) : people.slice(0, MANY).map((x) => ({
     label: x.name, href: learnerHref(x.id), done: x.assigned_done, started: x.assigned_started,
     overdue: x.assigned_overdue, total: x.assigned}));
   const keys = Object.keys(SEGMENT_KEYS);
@@ -184,6 +187,7 @@ function chart(board, people) {
   }));
   return section(t("dash_chart_title"), [
     el("p", {class: "cstrain-dash-hint", text: byTeam ? t("dash_chart_by_team") : t("dash_chart_hint")}),
+    !byTeam && people.length > MANY ? el("p", {class: "cstrain-dash-hint", text: t("dash_chart_first", {n: MANY})}) : null,
     legend, list], "cstrain-dash-chart-section");
 }
 
@@ -209,12 +213,14 @@ function labelledRow(head, cells, attrs, firstIsHead) {
      class: firstIsHead && i === cells.length - 1 ? "cstrain-dash-courses" : null}, cell)));
 }
 
+/* The learners: searched, filtered, sorted and paged by ./dashboard/people.mjs, which asks for
+   the rows of one page only. */
 function table(board, people) {
   const head = [t("dash_col_learner"), t("dash_col_team"), t("dash_col_assigned"), t("dash_col_overdue"),
                 t("dash_col_next_due"), t("dash_col_courses")];
   const titles = {};
   board.catalog.courses.forEach((c) => { titles[c.id] = c.title; });
-  const rows = people.map((x) => labelledRow(head, [
+  const rowOf = (x) => labelledRow(head, [
     el("a", {href: learnerHref(x.id)}, el("strong", {text: x.name}), el("small", {text: " " + x.id})),
     [x.team, x.cohort].filter(Boolean).join(" \u00b7 ") || "\u2014",
     x.assigned ? x.assigned_done + "/" + x.assigned : "\u2014",
@@ -223,8 +229,10 @@ function table(board, people) {
     el("span", {}, x.courses.map((c) => el("span",
       {class: "cstrain-dash-chip" + (c.total && c.done === c.total ? " cstrain-dash-chip--full" : "")},
       titles[c.course] + " ", el("b", {text: c.done + "/" + c.total})))),
-  ], {class: x.overdue ? "cstrain-dash-late-row" : ""}, true));
-  return section(t("dash_table_title"), progressTable(head, rows, "cstrain-dash-table"));
+  ], {class: x.overdue ? "cstrain-dash-late-row" : ""}, true);
+  return section(t("dash_table_title"),
+                 peopleSection(board, people, rowOf, (rows) => progressTable(head, rows, "cstrain-dash-table")),
+                 "cstrain-dash-people-section");
 }
 
 /* ------------------------------------------------------------------ downloads, items */

@@ -4,9 +4,9 @@
 import {BASE, errorText, offline, onSessionEnded, request, setMe, signedIn, signedOut, signinUrl, whoAmI}
   from "../core/api.mjs";
 import {el, embeddedJson, once, onEveryPage} from "../core/dom.mjs";
-import {clearState} from "../core/progress.mjs";
+import {clearState, currentState, onChange, statusOf} from "../core/progress.mjs";
 import {t} from "../core/text.mjs";
-import {assignmentBadge, progressTable} from "../core/widgets.mjs";
+import {assignmentBadge, badge, progressTable} from "../core/widgets.mjs";
 import {flush, onFlushed, pendingCount, pull, pullOnce, rejectedCount} from "./team/sync.mjs";
 
 /* ================================================================ the bar in the header */
@@ -209,8 +209,35 @@ function dueNote(assignment) {
   return days === 0 ? t("team_due_today") : t("team_days_over", {n: -days});
 }
 
+/** A tag's assignment: a link to the tag's page and its modules, each with its status and link
+ *  (the statuses follow the records as they arrive: see refreshTagStatuses). */
+function tagTarget(catalog, assignment) {
+  const tag = (catalog.tags || []).find((x) => x.name === assignment.target);
+  const title = t("team_tag_target", {tag: assignment.target});
+  if (!tag) return el("span", {text: title});
+  const modules = {};
+  catalog.courses.forEach((course) => course.modules.forEach((module) => { modules[module.id] = module; }));
+  const state = currentState();
+  return el("div", {class: "cstrain-tag-target"},
+    tag.url ? el("a", {href: tag.url, text: title}) : el("span", {text: title}),
+    el("ul", {class: "cstrain-tag-modules", "aria-label": t("learn_tag_modules", {tag: tag.name})},
+      tag.modules.filter((id) => modules[id]).map((id) => el("li", {"data-module": id},
+        el("a", {href: modules[id].url, text: modules[id].title}), " ",
+        el("span", {class: "cstrain-tag-status"}, badge(statusOf(state, id)))))));
+}
+
+function refreshTagStatuses() {
+  const state = currentState();
+  document.querySelectorAll(".cstrain-tag-modules li[data-module]").forEach((item) => {
+    const cell = item.querySelector(".cstrain-tag-status");
+    if (cell) cell.replaceChildren(badge(statusOf(state, item.getAttribute("data-module"))));
+  });
+}
+
 function targetLink(root, assignment) {
-  const courses = (embeddedJson(root, "#cstrain-catalog") || {courses: []}).courses;
+  const catalog = embeddedJson(root, "#cstrain-catalog") || {courses: []};
+  if (assignment.target_kind === "tag") return tagTarget(catalog, assignment);
+  const courses = catalog.courses;
   let url = null;
   courses.forEach((course) => {
     if (assignment.target_kind === "course" && course.id === assignment.target) url = course.url;
@@ -271,6 +298,7 @@ function setupMyLearning(root) {
 /* ================================================================ start-up */
 
 onSessionEnded(renderBar);
+onChange(refreshTagStatuses);
 onFlushed(renderPending);
 
 onEveryPage(() => {
