@@ -35,7 +35,8 @@ export function workbench(options) {
   let current = drill.chat_ids[0];
 
   const ids = {box: nextId("drill-reply"), left: nextId("drill-left"), hint: nextId("drill-hint")};
-  const log = el("ol", {class: "cstrain-drill-log", role: "log", "aria-label": t("drill_log")});
+  // a log of messages (divs: a role=log element is no list, so it may not hold <li>s)
+  const log = el("div", {class: "cstrain-drill-log", role: "log", "aria-label": t("drill_log")});
   const title = el("h3", {class: "cstrain-drill-chat-title"});
   const clock = el("p", {class: "cstrain-drill-clock", id: ids.left});
   const notice = el("p", {class: "cstrain-sr-only", role: "status"});
@@ -66,7 +67,7 @@ export function workbench(options) {
 
   function bubble(item) {
     const who = item.who === "buyer" ? chatName(current) : item.who === "agent" ? t("drill_you") : "";
-    return el("li", {class: "cstrain-drill-msg cstrain-drill-msg--" + item.who},
+    return el("div", {class: "cstrain-drill-msg cstrain-drill-msg--" + item.who},
       who ? el("span", {class: "cstrain-drill-who", text: who + colon()}) : null,
       el("span", {class: "cstrain-drill-text", text: item.text}));
   }
