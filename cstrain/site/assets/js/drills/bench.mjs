@@ -34,7 +34,7 @@ export function workbench(options) {
   const warned = {};    // turn key -> "warn" | "late"
   let current = drill.chat_ids[0];
 
-  const ids = {box: nextId("drill-reply"), left: nextId("drill-left"), hint: nextId("drill-hint")};
+  const ids = {box: nextId("drill-reply"), left: nextId("drill-left"), hint: nextId("drill-hint"), list: nextId("drill-chats")};
   // a log of messages (divs: a role=log element is no list, so it may not hold <li>s)
   const log = el("div", {class: "cstrain-drill-log", role: "log", "aria-label": t("drill_log")});
   const title = el("h3", {class: "cstrain-drill-chat-title"});
@@ -91,11 +91,14 @@ export function workbench(options) {
       const buyerCount = options.itemsOf(chat).filter((m) => m.who === "buyer").length;
       const unread = chat === current ? 0 : buyerCount - (seen[chat] || 0);
       const waiting = open && now >= open.arrived ? Math.floor(now - open.arrived) : null;
-      const label = [chatName(chat), unread > 0 ? t("drill_unread", {n: unread}) : "",
-                     waiting === null ? (open ? "" : t("drill_chat_ended")) : t("drill_waiting_for", {n: waiting})].filter(Boolean);
+      // the name is what the button shows; the unread count and the wait in words describe it
+      const details = [unread > 0 ? t("drill_unread", {n: unread}) : "",
+                       waiting === null ? (open ? "" : t("drill_chat_ended")) : t("drill_waiting_for", {n: waiting})].filter(Boolean);
+      const about = ids.list + "-" + chatIndex(chat);
       return el("li", {},
+        el("span", {id: about, class: "cstrain-sr-only", text: details.join(t("drill_list_sep"))}),
         el("button", {type: "button", class: "cstrain-drill-chat-button", "data-chat": chat,
-                      "aria-current": chat === current ? "true" : null, "aria-label": label.join(t("drill_list_sep")),
+                      "aria-current": chat === current ? "true" : null, "aria-describedby": about,
                       on: {click: () => { showChat(chat); box.focus(); }}},
           el("span", {class: "cstrain-drill-chat-name", text: chatName(chat)}),
           unread > 0 ? el("span", {class: "cstrain-drill-unread", text: String(unread)}) : null,
