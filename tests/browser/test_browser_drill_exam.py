@@ -90,7 +90,7 @@ def start(page, base_url):
     button.focus()
     page.keyboard.press("Enter")
     box = reply_box(page)
-    box.wait_for()
+    box.wait_for(timeout=30_000)  # the server's first sitting loads its red-line rules
     assert box.evaluate("n => n === document.activeElement")
     return box
 
