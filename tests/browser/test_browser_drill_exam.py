@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 EXAM = "pre-sales/first-reply-exam"
 PAGE = "drills/pre-sales/first-reply-exam/"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-LEARNERS = ["KF0101", "KF0102", "KF0103", "KF0104"]
+LEARNERS = ["KF0101", "KF0102", "KF0103", "KF0104", "KF0105"]
 # what of the rubric could leak: its keys (as JSON keys: the page's <link rel="next"> is no
 # leak), a model reply, a checkpoint label, an avoid reason
 RUBRIC = re.compile(r'"(expect|avoid|model|next|any|hit|missed)"\s*:|我是小美|有称呼、有回应|语气生硬|如实说白色')
@@ -225,3 +225,28 @@ def test_late_and_timed_out_as_the_server_counts(browser, team):
         assert "未通过" in page.locator(".cstrain-drill-total").inner_text()
     [row] = sittings(store, LEARNERS[3])
     assert row.attempt_id is not None and len(row.replies) == 1 and row.replies[0]["at"] >= 40
+
+
+def test_handing_in_early_asks_first_and_scores_the_rest_0(browser, team):
+    base_url, store, codes, _ = team
+    with watched(browser, SIZES["desktop"], EXPECTED) as page:
+        sign_in(page, base_url, codes[LEARNERS[4]])
+        start(page, base_url)
+        buyer_count(page, 2)
+        say(page, HELLO)
+        buyer_count(page, 3)
+        page.dialog_answers.append(False)  # 取消: the chat goes on
+        page.get_by_role("button", name="交卷").click()
+        assert page.locator(".cstrain-drill-result").count() == 0
+        page.dialog_answers.append(True)
+        page.get_by_role("button", name="交卷").click()
+        page.locator(".cstrain-drill-result").wait_for()
+        assert len(page.dialog_messages) == 2 and "0 分" in page.dialog_messages[0]
+        turns = page.locator(".cstrain-drill-turn")
+        assert turns.count() == 2
+        assert "没有回复" in turns.nth(1).locator(".cstrain-drill-timing").inner_text()
+        # a new sitting on request: 再考一次
+        page.get_by_role("button", name="再考一次").click()
+        reply_box(page).wait_for()
+    rows = sittings(store, LEARNERS[4])
+    assert len(rows) == 2 and sum(row.attempt_id is not None for row in rows) == 1
