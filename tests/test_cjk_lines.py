@@ -9,7 +9,7 @@ from cstrain.format.cjk import join_cjk_lines, join_cjk_markdown
 from cstrain.source.yamlnodes import load_yaml
 
 DRILL = """title: 首次回复
-brief: >
+brief: |
   你在一家淘宝女装店值班，
   买家进店后连发了三条消息。
   付款后 48 小时内
@@ -18,7 +18,8 @@ scenario:
   platform: taobao
   shop: 小美
   notes:
-    - 本店支持七天
+    - |-
+      本店支持七天
       无理由退换
 persona:
   name: tb_小鹿
@@ -27,20 +28,22 @@ persona:
     回得慢她就去别家了。
 turns:
   - id: hello
-    buyer: [在吗]
+    buyer: [在吗, 我问有没有货啊 白色L的]
     expect:
       - id: greet
-        label: 有称呼、
+        label: |-
+          有称呼、
           有回应
         any: [亲, 在 的]
-    model: 亲，在的～
+    model: |-
+      亲，在的～
       请问您想要什么颜色？
 """
 
 
 @pytest.mark.parametrize("text, joined", [
     ("你在一家淘宝店值班，\n买家进店了。", "你在一家淘宝店值班，买家进店了。"),
-    ("你在一家 淘宝店", "你在一家淘宝店"),                      # a YAML fold
+    ("我问有没有货啊 白色L的", "我问有没有货啊 白色L的"),         # a space written is meant
     ("付款后 48 小时内\n发货", "付款后 48 小时内发货"),           # spaces next to digits stay
     ("深蓝 L 码\n有货", "深蓝 L 码有货"),
     ("Size L\nis out", "Size L\nis out"),                         # Latin text keeps its break
@@ -61,6 +64,7 @@ def test_a_drill_read_from_yaml_has_no_stray_space_but_its_phrases_stay():
     assert spec.scenario.notes == ["本店支持七天无理由退换"]
     assert spec.persona.about == "午休时用手机逛店，回得慢她就去别家了。\n"
     turn = spec.turns[0]
+    assert turn.buyer == ["在吗", "我问有没有货啊 白色L的"]  # a buyer's space is hers
     assert turn.expect[0].label == "有称呼、有回应"
     assert turn.model == "亲，在的～请问您想要什么颜色？"
     assert turn.expect[0].any == ["亲", "在 的"]  # phrases to match are as written
@@ -93,7 +97,7 @@ def test_the_built_site_shows_module_and_drill_text_without_stray_spaces(tmp_pat
     drill = root / "drills" / "pre-sales" / "first-reply.yml"
     drill.write_text(drill.read_text(encoding="utf-8").replace(
         "brief: 买家进店连发两条消息。先回应，再问她的需求。",
-        "brief: >\n  买家进店连发两条消息。\n  先回应，再问她的需求。"), encoding="utf-8")
+        "brief: |\n  买家进店连发两条消息。\n  先回应，再问她的需求。"), encoding="utf-8")
     build_site(find_project(root), root / "site")
     page = (root / "site" / "pre-sales" / "01-first-reply" / "index.html").read_text(encoding="utf-8")
     assert "谁就更有机会成交。第一句话" in page  # wrapped over two lines in the module's source

@@ -1,12 +1,14 @@
 """Joining the lines of Chinese text.
 
 Chinese is written without spaces between words, but source text is wrapped over several lines:
-a YAML folded (``>``) or plain scalar turns each line break into a space, and a Markdown soft
-line break (a literal ``|`` block, a module paragraph) reaches the page as a newline, which the
-browser shows as a space. Either way a stray space appears between two Chinese characters. As
-Markdown renderers for CJK do, a break between two CJK characters joins without a space; a
-break next to a Latin letter or digit stays a space ("48 小时" keeps its). Blank lines
-(paragraphs) are kept.
+a Markdown soft line break (a literal ``|`` block, a module paragraph) reaches the page as a
+newline, which the browser shows as a space between two Chinese characters. As Markdown
+renderers for CJK do, a break between two CJK characters joins without a space; a break next to
+a Latin letter or digit stays a space ("48 小时" keeps its). Blank lines (paragraphs) are kept.
+
+A space written between two Chinese characters is kept: a buyer's "我问有没有货啊 白色L的" means
+it. So a YAML folded (``>``) or plain scalar, which PyYAML has already folded into spaces before
+this code sees it, keeps those spaces: write wrapped Chinese as a literal ``|`` block.
 """
 from __future__ import annotations
 
@@ -21,15 +23,12 @@ CJK = ("\u2e80-\u2fdf"      # CJK radicals, Kangxi radicals
        "\u2018\u2019\u201c\u201d\u2014\u2026")  # “” ‘’ — … as Chinese text uses them
 _CJK = f"[{CJK}]"
 _LINE_BREAK = re.compile(rf"(?<={_CJK})[ \t]*\n[ \t]*(?={_CJK})")
-_FOLD = re.compile(rf"(?<={_CJK}) (?={_CJK})")
 
 
 def join_cjk_lines(text: str) -> str:
-    """``text`` with every single line break between two CJK characters removed, and the single
-    space a YAML fold left between two CJK characters. Other breaks and spaces stay."""
-    if "\n" in text:
-        text = _LINE_BREAK.sub("", text)
-    return _FOLD.sub("", text) if " " in text else text
+    """``text`` with every single line break between two CJK characters removed (with the
+    indentation around it). Other breaks, and every space, stay."""
+    return _LINE_BREAK.sub("", text) if "\n" in text else text
 
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")

@@ -42,9 +42,10 @@ _NOT_PROSE = frozenset({"any", "synonyms", "id", "chat", "next", "tags", "mode"}
 
 
 def _joined(value, key=None):
-    """The drill's text as written, with lines wrapped in Chinese joined without a space
-    (:func:`~cstrain.format.cjk.join_cjk_lines`): briefs, cards, personas, buyer messages,
-    labels, reasons and model replies. Phrases to match, ids and mapping keys stay as written."""
+    """The drill's text as written, with line breaks between Chinese characters joined without
+    a space (:func:`~cstrain.format.cjk.join_cjk_lines`): briefs, cards, personas, buyer
+    messages, labels, reasons and model replies. Phrases to match, ids and mapping keys stay as
+    written."""
     if key in _NOT_PROSE:
         return value
     if isinstance(value, str):

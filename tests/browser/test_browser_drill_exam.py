@@ -90,7 +90,10 @@ def start(page, base_url):
     button.focus()
     page.keyboard.press("Enter")
     box = reply_box(page)
-    box.wait_for(timeout=30_000)  # the server's first sitting loads its red-line rules
+    try:
+        box.wait_for(timeout=30_000)  # the server's first sitting loads its red-line rules
+    except Exception:  # say what the block shows instead
+        pytest.fail("no reply box; the block shows: " + page.locator("section.cstrain-drill").inner_text())
     assert box.evaluate("n => n === document.activeElement")
     return box
 
