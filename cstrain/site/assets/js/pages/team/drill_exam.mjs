@@ -5,7 +5,7 @@
  * sitting closes shows the server's result. The sitting's id is kept in localStorage, so a reload
  * resumes the same sitting. An exam drill's block loads this module (a team build writes its
  * script tag); on the static site the block keeps its notice. */
-import {errorText, request, sessionEnded, signinUrl} from "../../core/api.mjs";
+import {errorText, request, sessionEnded, signinUrl, whoAmI} from "../../core/api.mjs";
 import {el, once, onEveryPage} from "../../core/dom.mjs";
 import {formatNumber} from "../../core/format.mjs";
 import {forget, readJson, writeJson} from "../../core/storage.mjs";
@@ -18,6 +18,12 @@ const KEY_PREFIX = "cstrain:team:drill-sitting:";
 const TICK_MS = 250;
 const POLL_MS = 5000;       // a look at the server while chatting: buyers' messages, time-outs
 const SOON_MS = 1000;       // at most this often when the page expects news
+
+/** A write to the API, once who is signed in is known: a write carries the session's CSRF
+ *  token, which comes with GET /api/me (a click before that answer would be refused, 403). */
+function write(path, body) {
+  return whoAmI().then(() => request("POST", path, body));
+}
 
 function signinBox() {
   return el("div", {class: "admonition info"}, el("p", {text: t("drill_exam_signin")}),
@@ -84,7 +90,7 @@ function setupExam(section) {
   }
 
   function start() {
-    request("POST", "drill-sittings", {drill: ref, module: moduleId}).then((result) => {
+    write("drill-sittings", {drill: ref, module: moduleId}).then((result) => {
       if (result.status !== 200 && result.status !== 201) return refused(result);
       writeJson(key, result.data.id);
       return result.data.closed ? showResult(result.data) : run(result.data);
@@ -162,7 +168,7 @@ function setupExam(section) {
       drill: benchDrill(sitting), itemsOf: itemsOf, openOf: openOf, now: now, endText: t("drill_exam_end"),
       onSend: (chat, text) => {
         const waiting = sitting.waiting.find((w) => w.chat === chat);
-        request("POST", "drill-sittings/" + sitting.id + "/replies", {chat: chat, turn: waiting.turn, text: text})
+        write("drill-sittings/" + sitting.id + "/replies", {chat: chat, turn: waiting.turn, text: text})
           .then((result) => {
             if (result.status === 200) return take(result.data);
             if (result.status === 409) {
@@ -177,7 +183,7 @@ function setupExam(section) {
       },
       onEnd: () => {
         if (!window.confirm(t("drill_exam_confirm_end"))) return;
-        request("POST", "drill-sittings/" + sitting.id + "/finish").then((result) => {
+        write("drill-sittings/" + sitting.id + "/finish").then((result) => {
           if (result.status === 200) take(result.data);
           else bench.say(errorText(result));
         });
