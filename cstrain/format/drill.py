@@ -15,6 +15,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, PositiveInt, StringConstraints, WithJsonSchema, field_validator, model_validator
 
 from cstrain.format.base import ID_PATTERN, Id, Percent, SourceModel, Tag, Text
+from cstrain.format.cjk import join_cjk_lines
 
 PLATFORMS = ("taobao", "tmall", "jd", "pinduoduo", "douyin", "kuaishou", "other")
 END = "end"
@@ -34,6 +35,26 @@ def _one_or_list(item: dict) -> WithJsonSchema:
 
 Messages = Annotated[list[Message], _one_or_list({"type": "string", "minLength": 1, "maxLength": 2_000})]
 Ids = Annotated[list[Id], _one_or_list({"type": "string", "pattern": ID_PATTERN})]
+
+
+_NOT_PROSE = frozenset({"any", "synonyms", "id", "chat", "next", "tags", "mode"})
+"""Keys whose values are phrases to match or names, not text a person reads."""
+
+
+def _joined(value, key=None):
+    """The drill's text as written, with line breaks between Chinese characters joined without
+    a space (:func:`~cstrain.format.cjk.join_cjk_lines`): briefs, cards, personas, buyer
+    messages, labels, reasons and model replies. Phrases to match, ids and mapping keys stay as
+    written."""
+    if key in _NOT_PROSE:
+        return value
+    if isinstance(value, str):
+        return join_cjk_lines(value)
+    if isinstance(value, dict):
+        return {k: _joined(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_joined(item, key) for item in value]
+    return value
 
 
 def _as_list(value):
@@ -174,6 +195,11 @@ class DrillSpec(SourceModel):
         "Synonym groups: wherever a phrase equals a key, any phrase of its list matches too."))
     weights: Weights = Field(default_factory=Weights)
     turns: list[Turn] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _join_lines(cls, data):
+        return _joined(data) if isinstance(data, dict) else data
 
     @property
     def peak(self) -> bool:

@@ -19,6 +19,7 @@ from mkdocs.utils import get_relative_url
 from cstrain import csp
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
+from cstrain.format.cjk import join_cjk_markdown
 from cstrain.format.replies import REPLIES_DIR
 from cstrain.i18n import language_for, strings_for
 from cstrain.site import render, scripts, searchindex
@@ -215,6 +216,10 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         return nav
 
     # -- pages -------------------------------------------------------------------------------
+    def on_page_markdown(self, markdown: str, page, config, files: Files) -> str:
+        """A module's paragraphs wrapped in Chinese join without a stray space (format/cjk.py)."""
+        return join_cjk_markdown(markdown) if page.file.src_uri in self._modules else markdown
+
     def on_page_content(self, html: str, page, config, files: Files) -> str:
         src = page.file.src_uri
         t = self.strings
@@ -233,8 +238,9 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             module = self._modules[src]
             quiz = self.catalog.quiz_for(module)
             entry = self._drill_modules.get(src)
-            drill = render.render_drill_block(entry, module, bool(quiz), self.markup, t,
-                                              script_urls(scripts.drill_modules(entry.drill))) if entry else ""
+            drill = render.render_drill_block(
+                entry, module, bool(quiz), self.markup, t,
+                script_urls(scripts.drill_modules(entry.drill, self.config.team))) if entry else ""
             html = (render.render_module_head(module, tag_url, t) + html + drill
                     + render.render_module_foot(self.catalog, module, self.markup, t,
                                                 script_urls(scripts.quiz_modules(quiz, self.config.team)
@@ -249,7 +255,8 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             html = render.render_my_learning(self.catalog, url_of, tag_url, t, script_urls([scripts.MY_LEARNING]))
         elif src in self._drills:
             html = render.render_drill_page(self._drills[src], self.catalog, url_of, self.markup, t,
-                                            script_urls(scripts.drill_modules(self._drills[src].drill)))
+                                            script_urls(scripts.drill_modules(self._drills[src].drill,
+                                                                          self.config.team)))
         elif src == DRILL_LIST and self._drills:
             html = render.render_drill_list(self.catalog, list(self._drills.values()), url_of, t,
                                             script_urls([scripts.DRILL_LIST]))

@@ -318,6 +318,9 @@ class SittingOut(BaseModel):
     waiting: list[WaitingOut]
     result: Optional[DrillAttemptOut] = None
     models: Optional[dict[str, str]] = Field(None, description="Each turn's model reply, once closed")
+    turns: Optional[dict[str, dict[str, Any]]] = Field(
+        None, description="Once closed, each turn's buyer messages and checkpoints ({id, label}), "
+                          "for the result")
 
 
 def _sitting_out(conn, state, resumed: bool = False) -> SittingOut:
@@ -349,7 +352,10 @@ def _sitting_out(conn, state, resumed: bool = False) -> SittingOut:
         waiting=[] if closed else [WaitingOut(chat=w.chat, turn=w.turn, arrives=w.arrives,
                                               allowed=w.allowed, last=w.last) for w in state.waiting],
         result=_many(conn, [state.attempt])[0] if closed and state.attempt is not None else None,
-        models={tid: t.turn.model for tid, t in compiled.turns.items()} if closed else None)
+        models={tid: t.turn.model for tid, t in compiled.turns.items()} if closed else None,
+        turns={tid: {"buyer": list(t.turn.buyer),
+                     "checkpoints": [{"id": cp.id, "label": cp.label} for cp in t.turn.expect]}
+               for tid, t in compiled.turns.items()} if closed else None)
 
 
 SittingId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]

@@ -104,14 +104,56 @@ export function statusOf(state, moduleId) {
   return record && STATUSES.indexOf(record.status) >= 0 ? record.status : "not_started";
 }
 
-/** Modules done, as the store counts them (tracking/status.py): passed; read, when there is
- *  no quiz to pass; or done by the server's word (team mode: a mentor's sign-off). */
-export function doneCount(state, modules, quizzed) {
-  return modules.filter((id) => {
-    const status = statusOf(state, id);
-    const record = state.modules[id] || {};
-    return status === "passed" || Boolean(record.done_at) || (status === "completed" && !quizzed.has(id));
-  }).length;
+/** A module's state from what is known of it: the rule of cstrain/tracking/status.py
+ *  (``_state``), which every count of "done" uses. ``facts``: {quiz, drill, visited, completed,
+ *  signed}, where ``quiz`` and ``drill`` are null when the module has none, else {count, passed}.
+ *  A module is done when each exercise it has (quiz, drill or both) is passed, when it is signed
+ *  off, or when it has no exercise and was marked read. Returns {state, done}.
+ *  tests/vectors/module-done.json runs against both. */
+export function moduleState(facts) {
+  const exercises = [facts.quiz, facts.drill].filter(Boolean);
+  if (exercises.length && exercises.every((tries) => tries.passed)) return {state: "passed", done: true};
+  if (facts.signed) return {state: "completed", done: true};
+  if (exercises.some((tries) => tries.count && !tries.passed)) return {state: "failed", done: false};
+  if (exercises.some((tries) => tries.count)) return {state: "in_progress", done: false};
+  if (facts.completed) return {state: "completed", done: !exercises.length};
+  return {state: facts.visited ? "in_progress" : "not_started", done: false};
+}
+
+/** What this device knows of a module whose exercises are ``needs`` ({quiz: bool, drill: the
+ *  drill's ref or null}): its quiz attempts, the runs of its drill (wherever they were taken,
+ *  as the store counts them), visits, 我已学完本节, and the server's word that it is done. */
+export function moduleFacts(state, moduleId, needs) {
+  const record = state.modules[moduleId] || {};
+  const status = statusOf(state, moduleId);
+  let quiz = null;
+  if (needs.quiz) {
+    const tries = state.attempts.filter((attempt) => attempt.module === moduleId);
+    // a quiz-only module passed before its attempts were kept here (or by the server's word)
+    quiz = {count: tries.length, passed: tries.some((attempt) => attempt.passed) || (status === "passed" && !needs.drill)};
+  }
+  let drill = null;
+  if (needs.drill) {
+    const runs = drillAttempts(state, needs.drill);
+    drill = {count: runs.length, passed: runs.some((run) => Boolean(run.result && run.result.passed))};
+  }
+  return {quiz: quiz, drill: drill, visited: Boolean(record.visited_at) || status !== "not_started",
+          completed: Boolean(record.completed_at), signed: Boolean(record.done_at)};
+}
+
+/** A module's status for a badge: by the rule from this device's facts when its exercises are
+ *  known (``needs``), and never below what the server last said (team mode). */
+export function moduleStatus(state, moduleId, needs) {
+  if (!needs) return statusOf(state, moduleId);
+  const local = moduleState(moduleFacts(state, moduleId, needs)).state;
+  const server = (state.modules[moduleId] || {}).server_state;
+  return server in RANK && RANK[server] > RANK[local] ? server : local;
+}
+
+/** Modules done, as the store counts them (tracking/status.py, moduleState): ``needsOf(id)``
+ *  gives each module's exercises ({quiz, drill}); done by the server's word counts too. */
+export function doneCount(state, modules, needsOf) {
+  return modules.filter((id) => moduleState(moduleFacts(state, id, needsOf(id))).done).length;
 }
 
 function updateModule(moduleId, change) {
@@ -159,7 +201,8 @@ export function recordAttempt(attempt) {
 }
 
 /** A finished practice drill, scored in the browser (the transcript and DrillResult.to_dict()).
- *  Its module counts as visited; the module's status stays the quiz's to decide. Emitted to
+ *  Its module counts as visited; moduleStatus() and doneCount() weigh the run with the module's
+ *  quiz (a module with a drill is done when its drill is passed, and its quiz too). Emitted to
  *  onRecord listeners as "drill", for team mode to send. */
 export function recordDrill(attempt) {
   const state = loadState();
@@ -190,6 +233,7 @@ export function adoptProgress(learner, modules) {
     if (!(server.state in RANK)) return;
     const record = moduleRecord(state, server.module);
     if (RANK[server.state] > RANK[record.status]) record.status = server.state;
+    record.server_state = server.state;
     if (typeof server.best_percent === "number" &&
         !(typeof record.best_percent === "number" && record.best_percent >= server.best_percent)) {
       record.best_percent = server.best_percent;

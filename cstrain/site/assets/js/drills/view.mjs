@@ -76,7 +76,7 @@ function turnSpans(turn, drill) {
   const spans = [];
   const expect = drill.turns[turn.turn].expect;
   expect.forEach((checkpoint) => {
-    (turn.spans[checkpoint.id] || []).forEach((span) => {
+    ((turn.spans || {})[checkpoint.id] || []).forEach((span) => {
       spans.push({start: span[0], end: span[1], kind: "hit", label: t("drill_mark_hit", {label: checkpoint.label})});
     });
   });
@@ -92,7 +92,9 @@ function seconds(value) {
   return t("drill_seconds_short", {n: formatNumber(value, 1)});
 }
 
-function turnView(drill, turn, index, reply) {
+/** One turn of a result. ``drill.turns[id]`` gives its buyer messages, checkpoints ({id,
+ *  label}) and model reply (left out when there is none, as an exam may keep it back). */
+export function turnView(drill, turn, index, reply) {
   const source = drill.turns[turn.turn];
   const checkpoints = source.expect.map((checkpoint) => {
     const hit = turn.hit.indexOf(checkpoint.id) >= 0;
@@ -127,7 +129,7 @@ function turnView(drill, turn, index, reply) {
     problems.length ? el("ul", {class: "cstrain-drill-problems"}, problems) : null,
     el("p", {class: "cstrain-drill-parts", text: t("drill_turn_parts", {content: formatNumber(turn.content),
       speed: formatNumber(turn.speed), compliance: formatNumber(turn.compliance)})}),
-    el("p", {class: "cstrain-drill-model"}, el("strong", {text: t("drill_model") + colon()}), source.model));
+    source.model ? el("p", {class: "cstrain-drill-model"}, el("strong", {text: t("drill_model") + colon()}), source.model) : null);
 }
 
 /** The result of a run: the total against the pass mark with its parts, typing speed, and

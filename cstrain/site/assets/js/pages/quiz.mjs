@@ -13,6 +13,23 @@ function idSet(text) {
   return new Set((text || "").split(/\s+/).filter(Boolean));
 }
 
+/** A status node's module exercises (data-quiz, data-drill), or undefined when it says none. */
+function needsOf(node) {
+  if (!node.hasAttribute("data-quiz")) return undefined;
+  return {quiz: node.getAttribute("data-quiz") === "1", drill: node.getAttribute("data-drill") || null};
+}
+
+/** A course's modules' exercises from data-quizzed (ids) and data-drills ("id=ref" pairs). */
+function courseNeeds(node) {
+  const quizzed = idSet(node.getAttribute("data-quizzed"));
+  const drills = {};
+  idSet(node.getAttribute("data-drills")).forEach((pair) => {
+    const at = pair.indexOf("=");
+    if (at > 0) drills[pair.slice(0, at)] = pair.slice(at + 1);
+  });
+  return (id) => ({quiz: quizzed.has(id), drill: drills[id] || null});
+}
+
 function renderDone(node) {
   const moduleId = node.getAttribute("data-module");
   const record = progress.currentState().modules[moduleId];
@@ -38,15 +55,14 @@ function renderDone(node) {
 function refresh() {
   const state = progress.currentState();
   document.querySelectorAll(".cstrain-status[data-module]").forEach((node) => {
-    const status = progress.statusOf(state, node.getAttribute("data-module"));
+    const status = progress.moduleStatus(state, node.getAttribute("data-module"), needsOf(node));
     if (node.getAttribute("data-status") === status && node.firstElementChild) return;
     node.setAttribute("data-status", status);
     node.replaceChildren(badge(status));
   });
   document.querySelectorAll(".cstrain-course-progress[data-modules]").forEach((node) => {
     const modules = Array.from(idSet(node.getAttribute("data-modules")));
-    const quizzed = idSet(node.getAttribute("data-quizzed"));
-    node.textContent = t("progress_summary", {done: progress.doneCount(state, modules, quizzed), total: modules.length});
+    node.textContent = t("progress_summary", {done: progress.doneCount(state, modules, courseNeeds(node)), total: modules.length});
   });
   document.querySelectorAll(".cstrain-done[data-module]").forEach(renderDone);
 }

@@ -4,7 +4,7 @@
 import {BASE, errorText, offline, onSessionEnded, request, setMe, signedIn, signedOut, signinUrl, whoAmI}
   from "../core/api.mjs";
 import {el, embeddedJson, once, onEveryPage} from "../core/dom.mjs";
-import {clearState, currentState, onChange, statusOf} from "../core/progress.mjs";
+import {clearState, currentState, moduleStatus, onChange} from "../core/progress.mjs";
 import {t} from "../core/text.mjs";
 import {assignmentBadge, badge, progressTable} from "../core/widgets.mjs";
 import {flush, onFlushed, pendingCount, pull, pullOnce, rejectedCount} from "./team/sync.mjs";
@@ -221,16 +221,26 @@ function tagTarget(catalog, assignment) {
   return el("div", {class: "cstrain-tag-target"},
     tag.url ? el("a", {href: tag.url, text: title}) : el("span", {text: title}),
     el("ul", {class: "cstrain-tag-modules", "aria-label": t("learn_tag_modules", {tag: tag.name})},
-      tag.modules.filter((id) => modules[id]).map((id) => el("li", {"data-module": id},
+      tag.modules.filter((id) => modules[id]).map((id) => el("li", {"data-module": id,
+                                                                  "data-quiz": modules[id].quiz ? "1" : "0",
+                                                                  "data-drill": modules[id].drill || ""},
         el("a", {href: modules[id].url, text: modules[id].title}), " ",
-        el("span", {class: "cstrain-tag-status"}, badge(statusOf(state, id)))))));
+        el("span", {class: "cstrain-tag-status"}, badge(moduleStatus(state, id, needsOf(modules[id]))))))));
+}
+
+/** A module's exercises, as core/progress.mjs moduleStatus() takes them. */
+function needsOf(module) {
+  return {quiz: Boolean(module.quiz), drill: module.drill || null};
 }
 
 function refreshTagStatuses() {
   const state = currentState();
   document.querySelectorAll(".cstrain-tag-modules li[data-module]").forEach((item) => {
     const cell = item.querySelector(".cstrain-tag-status");
-    if (cell) cell.replaceChildren(badge(statusOf(state, item.getAttribute("data-module"))));
+    if (cell) {
+      cell.replaceChildren(badge(moduleStatus(state, item.getAttribute("data-module"),
+        {quiz: item.getAttribute("data-quiz") === "1", drill: item.getAttribute("data-drill") || null})));
+    }
   });
 }
 

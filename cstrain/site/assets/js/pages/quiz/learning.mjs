@@ -77,7 +77,8 @@ function renderCourses(root) {
   const catalog = embeddedJson(root, "#cstrain-catalog") || {courses: []};
   box.replaceChildren(...catalog.courses.map((course) => {
     const ids = course.modules.map((module) => module.id);
-    const quizzed = new Set(course.modules.filter((module) => module.quiz).map((module) => module.id));
+    const needs = {};
+    course.modules.forEach((module) => { needs[module.id] = {quiz: Boolean(module.quiz), drill: module.drill || null}; });
     const rows = course.modules.map((module) => {
       const record = state.modules[module.id] || {};
       const last = state.attempts.filter((attempt) => attempt.module === module.id).reduce(
@@ -85,7 +86,7 @@ function renderCourses(root) {
         record.last_attempt_at ? String(record.last_attempt_at) : "");
       return el("tr", {"data-module": module.id},
         el("td", {}, el("a", {href: module.url, text: module.title})),
-        el("td", {class: "cstrain-status-cell"}, badge(progress.statusOf(state, module.id))),
+        el("td", {class: "cstrain-status-cell"}, badge(progress.moduleStatus(state, module.id, needs[module.id]))),
         el("td", {class: "cstrain-best",
                   text: typeof record.best_percent === "number" ? formatPercent(record.best_percent) + "%" : DASH}),
         el("td", {class: "cstrain-last", text: last ? formatTime(last) : DASH}));
@@ -93,7 +94,7 @@ function renderCourses(root) {
     return el("section", {class: "cstrain-course", "data-course": course.id},
       el("h2", {}, el("a", {href: course.url, text: course.title})),
       el("p", {class: "cstrain-course-summary",
-               text: t("progress_summary", {done: progress.doneCount(state, ids, quizzed), total: ids.length})}),
+               text: t("progress_summary", {done: progress.doneCount(state, ids, (id) => needs[id]), total: ids.length})}),
       progressTable([t("module"), t("status"), t("best_score"), t("last_attempt")], rows));
   }));
 }
