@@ -17,7 +17,9 @@ are never taken), and sends nothing of the rubric — no ``expect``, ``avoid``, 
   limits how many sittings a learner may start.
 
 Each function that writes is one transaction; the sitting's row is locked while a reply is
-taken, so two copies of one reply never both count.
+taken, a sitting viewed or handed in, so two copies of one reply never both count and a sitting
+is closed once; a start locks the learner's row, so racing starts make one sitting
+(``tests/server/test_drill_sittings_race.py``).
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from cstrain.catalog import Catalog, Drill
 from cstrain.drills.score import EPSILON, score_drill
 from cstrain.errors import Conflict, Invalid, NotFound
 from cstrain.grading.expr import round_half_up
-from cstrain.store.schema import drill_sittings
+from cstrain.store.schema import drill_sittings, learners
 from cstrain.tracking.attempts import attempt_key
 from cstrain.tracking.drill_attempts import drill_attempt_by_id, insert_drill_attempt, score_attempt
 
@@ -141,6 +143,9 @@ def start(store, catalog: Catalog, checker, learner_id: str, ref: str, module: s
     """Start a sitting of the exam drill ``ref``, or resume the open one; (state, resumed)."""
     drill = find_exam_drill(catalog, ref, module)
     with store.write() as conn:
+        # one start at a time per learner: two racing starts would each see no open sitting
+        # and each make one (SQLite's write lock serialises them already; PostgreSQL needs this)
+        conn.execute(sa.select(learners.c.id).where(learners.c.id == learner_id).with_for_update())
         mine = conn.execute(sa.select(drill_sittings).where(
             drill_sittings.c.learner_id == learner_id, drill_sittings.c.drill == ref)
             .order_by(drill_sittings.c.started_at)).all()

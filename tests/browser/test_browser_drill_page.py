@@ -65,7 +65,7 @@ def sites(tmp_path_factory):
     starter = tmp_path_factory.mktemp("drill") / "training"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "cstrain", "init", str(starter)], check=True, capture_output=True, env=env)
-    (starter / "replies").mkdir()
+    (starter / "replies").mkdir(exist_ok=True)  # the starter has a library of its own
     (starter / "replies" / "售前快捷短语.yml").write_text(REPLIES, encoding="utf-8")
     courseware = tmp_path_factory.mktemp("courseware") / "training"
     shutil.copytree(ROOT, courseware, ignore=shutil.ignore_patterns(".git", "site", "tests", "*.egg-info", "__pycache__",

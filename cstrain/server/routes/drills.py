@@ -106,6 +106,13 @@ class TurnOut(BaseModel):
     missed: list[str]
     redlines: list[dict[str, Any]]
     avoid: list[dict[str, Any]]
+    spans: dict[str, list[list[int]]] = Field(
+        default_factory=dict, description="Where each checkpoint hit is in ``text`` (code points)")
+    buyer: Optional[list[str]] = Field(
+        None, description="The buyer's messages of the turn; None when the drill was edited since")
+    model: Optional[str] = Field(None, description="The model reply; None when the drill was edited since")
+    checkpoints: list[dict[str, str]] = Field(
+        default_factory=list, description="The turn's checkpoints, {id, label}, as the drill has them")
     scorer: dict[str, Any] = Field(description="content, speed, compliance, score, failed as scored")
     content: float
     speed: float
@@ -140,15 +147,21 @@ class DrillAttemptOut(BaseModel):
     scorer_percent: float
     scorer_passed: bool
     rules_version: Optional[str]
+    title: str = Field(description="The drill's title (its ref when it is no longer on the site)")
+    pass_mark: float
+    weights: dict[str, float] = Field(description="Points of content, speed and compliance per turn")
+    current_version: bool = Field(description="The drill on the site is the one this was scored with")
     turns: list[TurnOut]
 
 
-def _turn(row, counted, rescores, detail: dict) -> TurnOut:
+def _turn(row, counted, rescores, detail: dict, source) -> TurnOut:
     return TurnOut(
         position=row.position, chat=row.chat, turn=row.turn, answered=row.answered, text=row.text,
         arrived=row.arrived, seconds=row.seconds, allowed=row.allowed, timed_out=row.timed_out,
         hit=row.hit, missed=row.missed, redlines=detail.get("redlines", []),
-        avoid=detail.get("avoid", []),
+        avoid=detail.get("avoid", []), spans=detail.get("spans", {}),
+        buyer=list(source.turn.buyer) if source else None, model=source.turn.model if source else None,
+        checkpoints=[{"id": cp.id, "label": cp.label or cp.id} for cp in source.turn.expect] if source else [],
         scorer=dict(content=row.content, speed=row.speed, compliance=row.compliance,
                     score=row.score, failed=row.failed),
         content=counted.content, speed=counted.speed, compliance=counted.compliance,
@@ -158,9 +171,12 @@ def _turn(row, counted, rescores, detail: dict) -> TurnOut:
                   if r.position == row.position])
 
 
-def _out(row, turns, rescores) -> DrillAttemptOut:
+def _out(row, turns, rescores, catalog) -> DrillAttemptOut:
     details = row.result.get("turns", [])
     counted = counted_turns(turns, rescores)
+    drill = catalog.drills.get(row.drill)
+    current = drill is not None and drill.version == row.drill_version
+    sources = drill.compiled.turns if current else {}
     return DrillAttemptOut(
         attempt_id=row.id, id=row.idempotency_key[len(row.learner_id) + 1:],
         learner_id=row.learner_id, drill=row.drill, version=row.drill_version, module=row.module,
@@ -169,15 +185,19 @@ def _out(row, turns, rescores) -> DrillAttemptOut:
         source=row.source, score=row.score, max_score=row.max_score, percent=row.percent,
         passed=row.passed, scorer_percent=row.scorer_percent, scorer_passed=row.scorer_passed,
         rules_version=row.rules_version,
+        title=drill.spec.title if drill is not None else row.drill, pass_mark=row.pass_mark,
+        weights={name: float(value) for name, value in row.weights.items()},
+        current_version=current,
         turns=[_turn(turn, counted[i], rescores,
-                     details[turn.position] if turn.position < len(details) else {})
+                     details[turn.position] if turn.position < len(details) else {},
+                     sources.get(turn.turn))
                for i, turn in enumerate(turns)])
 
 
-def _many(conn, rows) -> list[DrillAttemptOut]:
+def _many(conn, rows, catalog) -> list[DrillAttemptOut]:
     ids = [row.id for row in rows]
     turns, rescores = turns_of(conn, ids), rescores_of(conn, ids)
-    return [_out(row, turns[row.id], rescores[row.id]) for row in rows]
+    return [_out(row, turns[row.id], rescores[row.id], catalog) for row in rows]
 
 
 @router.post("/drill-attempts", response_model=DrillAttemptOut, status_code=201,
@@ -202,7 +222,7 @@ def post_drill_attempt(body: DrillAttemptIn, who: Writer, ctx: Team, response: R
     if not recorded.created:
         response.status_code = 200
     with ctx.store.read() as conn:
-        return _many(conn, [recorded.attempt])[0]
+        return _many(conn, [recorded.attempt], ctx.catalog)[0]
 
 
 Drill = Annotated[Optional[str], Query(max_length=300, pattern=PLAIN)]
@@ -214,7 +234,8 @@ def my_drill_attempts(who: Viewer, ctx: Team, drill: Drill = None, limit: Limit 
                       ) -> list[DrillAttemptOut]:
     """The signed-in learner's drill attempts with their transcripts, newest first."""
     with ctx.store.read() as conn:
-        return _many(conn, learner_drill_attempts(conn, who.learner_id, drill=drill, limit=limit))
+        return _many(conn, learner_drill_attempts(conn, who.learner_id, drill=drill, limit=limit),
+                     ctx.catalog)
 
 
 @router.get("/learners/{learner_id}/drill-attempts", response_model=list[DrillAttemptOut],
@@ -225,7 +246,8 @@ def learner_drill_transcripts(learner_id: LearnerId, who: Mentor, ctx: Team, dri
     re-scores), newest first: their mentor or a supervisor only; anyone else is a 404."""
     with ctx.store.read() as conn:
         scopes.require_visible(conn, who, learner_id)
-        return _many(conn, learner_drill_attempts(conn, learner_id, drill=drill, limit=limit))
+        return _many(conn, learner_drill_attempts(conn, learner_id, drill=drill, limit=limit),
+                     ctx.catalog)
 
 
 class RescoreIn(Strict):
@@ -262,7 +284,7 @@ def rescore(attempt_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: RescoreI
         rescore_turn(conn, attempt, Rescore(body.position, body.comment, body.content, body.speed,
                                             body.compliance, body.failed),
                      who.learner_id, clock.now())
-        return _many(conn, [drill_attempt_by_id(conn, attempt_id)])[0]
+        return _many(conn, [drill_attempt_by_id(conn, attempt_id)], ctx.catalog)[0]
 
 
 # --- exam drills: the server runs the chat ---------------------------------------------------
@@ -323,7 +345,7 @@ class SittingOut(BaseModel):
                           "for the result")
 
 
-def _sitting_out(conn, state, resumed: bool = False) -> SittingOut:
+def _sitting_out(conn, catalog, state, resumed: bool = False) -> SittingOut:
     spec, compiled, sitting = state.drill.spec, state.drill.compiled, state.sitting
     texts: dict[str, list] = {}
     for item in sitting.replies:
@@ -351,7 +373,7 @@ def _sitting_out(conn, state, resumed: bool = False) -> SittingOut:
         messages=messages,
         waiting=[] if closed else [WaitingOut(chat=w.chat, turn=w.turn, arrives=w.arrives,
                                               allowed=w.allowed, last=w.last) for w in state.waiting],
-        result=_many(conn, [state.attempt])[0] if closed and state.attempt is not None else None,
+        result=_many(conn, [state.attempt], catalog)[0] if closed and state.attempt is not None else None,
         models={tid: t.turn.model for tid, t in compiled.turns.items()} if closed else None,
         turns={tid: {"buyer": list(t.turn.buyer),
                      "checkpoints": [{"id": cp.id, "label": cp.label} for cp in t.turn.expect]}
@@ -372,7 +394,7 @@ def start_drill_sitting(body: SittingIn, who: Writer, ctx: Team, response: Respo
     if resumed:
         response.status_code = 200
     with ctx.store.read() as conn:
-        return _sitting_out(conn, state, resumed)
+        return _sitting_out(conn, ctx.catalog, state, resumed)
 
 
 @router.get("/drill-sittings/{sitting_id}", response_model=SittingOut,
@@ -383,7 +405,7 @@ def get_drill_sitting(sitting_id: SittingId, who: Viewer, ctx: Team) -> SittingO
     state = sittings.view(ctx.store, ctx.catalog, ctx.checker(), who.learner_id, sitting_id,
                           clock.now())
     with ctx.store.read() as conn:
-        return _sitting_out(conn, state)
+        return _sitting_out(conn, ctx.catalog, state)
 
 
 @router.post("/drill-sittings/{sitting_id}/replies", response_model=SittingOut,
@@ -396,7 +418,7 @@ def post_drill_reply(sitting_id: SittingId, body: SittingReplyIn, who: Writer, c
     state = sittings.reply(ctx.store, ctx.catalog, ctx.checker(), who.learner_id, sitting_id,
                            body.chat, body.turn, body.text, clock.now())
     with ctx.store.read() as conn:
-        return _sitting_out(conn, state)
+        return _sitting_out(conn, ctx.catalog, state)
 
 
 @router.post("/drill-sittings/{sitting_id}/finish", response_model=SittingOut,
@@ -406,4 +428,4 @@ def finish_drill_sitting(sitting_id: SittingId, who: Writer, ctx: Team) -> Sitti
     state = sittings.finish(ctx.store, ctx.catalog, ctx.checker(), who.learner_id, sitting_id,
                             clock.now())
     with ctx.store.read() as conn:
-        return _sitting_out(conn, state)
+        return _sitting_out(conn, ctx.catalog, state)

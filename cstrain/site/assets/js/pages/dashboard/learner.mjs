@@ -8,6 +8,7 @@ import {assignmentBadge, badge} from "../../core/widgets.mjs";
 import {loadTypes} from "../../questions/index.mjs";
 import {typeOf} from "../../questions/registry.mjs";
 import {assignForm} from "./assign.mjs";
+import {drillSection} from "./drills.mjs";
 import {dueText, liveMessage, problem, say, section} from "./parts.mjs";
 
 /** Shows a learner's page; with notice, a message in its assign form (what was just done). */
@@ -51,7 +52,8 @@ function learnerView(board, person, attempts) {
     assignmentList(board, person),
     person.can_act && person.active ? assignForm(board, null, person) : null,
     moduleTable(board, person),
-    attemptList(attempts));
+    attemptList(attempts),
+    drillSection(person));
 }
 
 function assignmentList(board, person) {
