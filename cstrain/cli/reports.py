@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from cstrain import i18n
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
 from cstrain.cli.help import Command
 from cstrain.reports import REPORT_NAMES
@@ -75,7 +76,8 @@ def export(project_dir, db, report, out, bom, team, cohort, mentor, all_attempts
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     if out != "-":
-        click.echo(f"Wrote {rows} row(s) to {out}.")
+        strings = i18n.strings(i18n.current_language())
+        click.echo(strings["report_written"].format(rows=rows, file=out))
 
 
 COMMANDS = [export]
