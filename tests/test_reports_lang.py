@@ -262,3 +262,11 @@ def test_one_wording_for_the_pass_mark():
     for language in i18n.LANGUAGES:
         for key, text in i18n.strings(language).items():
             assert not re.search(r"及格线[^，。]*分", text), (language, key, text)
+
+
+def test_the_docs_list_every_column_in_both_languages():
+    docs = (Path(__file__).parents[1] / "docs" / "tracking.md").read_text(encoding="utf-8")
+    zh = Wording("zh")
+    missing = [key for keys in COLUMNS.values() for key in keys
+               if f"`{key}` | {zh.label(key)} |" not in docs]
+    assert missing == []
