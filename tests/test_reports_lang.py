@@ -270,3 +270,14 @@ def test_the_docs_list_every_column_in_both_languages():
     missing = [key for keys in COLUMNS.values() for key in keys
                if f"`{key}` | {zh.label(key)} |" not in docs]
     assert missing == []
+
+
+def test_the_daily_digest_rounds_percents_as_the_site_does():
+    from datetime import date
+
+    from cstrain.notify.digest import Digest, Person, Result, render
+
+    who = Person("KF1", "王小美", "售前一组", "李师傅")
+    digest = Digest("售前一组", date(2026, 12, 2), 3,
+                    results=[Result(who, "期末考试", 100 * (2 / 3) / 7, False)])
+    assert "王小美（KF1）期末考试 9.5% 未通过" in render(digest, 4096)[0]
