@@ -286,3 +286,21 @@ def test_the_daily_digest_rounds_percents_as_the_site_does():
     digest = Digest("售前一组", date(2026, 12, 2), 3,
                     results=[Result(who, "期末考试", 100 * (2 / 3) / 7, False)])
     assert "王小美（KF1）期末考试 9.5% 未通过" in render(digest, 4096)[0]
+
+
+def test_the_terminal_reports_speak_the_projects_language(team, starter):
+    add_assignments(team)
+    url = team.engine.url.render_as_string(hide_password=False)
+    db = ["--project", str(starter), "--db", url]
+    runner = CliRunner(env={"CSTRAIN_LANG": None})
+    listed = runner.invoke(cli, ["assignments", *db])
+    assert listed.exit_code == 0, listed.output
+    head = listed.output.splitlines()[0].split()
+    assert {"工号", "姓名", "截止日期", "状态"} <= set(head), head
+    assert "已逾期" in listed.output and "overdue" not in listed.output
+    progress = runner.invoke(cli, ["progress", *db])
+    assert progress.exit_code == 0, progress.output
+    assert {"工号", "姓名", "组别", "任务完成"} <= set(progress.output.splitlines()[0].split())
+    english = CliRunner(env={"CSTRAIN_LANG": "en"}).invoke(cli, ["assignments", *db])
+    assert english.output.splitlines()[0].split()[:3] == ["id", "learner", "name"]
+    assert "overdue" in english.output
