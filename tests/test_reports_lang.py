@@ -105,6 +105,8 @@ def test_statuses_read_as_the_site_names_them():
         "学员", "带教师傅", "主管"]
     assert (zh.value("bool", True), zh.value("bool", False), zh.value("bool", None)) == ("是", "否", None)
     assert zh.value("status", "something_new") == "something_new"
+    from cstrain.questions import TYPES
+    assert all(not zh.value("question_type", kind).isascii() for kind in TYPES)
     assert Wording("en").value("status", "done_late") == "done_late"
 
 
@@ -134,7 +136,7 @@ def test_every_report_in_each_language(everything, catalog, report, language):
                 assert (EXCEL_TIME if language == "zh" else ISO_TIME).match(cell), (key, cell)
             elif kind == "bool":
                 assert cell in (("是", "否") if language == "zh" else ("true", "false")), (key, cell)
-            elif kind in ("status", "source", "mode", "target_kind"):
+            elif kind in ("status", "source", "mode", "target_kind", "question_type"):
                 assert cell.isascii() == (language == "en"), (key, cell)
             elif kind in ("score", "percent"):
                 decimals = len(cell.partition(".")[2])
@@ -188,6 +190,7 @@ def test_items_in_chinese_round_the_statistics(quizzed, catalog):
     head, *rows = read(export_bytes(quizzed, catalog, "items", language="zh"))
     assert head[6:] == ["作答次数", "得分率（%）", "标准差（%）", "区分度（%）"]
     assert rows[1][6:] == ["4", "50", "57.7", "57.7"] and rows[3][9] == "-30.2"
+    assert [row[4] for row in rows] == ["单选题", "多选题", "判断题", "填空题"]
 
 
 # --- the command ------------------------------------------------------------------------------

@@ -28,9 +28,9 @@ from cstrain.reports.csvout import LocalTimes
 from cstrain.reports.numbers import PERCENT_DECIMALS, SCORE_DECIMALS, rounded
 
 # kinds of column whose values a language turns
-DATETIME, BOOL, SCORE, PERCENT, STATUS, ROLE, SOURCE, MODE, TARGET_KIND, TOTAL = (
+DATETIME, BOOL, SCORE, PERCENT, STATUS, ROLE, SOURCE, MODE, TARGET_KIND, QUESTION_TYPE, TOTAL = (
     "datetime", "bool", "score", "percent", "status", "role", "source", "mode", "target_kind",
-    "total")
+    "question_type", "total")
 
 KINDS: Mapping[str, str] = {
     "started_at": DATETIME, "submitted_at": DATETIME, "first_attempt_at": DATETIME,
@@ -42,6 +42,7 @@ KINDS: Mapping[str, str] = {
     "facility_index": PERCENT, "standard_deviation": PERCENT, "discrimination_index": PERCENT,
     "missed_percent": PERCENT,
     "status": STATUS, "role": ROLE, "source": SOURCE, "mode": MODE, "target_kind": TARGET_KIND,
+    "question_type": QUESTION_TYPE,
 }
 """Column key → kind, for every column whose value a language writes its own way."""
 
@@ -116,6 +117,11 @@ def _values(t: Mapping[str, str]) -> dict[str, dict[str, str]]:
         MODE: {"practice": t["report_mode_practice"], "exam": t["report_mode_exam"]},
         TARGET_KIND: {"course": t["report_kind_course"], "module": t["report_kind_module"],
                       "tag": t["report_kind_tag"]},
+        QUESTION_TYPE: {
+            "single": t["report_type_single"], "multiple": t["report_type_multiple"],
+            "true_false": t["report_type_true_false"], "fill": t["report_type_fill"],
+            "matching": t["report_type_matching"], "ordering": t["report_type_ordering"],
+            "numeric": t["report_type_numeric"], "calculated": t["report_type_calculated"]},
         BOOL: {True: t["report_yes"], False: t["report_no"]},
         TOTAL: {TOTAL_ROW: t["report_all_teams"]},
     }
