@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from cstrain import i18n
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
 from cstrain.cli.help import Command
 from cstrain.reports import REPORT_NAMES
@@ -35,26 +36,33 @@ def export(project_dir, db, report, out, bom, team, cohort, mentor, all_attempts
 
     \b
     REPORT is one of:
-      completions  learner × module: status, attempts, best percent, when done
-      assignments  each assignment: due day, status (open, done_on_time,
-                   done_late, overdue), modules done
-      attempts     one row per quiz attempt, with score and times
-      items        per question: facility and discrimination index (first
-                   attempts; --all-attempts for every attempt)
-      summary      per team: learners, assignments by status, modules done,
-                   attempts, mean best percent; then a total row
+      completions     learner × module: status, attempts, best percent, when done
+      assignments     each assignment: due day, status (open, done on time,
+                      done late, overdue), modules done
+      attempts        one row per quiz attempt, with score and times
+      items           per question: facility and discrimination index (first
+                      attempts; --all-attempts for every attempt)
+      summary         per team: learners, assignments by status, modules done,
+                      attempts, mean best percent; then a total row
+      drill-attempts  one row per drill attempt, the mentor's score beside the
+                      scorer's
+      checkpoints     the drill checkpoints missed most, median reply times
 
-    A row about a person names them (id, name, team, cohort, mentor); times are ISO 8601 in
-    the team's time zone (CSTRAIN_TZ, default Asia/Shanghai). Text starting with = + - @ (or a
-    tab) is written with a leading ' so a spreadsheet never runs it as a formula. Columns:
-    docs/tracking.md, "Reports".
+    A row about a person names them (id, name, team, cohort, mentor). The report speaks the
+    project's language (theme.language, Chinese unless set): Chinese column names and values
+    (已通过, 按时完成 …), times as 2026-11-20 12:00:00 in the team's time zone (CSTRAIN_TZ,
+    default Asia/Shanghai), which Excel takes for dates, 是/否, scores to 2 decimals and
+    percents to 1. cstrain --lang en export … (or CSTRAIN_LANG=en) writes the English column
+    names and raw values other tools read: ISO 8601 times with their offset, true/false, full
+    precision. Text starting with = + - @ (or a tab) is written with a leading ' so a
+    spreadsheet never runs it as a formula. Columns: docs/tracking.md, "Reports".
 
     \b
     Examples:
-      cstrain export attempts --out attempts.csv
+      cstrain export attempts --out 作答记录.csv
       cstrain export completions --team 售前组 --out 售前组完成情况.csv
       cstrain export items --sort facility --out items.csv
-      cstrain export summary --no-bom --out - | column -s, -t
+      cstrain --lang en export attempts --out - | other-tool
     """
     from cstrain.errors import CstrainError
     from cstrain.project import find_project
@@ -75,7 +83,8 @@ def export(project_dir, db, report, out, bom, team, cohort, mentor, all_attempts
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     if out != "-":
-        click.echo(f"Wrote {rows} row(s) to {out}.")
+        strings = i18n.strings(i18n.current_language())
+        click.echo(strings["report_written"].format(rows=rows, file=out))
 
 
 COMMANDS = [export]

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
+from cstrain.reports.numbers import format_percent
 from cstrain.store.schema import attempts, learners
 from cstrain.tracking import clock
 from cstrain.tracking.order import natural_key
@@ -139,7 +140,7 @@ def render(digest: Digest, limit: int, markdown: bool = True) -> list[str]:
         sections.append((bold(f"{window}：{len(people)} 人"), lines))
     if digest.results:
         passed = sum(r.passed for r in digest.results)
-        lines = [f"- {r.person.name}（{r.person.id}）{r.module} {r.percent:g}% "
+        lines = [f"- {r.person.name}（{r.person.id}）{r.module} {format_percent(r.percent)}% "
                  f"{'通过' if r.passed else '未通过'}" for r in digest.results]
         sections.append((bold(f"新的考试成绩：{len(digest.results)} 人次，通过 {passed}"), lines))
     return _pack(head, day, sections, limit)

@@ -31,6 +31,7 @@ from cstrain.reports.csvout import LocalTimes, write_csv
 from cstrain.reports.drills import checkpoints_report, drill_attempts_report
 from cstrain.reports.items import items_report
 from cstrain.reports.table import Table, percent, streamed
+from cstrain.reports.wording import TOTAL, TOTAL_ROW, Wording
 from cstrain.store.schema import attempts, learners
 from cstrain.tracking.order import natural_key
 from cstrain.tracking.people import learner_filter, people_clause
@@ -53,7 +54,7 @@ SUMMARY_COLUMNS = (
     "team", "learners", "assignments", "done_on_time", "done_late", "overdue", "open",
     "assignments_done_percent", "modules_done", "modules_done_percent", "attempts",
     "mean_best_percent")
-SUMMARY_TOTAL = "(all teams)"
+SUMMARY_TOTAL = TOTAL_ROW
 
 
 def _people(conn: Connection, where) -> dict[str, tuple]:
@@ -194,7 +195,8 @@ def summary_report(conn: Connection, catalog: Catalog, *, team: str | None = Non
                 round(sum(best_sum[k] for k in keys) / best, 2) if best else None)
 
     teams = sorted(heads, key=natural_key)
-    return Table(SUMMARY_COLUMNS, [*(row(t, [t]) for t in teams), row(SUMMARY_TOTAL, teams)])
+    return Table(SUMMARY_COLUMNS, [*(row(t, [t]) for t in teams), row(SUMMARY_TOTAL, teams)],
+                 kinds={"team": TOTAL})
 
 
 REPORTS = {  # in the order of REPORT_NAMES (cstrain.reports), which the CLI offers
@@ -208,9 +210,18 @@ REPORTS = {  # in the order of REPORT_NAMES (cstrain.reports), which the CLI off
 }
 
 
+def localised(table: Table, language: str | None = None) -> Table:
+    """``table`` with its labels and values in ``language`` (:class:`Wording`; default: the
+    language of the command running, :func:`cstrain.i18n.current_language`)."""
+    wording = Wording(language)
+    return Table(wording.labels(table.columns),
+                 wording.rows(table.columns, table.rows, table.kinds))
+
+
 def export(conn: Connection, catalog: Catalog, report: str, out: BinaryIO, *, bom: bool = True,
-           **options) -> int:
-    """Write ``report`` (a name in :data:`REPORTS`) as CSV to ``out``; returns the rows written.
+           language: str | None = None, **options) -> int:
+    """Write ``report`` (a name in :data:`REPORTS`) as CSV to ``out`` in ``language`` (zh or en;
+    default: the command's, :func:`cstrain.i18n.current_language`); returns the rows written.
     ``options`` go to the report function (team, cohort, mentor; today; all_attempts, sort)."""
-    table = REPORTS[report](conn, catalog, **options)
+    table = localised(REPORTS[report](conn, catalog, **options), language)
     return write_csv(table.rows, table.columns, out, bom=bom)

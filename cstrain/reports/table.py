@@ -1,8 +1,8 @@
 """What every report is: a :class:`Table` of columns and lazily read rows."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
 
 from sqlalchemy.engine import Connection
 
@@ -11,10 +11,13 @@ YIELD_PER = 5_000  # rows per fetch from a PostgreSQL server-side cursor
 
 @dataclass(frozen=True)
 class Table:
-    """A report: its column names and its rows (tuples in column order), read lazily."""
+    """A report: its column keys and its rows (tuples in column order), read lazily;
+    ``kinds``: how this report's columns differ from the glossary's
+    (:data:`cstrain.reports.wording.KINDS`)."""
 
     columns: tuple[str, ...]
     rows: Iterable[tuple]
+    kinds: Mapping[str, str] = field(default_factory=dict)
 
 
 def percent(part: float, whole: float) -> float | None:

@@ -34,11 +34,23 @@ def truncate(text: str, width: int) -> str:
     return "".join(kept) + ELLIPSIS
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence], width: int = 80) -> str:
+def render_table(headers: Sequence[str], rows: Sequence[Sequence], width: int = 80,
+                 language: str | None = None) -> str:
     """The rows under their headers and a rule, columns two cells apart, every line at most
     ``width`` cells: the widest text columns are cut with … until the table fits (numbers are
     never cut, and a column keeps at least 3 cells). Number columns are right-aligned; None is
-    empty; dates print as ISO 8601. Lines carry no trailing spaces."""
+    empty; dates print as ISO 8601. Lines carry no trailing spaces.
+
+    In ``language`` (default: the command's): a header that is a report column key
+    (:mod:`cstrain.reports.wording`: ``learner``, ``status``, ``due`` …) gets its label, and its
+    values are worded as the reports word them (已通过, 2026-12-17 00:14:30, 是, 0.67); other
+    headers and English stay as they are."""
+    from cstrain.reports.wording import Wording  # help.py imports this module at start-up
+
+    wording = Wording(language)
+    if not wording.raw:
+        rows = list(wording.rows(headers, rows))
+        headers = [wording.heading(h) for h in headers]
     numeric = [bool(rows) and all(_is_number(row[i]) or row[i] is None for row in rows)
                for i in range(len(headers))]
     table = [[_flat(h) for h in headers]] + [[_cell(value) for value in row] for row in rows]

@@ -2,13 +2,15 @@
 A report is streamed as it is read (:mod:`cstrain.server.streaming`)."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from cstrain import i18n
 from cstrain.errors import NotFound
+from cstrain.project import theme_language
 from cstrain.reports.exports import REPORTS, export
 from cstrain.reports.items import ITEMS_COLUMNS, items_report
 from cstrain.server import scopes
@@ -22,9 +24,12 @@ router = APIRouter()
 @router.get("/reports/{name}.csv", responses={**DENIED, 404: {}, 200: {"content": {"text/csv": {}}}},
             response_class=StreamingResponse)
 def report(name: str, who: Mentor, ctx: Team, request: Request, team: Name = None, cohort: Name = None,
-           mentor: Name = None, bom: bool = True) -> StreamingResponse:
+           mentor: Name = None, bom: bool = True,
+           lang: Optional[Literal["zh", "en"]] = None) -> StreamingResponse:
     """A CSV report (docs/tracking.md) of the people the viewer oversees, streamed as it is
-    read; ``items`` (item statistics, weakest first) for supervisors only."""
+    read; ``items`` (item statistics, weakest first) for supervisors only. In ``lang``, else
+    the server's language: ``$CSTRAIN_LANG``, else the project's ``theme.language``, else
+    Chinese."""
     if name not in REPORTS:
         raise NotFound(f"no report {name!r}: {', '.join(REPORTS)}")
     if name == "items":
@@ -33,13 +38,21 @@ def report(name: str, who: Mentor, ctx: Team, request: Request, team: Name = Non
     if name == "items":
         options["sort"] = "facility"
 
+    language = lang or report_language(ctx.root)
+
     def write(out):
         with ctx.store.read() as conn:
-            export(conn, ctx.catalog, name, out, bom=bom, **options)
+            export(conn, ctx.catalog, name, out, bom=bom, language=language, **options)
 
     filename = f"cstrain-{name}-{clock.today().isoformat()}.csv"
     return StreamingResponse(stream(request, name, write), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def report_language(root) -> str:
+    """The language of the dashboard's downloads when the link names none."""
+    found = i18n.env_language() or theme_language(root)
+    return i18n.language_for(found) if found else i18n.LANGUAGES[0]
 
 
 class ItemOut(BaseModel):
