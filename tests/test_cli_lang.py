@@ -27,7 +27,7 @@ def untranslated(text: str, *, also: tuple[str, ...] = ()) -> list[str]:
         text = text.replace(value, " ")
     text = _SKIP.sub(" ", text)
     words = re.findall(r"[A-Za-z]{4,}", text)
-    return [w for w in words if w.lower() not in ALLOWED]
+    return [w for w in words if w.lower() not in ALLOWED and w not in also]
 
 
 def test_untranslated_finds_english_and_spares_names():

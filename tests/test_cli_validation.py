@@ -82,3 +82,30 @@ def test_each_type_is_said_in_both_languages(kind):
 
 
 import re  # noqa: E402
+
+
+OWN_RULES = ("cstrain.notify.config", "cstrain.tracking.plans")
+
+
+def test_the_rules_of_notify_and_plan_files_speak_both_languages():
+    """Their validators' own refusals (value_error) carry a message key too."""
+    said = 0
+    for model in _models():
+        if model.__module__ not in OWN_RULES:
+            continue
+        inputs = [{name: value} for name in model.model_fields for value in BAD]
+        inputs += [{"name": "a", "platform": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send"},
+                   {"name": "a", "platform": "wecom", "url": "https://qyapi.weixin.qq.com/x?key=1", "secret": "x"},
+                   {"robots": [{"name": "a", "platform": "wecom", "url": "https://q.cn/?key=1"}] * 2}]
+        for data in inputs:
+            try:
+                model.model_validate(data)
+            except ValidationError as exc:
+                for error in exc.errors():
+                    if error["type"] != "value_error":
+                        continue
+                    message = _message(error, tuple(error["loc"]), {})
+                    assert isinstance(message, Message), (model.__name__, message)
+                    assert not untranslated(message.in_language("zh"), also=("SEC", "webhook", *model.model_fields)), message
+                    said += 1
+    assert said >= 20
