@@ -15,6 +15,7 @@ puts its own ``path:line`` in front; :func:`due_date` is what the command line's
 from __future__ import annotations
 
 import calendar
+import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -56,7 +57,8 @@ def parse_date(value) -> date:
     if isinstance(value, (int, float)):
         return _from_serial(value, str(value))
     if not isinstance(value, str):
-        raise ValueError(msg("cli_date_not_date_value", value=repr(value), how=_write_it()))
+        shown = msg("val_got_nothing") if value is None else repr(value)
+        raise ValueError(msg("cli_date_not_date_value", value=shown, how=_write_it()))
     text = unicodedata.normalize("NFKC", value).strip()
     if not text:
         raise ValueError(msg("cli_date_empty"))
@@ -128,6 +130,6 @@ def _day(value, year: int, month: int, day: int) -> date:
 
 
 def _from_serial(number: float, shown: str) -> date:
-    if int(number) not in _SERIALS:
+    if (isinstance(number, float) and not math.isfinite(number)) or int(number) not in _SERIALS:
         raise ValueError(msg("cli_date_not_date", value=shown, how=_write_it()))
     return _EXCEL_EPOCH + timedelta(days=int(number))
