@@ -8,7 +8,7 @@ import re
 # English that may stand in a Chinese message: names of things, literals a file takes
 ALLOWED = {"cstrain", "yaml", "true", "false", "mkdocs", "ctrl", "postgresql", "sqlite",
            "excel", "json", "html", "https", "http", "localhost", "inf", "nan", "xlsx",
-           "wecom", "dingtalk", "markdown", "text", "webhook"}
+           "wecom", "dingtalk", "markdown", "text", "webhook", "windows"}
 _SKIP = re.compile(
     r"https?://\S+"              # addresses
     r"|\bcstrain(?: [a-z][a-z-]*){1,2}"  # commands
@@ -265,3 +265,17 @@ def test_the_default_is_chinese_and_a_project_in_english_gets_english(project, m
     assert result.output.startswith("OK: "), result.output
     result = CliRunner().invoke(cli, ["check", "--project", str(project)], env={"CSTRAIN_LANG": "zh"})
     assert "检查通过" in result.output
+
+
+@LANGS
+def test_source_file_errors_both_ways(project, language):
+    module = project / "courses/pre-sales/02-price-objection.md"
+    module.write_text("# 没有开头信息\n", encoding="utf-8")
+    quiz = project / "quizzes/pre-sales/first-reply.yml"
+    quiz.write_bytes(quiz.read_text(encoding="utf-8").encode("gb18030"))
+    result = run(language, "check", "--project", project)
+    assert result.exit_code == 1
+    speaks(result, language, "module has no front matter", "it looks like GB18030/GBK",
+           also=("title", "Notepad", "iconv"))
+    if language == "zh":
+        assert "单元没有开头信息" in result.output and "另存为 UTF-8" in result.output
