@@ -60,12 +60,13 @@ BAD_ROSTER = ("工号,姓名,组别,角色,师傅,入职日期,手机号\n"
               "KF203,,售前组,老板,,12/5/2026,\n")
 # ids and names of this test's data: they stay as written in either language
 OURS = ("KF001", "KF101", "KF201", "KF202", "KF203", "KF999", "pre-sales", "first-reply", "price-objection",
-        "Taobao", "Material", "roster.csv", "bad.csv")
+        "Taobao", "Material", "roster.csv", "bad.csv", "nosuch", "extra")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def run(language, *args, input=None):
-    result = CliRunner().invoke(cli, ["--lang", language, *[str(a) for a in args]], input=input)
+    result = CliRunner().invoke(cli, ["--lang", language, *[str(a) for a in args]], input=input,
+                                prog_name="cstrain")
     assert "Traceback" not in result.output, result.output
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -279,3 +280,32 @@ def test_source_file_errors_both_ways(project, language):
            also=("title", "Notepad", "iconv"))
     if language == "zh":
         assert "单元没有开头信息" in result.output and "另存为 UTF-8" in result.output
+
+
+USAGE = [
+    (("assign", "--bogus"), "No such option", "没有 --bogus 这个选项；是不是想写 --course？"),
+    (("roster", "import"), "Missing argument 'FILE'", "缺少参数 FILE"),
+    (("serve", "--workers", "99"), "not in the range", "--workers：“99”不在 1 到 64 之间"),
+    (("serve", "--port", "abc"), "is not a valid integer", "--port：“abc”不是整数"),
+    (("lint", "--format", "xml", "a.txt"), "is not one of", "--format：不能写“xml”；只能写 text, json"),
+    (("levels", "--since", "下周"), "does not match the format", "--since：“下周”不是日期"),
+    (("nosuch",), "No such command", "没有 nosuch 这个命令"),
+    (("status", "extra"), "unexpected extra argument", "多出了参数：extra"),
+]
+
+
+@pytest.mark.parametrize("args, english, chinese", USAGE, ids=[" ".join(u[0]) for u in USAGE])
+@LANGS
+def test_clicks_own_refusals_both_ways(tmp_path, monkeypatch, language, args, english, chinese):
+    monkeypatch.chdir(tmp_path)
+    result = run(language, *args)
+    assert result.exit_code == 2
+    speaks(result, language, english)
+    if language == "zh":
+        assert chinese in result.output and "用法：" in result.output
+
+
+def test_help_and_version_still_exit_0():
+    assert run("zh", "--version").exit_code == 0
+    result = run("zh", "roster", "--help")
+    assert result.exit_code == 0 and "用法：" in result.output
