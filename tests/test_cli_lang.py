@@ -10,13 +10,13 @@ ALLOWED = {"cstrain", "yaml", "true", "false", "mkdocs", "ctrl", "postgresql", "
            "excel", "json", "html", "https", "http", "localhost", "inf", "nan", "xlsx",
            "wecom", "dingtalk", "markdown", "text", "webhook", "windows"}
 _SKIP = re.compile(
-    r"https?://\S+"              # addresses
+    r"[a-z][a-z0-9+]*://\S*"      # addresses
     r"|\bcstrain(?: [a-z][a-z-]*){1,2}"  # commands
     r"|--?[a-z][\w-]*"           # options
     r"|“[^”]*”|'[^']*'|\"[^\"]*\""  # quoted values (names, ids, the user's own text)
     r"|[\w.~-]*/[\w./\\~-]*"       # paths
     r"|[\w~-]+(?:\.[\w~-]+)+"        # file names, dotted names
-    r"|\$?[A-Z][A-Z0-9_]{2,}"      # environment variables, SQL-ish names
+    r"|\$?\b[A-Z][A-Z0-9_]{2,}\b"   # environment variables, placeholders (FILE)
     r"|\b[a-z]+_[a-z_]+\b"         # snake_case keys (fields, settings)
     r"|[A-Za-z_][\w\[\].]*(?=：)"     # the field a message is about: robots[0].platform：…
 )
@@ -309,3 +309,19 @@ def test_help_and_version_still_exit_0():
     assert run("zh", "--version").exit_code == 0
     result = run("zh", "roster", "--help")
     assert result.exit_code == 0 and "用法：" in result.output
+
+
+@LANGS
+def test_store_levels_and_config_refusals_both_ways(project, language, tmp_path):
+    result = run(language, "status", "--db", "mysql://x@y/z", "--project", project)
+    assert result.exit_code == 1
+    speaks(result, language, "cstrain stores in SQLite")
+    result = run(language, "levels", "--level", "金牌", "--project", project)
+    assert result.exit_code == 1
+    speaks(result, language, "no level ladder", also=("levels", "requires", "courses", "modules",
+                                                      "min_score", "tenure_days", "also", "onboarding"))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - cstrain\n", ""), encoding="utf-8")
+    result = run(language, "check", "--project", project)
+    assert result.exit_code == 1
+    speaks(result, language, "the cstrain plugin is not enabled", also=("plugins",))
