@@ -11,7 +11,7 @@ import click
 from cstrain.cli.common import (count_label, db_option, handle_errors, open_project_store, project_option,
                                 project_or_none, require_free_port)
 from cstrain.cli.help import Command
-from cstrain.i18n import render, tr
+from cstrain.i18n import current_language, render, tr
 from cstrain.cli.tracking import _who_runs
 from cstrain.project import find_project
 
@@ -239,7 +239,8 @@ def serve(project_dir, db, host, port, no_build, behind_https, proxies, workers,
         # the digest timer runs in this (the supervising) process only, so N workers never send
         # it N times; with workers the store handed to them is closed here, so it has its own
         timer_store = store if workers == 1 else open_store(settings.db_url)
-        timer = daily_digest(timer_store, catalog, project.root, _log)
+        timer = daily_digest(timer_store, catalog, project.root,
+                             functools.partial(_log, language=current_language()))
         try:
             serving.run(settings, store, catalog, host=host, port=port, workers=workers)
         finally:
@@ -249,11 +250,13 @@ def serve(project_dir, db, host, port, no_build, behind_https, proxies, workers,
                 timer_store.close()
 
 
-def _log(line: str) -> None:
-    """A line in the server's log (standard error), with the team's time, from any thread."""
+def _log(line: str, language: str) -> None:
+    """A line in the server's log (standard error), with the team's time, from any thread, in
+    the language of the command (a thread of its own does not know it)."""
     from cstrain.tracking import clock
 
-    click.echo(f"{clock.now().astimezone(clock.team_zone()):%Y-%m-%d %H:%M:%S} {line}", err=True)
+    click.echo(f"{clock.now().astimezone(clock.team_zone()):%Y-%m-%d %H:%M:%S} "
+               f"{render(line, language)}", err=True)
 
 
 COMMANDS = [invite, serve]
