@@ -84,7 +84,8 @@ def test_each_type_is_said_in_both_languages(kind):
 import re  # noqa: E402
 
 
-OWN_RULES = ("cstrain.notify.config", "cstrain.tracking.plans")
+OWN_RULES = ("cstrain.notify.config", "cstrain.tracking.plans", "cstrain.tracking.levels",
+             "cstrain.format.course", "cstrain.format.quiz", "cstrain.format.module")
 
 
 def test_the_rules_of_notify_and_plan_files_speak_both_languages():
