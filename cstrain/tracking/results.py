@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from cstrain.catalog import Catalog
 from cstrain.errors import Problem, RecordsRefused
 from cstrain.grading.grade import grade_attempt
+from cstrain.i18n import msg
 from cstrain.store.engine import upsert
 from cstrain.store.schema import attempts, learners, visits
 from cstrain.tracking.attempts import (GradedRows, attempt_key, chunks, graded_rows, insert_attempt,
@@ -195,13 +196,12 @@ def _check_roster(conn: Connection, files: list[ResultsFile]) -> list[Problem]:
             continue
         who = f"{file.learner_id} ({file.learner_name})" if file.learner_name else file.learner_id
         if file.learner_id not in names:
-            problems.append(Problem(file.path, file.learner_line, (
-                f"learner {who} is not on the roster: add them (cstrain roster import), or "
-                "correct the 工号 on 我的学习 and download the file again")))
+            problems.append(Problem(file.path, file.learner_line,
+                                    msg("cli_results_unknown_learner", who=who)))
         elif file.learner_name and _plain(file.learner_name) != _plain(names[file.learner_id]):
-            problems.append(Problem(file.path, file.learner_line, (
-                f"learner {file.learner_id} is {names[file.learner_id]} on the roster, but the "
-                f"file names {file.learner_name}; check the 工号"), "warning"))
+            problems.append(Problem(file.path, file.learner_line, msg(
+                "cli_results_other_name", id=file.learner_id, roster_name=names[file.learner_id],
+                file_name=file.learner_name), "warning"))
     return problems
 
 
