@@ -325,3 +325,25 @@ def test_store_levels_and_config_refusals_both_ways(project, language, tmp_path)
     result = run(language, "check", "--project", project)
     assert result.exit_code == 1
     speaks(result, language, "the cstrain plugin is not enabled", also=("plugins",))
+
+
+def test_a_message_is_english_text_said_in_the_readers_language():
+    import pickle
+
+    from cstrain.errors import Invalid, Problem, problem_lines
+    from cstrain.i18n import Message, msg, render, speaking
+
+    message = msg("cli_audience_nobody", who=msg("cli_audience_team", value="售后组"))
+    assert message == "no active learners match team 售后组"  # logs, the server, pinned tests
+    assert f"{message}" == str(message) and isinstance(message, str)
+    assert render(message, "zh") == "没有在职学员符合 组别 售后组"
+    assert pickle.loads(pickle.dumps(message)).in_language("zh") == render(message, "zh")
+    error = Invalid(message)
+    problem = Problem("team/roster.csv", 3, msg("cli_cell_empty", header="姓名"), "warning")
+    with speaking("zh"):
+        assert error.lines() == ["错误：没有在职学员符合 组别 售后组"]
+        assert problem_lines([problem]) == ["team/roster.csv:3: 警告：姓名是空的", "共 0 个错误，1 个警告"]
+    with speaking("en"):
+        assert error.lines() == ["Error: no active learners match team 售后组"]
+        assert problem.shown() == str(problem) == "team/roster.csv:3: warning: 姓名 is empty"
+    assert isinstance(msg("cli_yes"), Message) and render("plain", "zh") == "plain"
