@@ -29,11 +29,23 @@ class Problem:
         prefix = "warning: " if self.level == "warning" else ""
         return f"{where}: {prefix}{self.message}"
 
+    def shown(self) -> str:
+        """The problem as the CLI prints it, in the command's language (``str()`` is English)."""
+        from cstrain.i18n import render, tr
+
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = tr("cli_warning_prefix") if self.level == "warning" else ""
+        return f"{where}: {prefix}{render(self.message)}"
+
 
 def problem_lines(problems: list[Problem]) -> list[str]:
-    """Problems as the CLI prints them, with a count of errors and warnings last."""
+    """Problems as the CLI prints them, with a count of errors and warnings last, in the
+    command's language."""
+    from cstrain.i18n import tr
+
     errors = sum(p.level == "error" for p in problems)
-    return [str(p) for p in problems] + [f"{errors} error(s), {len(problems) - errors} warning(s)"]
+    return [p.shown() for p in problems] + [
+        tr("cli_problem_count", errors=errors, warnings=len(problems) - errors)]
 
 
 class CstrainError(Exception):
@@ -48,9 +60,16 @@ class CstrainError(Exception):
         """Extra HTTP response headers (a Retry-After, say)."""
         return None
 
+    def shown(self) -> str:
+        """The message in the command's language: an error raised with a
+        :func:`cstrain.i18n.msg` is said in it; ``str(error)`` stays English."""
+        from cstrain.i18n import render
+
+        return str(render(self.args[0])) if self.args else ""
+
     def lines(self) -> list[str]:
         """What the CLI prints, one line each, to standard error."""
-        return [f"Error: {self}"]
+        return [_error_line(self)]
 
 
 class ProjectNotFound(CstrainError):
@@ -86,6 +105,9 @@ class SourceError(CstrainError):
         self.problem = problem
         super().__init__(str(problem))
 
+    def shown(self) -> str:
+        return self.problem.shown()
+
 
 class StoreError(CstrainError):
     """Raised by :mod:`cstrain.store` when the store cannot be opened, created or migrated."""
@@ -102,8 +124,9 @@ class RecordsRefused(CstrainError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def lines(self) -> list[str]:
-        return problem_lines(self.problems) + [
-            "Nothing was written: fix the file and run the command again."]
+        from cstrain.i18n import tr
+
+        return problem_lines(self.problems) + [tr("cli_nothing_written")]
 
 
 # --- refusals of a request or command: raised by domain code, shown by the CLI and the server ---
@@ -173,4 +196,4 @@ def _error_line(error: CstrainError) -> str:
     """``Error: …`` in the language of the command that runs."""
     from cstrain.i18n import tr
 
-    return tr("cli_error", message=error)
+    return tr("cli_error", message=error.shown())

@@ -16,7 +16,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import CstrainError, ProjectNotFound
-from cstrain.i18n import tr
+from cstrain.i18n import msg, tr
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -43,17 +43,17 @@ class Project:
         try:
             config = load_config(str(self.config_file), **overrides)
         except Abort as exc:  # MkDocs logged each bad setting, then gave up
-            raise CstrainError(f"{CONFIG_FILE}: " + ("; ".join(errors.messages) or str(exc))) from None
+            raise CstrainError(msg("cli_config_problem", file=CONFIG_FILE,
+                                   message="; ".join(errors.messages) or str(exc))) from None
         except ConfigurationError as exc:
-            raise CstrainError(f"{CONFIG_FILE}: {exc}") from None
+            raise CstrainError(msg("cli_config_problem", file=CONFIG_FILE, message=exc)) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise CstrainError(f"{CONFIG_FILE}: cannot read: {exc}") from None
+            raise CstrainError(msg("cli_config_unreadable", file=CONFIG_FILE, reason=exc)) from None
         finally:
             mkdocs_log.handlers, mkdocs_log.propagate = handlers, propagate
             mkdocs_log.setLevel(level)
         if "cstrain" not in config.plugins:
-            raise CstrainError(f"{CONFIG_FILE}: the cstrain plugin is not enabled; "
-                               "add '- cstrain' under plugins")
+            raise CstrainError(msg("cli_config_no_plugin", file=CONFIG_FILE))
         return config
 
     def plugin(self, config: MkDocsConfig):

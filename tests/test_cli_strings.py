@@ -11,7 +11,7 @@ from cstrain.i18n import LANGUAGES, cli_strings
 PACKAGE = Path(__file__).parents[1] / "cstrain"
 # a key is used where it is written: tr("cli_…") or a table of literal keys ("yaml_…")
 USED = {key for path in PACKAGE.rglob("*.py")
-        for key in re.findall(r'"((?:cli|yaml)_[a-z0-9_]+)"', path.read_text(encoding="utf-8"))}
+        for key in re.findall(r'"((?:cli|yaml|val)_[a-z0-9_]+)"', path.read_text(encoding="utf-8"))}
 
 
 def test_tr_is_only_called_with_literal_keys():

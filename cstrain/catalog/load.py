@@ -21,6 +21,7 @@ from cstrain.errors import Problem, SourceError, ValidationFailed
 from cstrain.format import CourseSpec, ModuleMeta, QuizSpec
 from cstrain.format import quiz as quiz_format
 from cstrain.format.module import QUIZ_REF_PATTERN
+from cstrain.i18n import msg
 from cstrain.source import Located, load_yaml, read_text, split_front_matter
 
 COURSE_FILE = "course.yml"
@@ -84,7 +85,7 @@ class _Loader(DrillLoading):
 
     def _validate(self, model, located: Located, rel: str, fields=None):
         if not isinstance(located.data, dict):
-            self.error(rel, 1, "expected a mapping of fields (key: value lines)")
+            self.error(rel, 1, msg("val_expected_fields"))
             return None
         try:
             return model.model_validate(located.data)
@@ -96,7 +97,7 @@ class _Loader(DrillLoading):
     def load_courses(self) -> list[Course]:
         courses = []
         if not self.docs_dir.is_dir():
-            self.error(self.rel(self.docs_dir), 0, "the courses folder does not exist")
+            self.error(self.rel(self.docs_dir), 0, msg("val_no_courses_folder"))
             return courses
         for course_file in sorted(self.docs_dir.rglob(COURSE_FILE)):
             course = self._load_course(course_file)
@@ -116,8 +117,7 @@ class _Loader(DrillLoading):
         track = located.data.get("track") if isinstance(located.data, dict) else None
         if isinstance(track, str) and track not in self.tracks:
             self.error(rel, located.line(("track",)),
-                       f"track: '{track}' is not a track; use one of {', '.join(self.tracks)} "
-                       "(tracks are set under plugins: cstrain: tracks in mkdocs.yml)")
+                       msg("val_not_a_track", track=track, tracks=", ".join(self.tracks)))
         spec = self._validate(CourseSpec, located, rel, {(): _FIELDS[CourseSpec]})
         folder = course_file.parent
         if spec is None:
@@ -137,7 +137,7 @@ class _Loader(DrillLoading):
             path = folder / name
             if not _is_file(path):
                 self.error(rel, located.line(("modules", index)),
-                           f"modules[{index}]: file {name} does not exist")
+                           msg("val_module_file_missing", index=index, name=name))
                 continue
             module = self._load_module(spec.id, path)
             if module:
@@ -146,11 +146,9 @@ class _Loader(DrillLoading):
         listed = set(spec.modules)
         for path in sorted(folder.glob("*.md")):
             if path.name == "index.md":
-                self.error(self.rel(path), 1, "a course's overview page is generated from course.yml; "
-                           "move this text into course.yml's description")
+                self.error(self.rel(path), 1, msg("val_index_md"))
             elif path.name not in listed:
-                self.error(self.rel(path), 1, f"module file is not listed in {rel} modules; "
-                           "add it there or move it out of the course folder")
+                self.error(self.rel(path), 1, msg("val_module_not_listed", rel=rel))
         return Course(spec, folder.relative_to(self.docs_dir).as_posix(), rel, tuple(modules))
 
     def _load_module(self, course_id: str, path: Path) -> Module | None:
@@ -180,8 +178,8 @@ class _Loader(DrillLoading):
         for module in modules:
             if module.meta.id in seen:
                 self.error(module.rel, self.lines[module.rel].line(("id",)),
-                           f"id: module id '{module.meta.id}' is already used by "
-                           f"{seen[module.meta.id].rel}")
+                           msg("val_module_id_used", id=module.meta.id,
+                               other=seen[module.meta.id].rel))
             else:
                 seen[module.meta.id] = module
 
@@ -191,16 +189,15 @@ class _Loader(DrillLoading):
             if folder == "." or folder in course_folders:
                 continue
             if any(folder.startswith(course + "/") for course in course_folders):
-                self.warn(self.rel(path), 1, "Markdown file inside a course's subfolder is not a module; "
-                          "it is published as a plain page")
+                self.warn(self.rel(path), 1, msg("val_stray_markdown"))
 
     # -- cross-checks ------------------------------------------------------------------------
     def check_courses(self, courses: list[Course]) -> list[Course]:
         by_id: dict[str, Course] = {}
         for course in courses:
             if course.id in by_id:
-                self.error(course.rel, self.lines[course.rel].line(("id",)), f"id: course id '{course.id}' is already used by "
-                           f"{by_id[course.id].rel}")
+                self.error(course.rel, self.lines[course.rel].line(("id",)), msg(
+                    "val_course_id_used", id=course.id, other=by_id[course.id].rel))
                 self.orphans.extend(course.modules)  # their quizzes are still checked
             else:
                 by_id[course.id] = course
@@ -208,15 +205,15 @@ class _Loader(DrillLoading):
             for index, prereq in enumerate(course.spec.prerequisites):
                 if prereq not in by_id and prereq not in self.broken_ids:
                     self.error(course.rel, self.lines[course.rel].line(("prerequisites", index)),
-                               f"prerequisites[{index}]: no course has id '{prereq}'")
+                               msg("val_prereq_unknown", index=index, id=prereq))
                 elif prereq == course.id and prereq in by_id:
                     self.error(course.rel, self.lines[course.rel].line(("prerequisites", index)),
-                               "prerequisites: a course cannot require itself")
+                               msg("val_prereq_self"))
         cycle = _find_cycle({cid: [p for p in c.spec.prerequisites if p in by_id and p != cid]
                              for cid, c in by_id.items()})
         if cycle:
             self.error(by_id[cycle[0]].rel, self.lines[by_id[cycle[0]].rel].line(("prerequisites",)),
-                       f"prerequisites form a cycle: {' → '.join(cycle + [cycle[0]])}")
+                       msg("val_prereq_cycle", cycle=" → ".join(cycle + [cycle[0]])))
             return list(by_id.values())
         return self._order(list(by_id.values()))
 
@@ -249,7 +246,8 @@ class _Loader(DrillLoading):
         for ref, (module_rel, line) in wanted.items():
             path = self.quizzes_dir / f"{ref}.yml"
             if not _is_file(path):
-                self.error(module_rel, line, f"quiz: '{ref}' does not exist; expected {self.rel(path)}")
+                self.error(module_rel, line, msg("val_quiz_missing", ref=ref,
+                                                       path=self.rel(path)))
                 continue
             quiz = self._load_quiz(ref, path)
             if quiz:
@@ -258,10 +256,9 @@ class _Loader(DrillLoading):
             for path in sorted(self.quizzes_dir.rglob("*.y*ml")):
                 ref = path.relative_to(self.quizzes_dir).with_suffix("").as_posix()
                 if path.suffix == ".yaml":
-                    self.error(self.rel(path), 0, "quiz files end in .yml; rename it")
+                    self.error(self.rel(path), 0, msg("val_quiz_yaml_suffix"))
                 elif ref not in wanted and not self.broken_courses:
-                    self.warn(self.rel(path), 0, "no module uses this quiz; "
-                              f"add 'quiz: {ref}' to a module's front matter")
+                    self.warn(self.rel(path), 0, msg("val_quiz_unused", ref=ref))
         return quizzes
 
     def _load_quiz(self, ref: str, path: Path) -> Quiz | None:
@@ -292,17 +289,17 @@ class _Loader(DrillLoading):
             if isinstance(qid, (str, int)):
                 if str(qid) in seen:
                     self.error(rel, located.line(path + ("id",)),
-                               f"questions[{index}].id: '{qid}' is already used by the question "
-                               f"on line {seen[str(qid)]}")
+                               msg("val_question_id_used", index=index, id=qid,
+                                   line=seen[str(qid)]))
                     ok = False
                 else:
                     seen[str(qid)] = located.line(path + ("id",))
             kind = question.get("type")
             if not isinstance(kind, str) or kind not in _QUESTION_MODELS:
                 self.error(rel, located.line(path + ("type",)),
-                           f"questions[{index}].type: " + (
-                               f"'{kind}' is not a question type; use one of {', '.join(_QUESTION_MODELS)}"
-                               if kind is not None else "missing required field 'type'"))
+                           msg("val_question_type", index=index, kind=kind,
+                               kinds=", ".join(_QUESTION_MODELS)) if kind is not None
+                           else msg("val_question_type_missing", index=index))
                 ok = False
                 continue
             model = _QUESTION_MODELS[kind]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from pydantic import ValidationError
 
@@ -9,23 +10,50 @@ from cstrain.errors import Problem
 from cstrain.format import QUESTION_TYPES
 from cstrain.format.module import QUIZ_REF_PATTERN
 from cstrain.format.quiz import QUESTION_ID_PATTERN
+from cstrain.i18n import Message, msg
 from cstrain.source import Located
 
-_TYPE_NAMES = {
-    "string_type": "expected text",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "float_type": "expected a number",
-    "float_parsing": "expected a number",
-    "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
-    "list_type": "expected a list",
-    "dict_type": "expected a mapping (key: value lines)",
-    "model_type": "expected a mapping (key: value lines)",
-    "model_attributes_type": "expected a mapping (key: value lines)",
-    "tuple_type": "expected a list",
+# pydantic's error type → what the value should have been (a key of <language>.cli.json)
+EXPECTED: dict[str, str] = {
+    "string_type": "val_expected_text",
+    "int_type": "val_expected_int",
+    "int_parsing": "val_expected_int",
+    "int_from_float": "val_expected_int",
+    "float_type": "val_expected_number",
+    "float_parsing": "val_expected_number",
+    "bool_type": "val_expected_bool",
+    "bool_parsing": "val_expected_bool",
+    "list_type": "val_expected_list",
+    "tuple_type": "val_expected_list",
+    "set_type": "val_expected_list",
+    "dict_type": "val_expected_mapping",
+    "model_type": "val_expected_mapping",
+    "model_attributes_type": "val_expected_mapping",
+    "date_type": "val_expected_date",
+    "date_parsing": "val_expected_date",
+    "date_from_datetime_parsing": "val_expected_date",
+    "date_from_datetime_inexact": "val_expected_date",
 }
+# pydantic's error type → the message key of the limit it breaks ({limit} filled from ctx)
+LIMITS: dict[str, tuple[str, str]] = {
+    "greater_than": ("val_greater_than", "gt"),
+    "greater_than_equal": ("val_greater_than_equal", "ge"),
+    "less_than": ("val_less_than", "lt"),
+    "less_than_equal": ("val_less_than_equal", "le"),
+    "too_short": ("val_too_short", "min_length"),
+    "too_long": ("val_too_long", "max_length"),
+    "string_too_short": ("val_string_too_short", "min_length"),
+    "string_too_long": ("val_string_too_long", "max_length"),
+}
+HANDLED = frozenset(EXPECTED) | frozenset(LIMITS) | {
+    "missing", "extra_forbidden", "finite_number", "string_pattern_mismatch", "literal_error",
+    "value_error", "assertion_error", "union_tag_invalid", "union_tag_not_found"}
+"""Every pydantic error type with a message of cstrain's own, in every language;
+``tests/test_cli_validation.py`` drives every source model with bad input and fails on a type
+that is not here."""
+
+_GOT = {bool: "val_got_bool", int: "val_got_number", float: "val_got_number",
+        str: "val_got_text", list: "val_got_list", tuple: "val_got_list", dict: "val_got_mapping"}
 
 
 def _clean_loc(loc: tuple) -> tuple:
@@ -45,56 +73,69 @@ def format_loc(loc: tuple) -> str:
     return text
 
 
-def _describe(value) -> str:
+def _describe(value):
     if value is None:
-        return "nothing"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+        return msg("val_got_nothing")
+    key = _GOT.get(type(value))
+    return msg(key) if key else type(value).__name__
 
 
-def _message(error: dict, loc: tuple, model_fields: dict[tuple, list[str]]) -> str:
+def _choices(expected: str):
+    """pydantic's ``'a', 'b' or 'c'`` as a list in the reader's language."""
+    items = re.findall(r"'((?:[^'\\]|\\.)*)'", expected) or [expected]
+    items = [f"'{item}'" for item in items]
+    if len(items) == 1:
+        return items[0]
+    return msg("val_choices", items=", ".join(items[:-1]), last=items[-1])
+
+
+def _message(error: dict, loc: tuple, model_fields: dict[tuple, list[str]]):
     kind = error["type"]
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
     if kind == "missing":
-        return f"missing required field '{loc[-1]}'"
+        return msg("val_missing", field=loc[-1] if loc else "")
     if kind == "extra_forbidden":
         known = model_fields.get(loc[:-1], [])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else (
-            f"; allowed: {', '.join(known)}" if known else "")
-        return f"unknown key '{loc[-1]}'{hint}"
-    if kind == "float_type" and type(error.get("input")) is int:
-        return "number is too large"
+        hint = msg("val_hint_close", close=close[0]) if close else (
+            msg("val_hint_allowed", allowed=", ".join(known)) if known else "")
+        return msg("val_extra", field=loc[-1], hint=hint)
+    if kind == "float_type" and type(given) is int:
+        return msg("val_number_too_large")
     if kind == "finite_number":
-        return "expected a finite number, not .inf or .nan"
-    if kind in _TYPE_NAMES:
-        return f"{_TYPE_NAMES[kind]}, got {_describe(error.get('input'))}"
+        return msg("val_finite_number")
+    if kind in EXPECTED:
+        return msg("val_wrong_type", expected=msg(EXPECTED[kind]), got=_describe(given))
     if kind == "string_pattern_mismatch":
-        pattern = error.get("ctx", {}).get("pattern", "")
+        pattern = ctx.get("pattern", "")
         if "a-z0-9-" in pattern:
-            return f"'{error['input']}' is not a valid id; use lowercase letters, digits and '-'"
+            return msg("val_bad_id", value=given)
         if pattern.endswith(r"\.md$"):
-            return f"'{error['input']}' must be a .md file name in the course folder"
+            return msg("val_bad_md", value=given)
         if "\\s" in pattern:
-            return f"'{error['input']}' is not a valid tag; tags have no spaces or commas"
+            return msg("val_bad_tag", value=given)
         if pattern == QUIZ_REF_PATTERN and loc and loc[-1] == "drill":
-            return (f"'{error['input']}' is not a drill reference; write the file's path under drills/ "
-                    "without .yml, e.g. pre-sales/too-expensive")
+            return msg("val_bad_drill_ref", value=given)
         if pattern == QUIZ_REF_PATTERN:
-            return (f"'{error['input']}' is not a quiz reference; write the file's path under quizzes/ "
-                    "without .yml, e.g. pre-sales/greeting")
+            return msg("val_bad_quiz_ref", value=given)
         if pattern == QUESTION_ID_PATTERN:
-            return f"'{error['input']}' is not a valid question id; use letters, digits, '-' and '_'"
-        return f"'{error['input']}' is not allowed here"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "too_short":
-        return f"needs at least {error['ctx']['min_length']} item(s)"
+            return msg("val_bad_question_id", value=given)
+        return msg("val_pattern", value=given)
+    if kind in LIMITS:
+        key, name = LIMITS[kind]
+        limit = ctx.get(name, "")
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)  # as pydantic says it: 100, not 100.0
+        return msg(key, limit=limit)
     if kind == "literal_error":
-        return f"'{error.get('input')}' is not allowed; {error['msg'].replace('Input should be', 'use')}"
-    if kind == "value_error":
-        return error["msg"].removeprefix("Value error, ")
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return error["msg"].replace("Input should be", "must be")
+        return msg("val_literal", value=given, choices=_choices(str(ctx.get("expected", ""))))
+    if kind in ("value_error", "assertion_error"):
+        cause = ctx.get("error")
+        said = cause.args[0] if isinstance(cause, Exception) and cause.args else None
+        if isinstance(said, Message):
+            return said
+        return error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return error["msg"]
 
 
@@ -109,5 +150,6 @@ def validation_problems(exc: ValidationError, located: Located, rel: str,
         message = _message(error, loc, fields or {})
         where = format_loc(base + loc)
         line = located.line(base + loc)
-        problems.append(Problem(rel, line, f"{where}: {message}" if where else message))
+        problems.append(Problem(rel, line, msg("cli_field_message", field=where, message=message)
+                                if where else message))
     return problems

@@ -74,7 +74,7 @@ def _run(command, args, kwargs):
         if not _is_store_failure(exc):
             raise
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        click.echo(f"Error: the store failed: {reason}", err=True)
+        click.echo(tr("cli_store_failed", reason=reason), err=True)
         sys.exit(1)
 
 
@@ -131,6 +131,18 @@ def require_free_port(host: str, port: int) -> None:
     message = tr("cli_port_in_use", port=port) + (
         tr("cli_port_try", free=free) if free else tr("cli_port_try_any"))
     raise PortInUse(message, port, free)
+
+
+_COUNTS = {"learners": "cli_count_learners", "assignments": "cli_count_assignments",
+           "attempts": "cli_count_attempts", "answers": "cli_count_answers",
+           "visits": "cli_count_visits", "drill attempts": "cli_count_drill_attempts"}
+
+
+def count_label(label: str) -> str:
+    """What a count of :func:`cstrain.store.summary.describe` is called, in the command's
+    language."""
+    key = _COUNTS.get(label)
+    return tr(key) if key else label
 
 
 def _can_bind(host: str, port: int) -> bool:

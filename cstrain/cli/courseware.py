@@ -10,6 +10,7 @@ import click
 from cstrain.cli.common import (handle_errors, mkdocs_logging, project_option, report,
                                 require_free_port)
 from cstrain.cli.help import Command
+from cstrain.i18n import tr
 from cstrain.project import find_project, project_root
 
 
@@ -29,10 +30,10 @@ def init(directory):
 
     written = create_project(directory)
     write_schemas(Path(directory) / "schema")
-    click.echo(f"Created {directory} ({len(written)} files). Next:")
+    click.echo(tr("cli_init_created", directory=directory, files=len(written)))
     click.echo(f"  cd {directory}")
-    click.echo("  cstrain preview      # edit courses/ and quizzes/, the browser reloads")
-    click.echo("  cstrain build        # writes site/")
+    click.echo(tr("cli_init_preview"))
+    click.echo(tr("cli_init_build"))
 
 
 @click.command(cls=Command)
@@ -60,9 +61,8 @@ def check(project_dir, strict):
         if strict:
             sys.exit(1)
     questions = sum(len(q.spec.questions) for q in catalog.quizzes.values())
-    click.echo(f"OK: {len(catalog.courses)} course(s), {len(catalog.modules)} module(s), "
-               f"{len(catalog.quizzes)} quiz(zes) with {questions} question(s), "
-               f"{len(catalog.drills)} drill(s)")
+    click.echo(tr("cli_check_ok", courses=len(catalog.courses), modules=len(catalog.modules),
+                  quizzes=len(catalog.quizzes), questions=questions, drills=len(catalog.drills)))
 
 
 class _ProgressBar:
@@ -76,7 +76,7 @@ class _ProgressBar:
         if not sys.stderr.isatty():
             return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Building pages", file=sys.stderr)
+            self.bar = click.progressbar(length=total, label=tr("cli_build_progress"), file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.shown)
         self.shown = done
@@ -116,9 +116,10 @@ def build(project_dir, site_dir, tags, strict, verbose):
     finally:
         bar.close()
     catalog = result.catalog
-    pack = f" (tags: {', '.join(tags)})" if tags else ""
-    click.echo(f"Built {len(catalog.courses)} course(s), {len(catalog.modules)} module(s){pack} "
-               f"into {result.site_dir}: {result.files} files, {result.bytes / 1e6:.1f} MB")
+    pack = tr("cli_build_pack", tags=", ".join(tags)) if tags else ""
+    click.echo(tr("cli_build_done", courses=len(catalog.courses), modules=len(catalog.modules),
+                  pack=pack, site_dir=result.site_dir, files=result.files,
+                  mb=f"{result.bytes / 1e6:.1f}"))
 
 
 @click.command(cls=Command)
@@ -164,4 +165,4 @@ def schema(project_dir, out_dir):
 
     out = Path(out_dir) if out_dir else (project_root(project_dir) or Path(project_dir)) / "schema"
     for path in write_schemas(out):
-        click.echo(f"Wrote {path}")
+        click.echo(tr("cli_schema_wrote", path=path))

@@ -189,6 +189,97 @@ class Group(Localized, click.Group):
     command_class = Command
     group_class = type
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Click's main, with its own refusals (a mistyped option, a missing argument) said in
+        the command's language: Click's English words for English, cstrain's for Chinese."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        import sys
+
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            language = _error_language(exc.ctx)
+            if language == "en":
+                exc.show()
+            else:
+                with i18n.speaking(language):
+                    _show_usage_error(exc)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            with i18n.speaking(_error_language(None)):
+                click.echo(i18n.tr("cli_aborted"), err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
+
+
+def _error_language(ctx: click.Context | None) -> str:
+    from cstrain.cli.common import LANG_KEY, command_language
+
+    if ctx is not None and ctx.meta.get(LANG_KEY):
+        return ctx.meta[LANG_KEY]
+    return command_language(None)
+
+
+def _show_usage_error(exc: click.UsageError) -> None:
+    """A usage error as Click shows it (usage line, where to get help, the problem), in the
+    current language."""
+    ctx = exc.ctx
+    out = []
+    if ctx is not None:
+        out.append(ctx.get_usage())
+        option = f" {ctx.help_option_names[0]}" if ctx.help_option_names else ""
+        out.append(i18n.tr("cli_usage_try", command=f"{ctx.command_path}{option}") + "\n")
+    out.append(i18n.tr("cli_error", message=_usage_message(exc)))
+    click.echo("\n".join(out), err=True)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    import re
+
+    tr = i18n.tr
+    text = exc.format_message()
+    if isinstance(exc, click.NoSuchOption):
+        close = sorted(exc.possibilities or ())
+        return tr("cli_usage_no_option", name=exc.option_name) + (
+            tr("cli_usage_close", names=", ".join(close)) if close else "")
+    param = getattr(exc, "param", None)
+    name = (param.opts[0] if param.opts else param.human_readable_name) if param is not None else ""
+    if isinstance(exc, click.MissingParameter) and param is not None:
+        if isinstance(param, click.Argument):
+            return tr("cli_usage_missing_argument", name=param.make_metavar(exc.ctx))
+        return tr("cli_usage_missing_option", name=name)
+    if isinstance(exc, click.BadParameter) and param is not None:
+        quoted = re.match(r"'?(.*?)'? (?:is|does) ", exc.message)
+        value = quoted.group(1) if quoted else ""
+        kind = param.type
+        if quoted and isinstance(kind, click.Choice):
+            return tr("cli_usage_choice", name=name, value=value,
+                      choices=", ".join(str(choice) for choice in kind.choices))
+        if quoted and isinstance(kind, click.IntRange):
+            return tr("cli_usage_range", name=name, value=value, low=kind.min, high=kind.max)
+        if quoted and isinstance(kind, click.types.IntParamType):
+            return tr("cli_usage_int", name=name, value=value)
+        if quoted and isinstance(kind, click.DateTime):
+            return tr("cli_usage_date", name=name, value=value)
+        return tr("cli_usage_bad_value", name=name, message=exc.message)
+    match = re.match(r"No such command '(.*)'", text)
+    if match:
+        return tr("cli_usage_no_command", name=match.group(1))
+    match = re.match(r"Option '(.*)' requires an? .*argument", text)
+    if match:
+        return tr("cli_usage_needs_value", name=match.group(1))
+    match = re.match(r"Option '(.*)' does not take a value", text)
+    if match:
+        return tr("cli_usage_no_value", name=match.group(1))
+    match = re.match(r"Got unexpected extra arguments? \((.*)\)", text)
+    if match:
+        return tr("cli_usage_extra", args=match.group(1))
+    return text
+
 
 def missing_translations(root: click.Group, language: str) -> list[str]:
     """Commands and options of ``root`` without a help text in ``language`` (none for English)."""

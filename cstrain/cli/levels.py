@@ -8,6 +8,7 @@ import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
 from cstrain.cli.help import Command
+from cstrain.i18n import tr
 from cstrain.cli.tracking import audience_options
 from cstrain.project import find_project
 
@@ -41,10 +42,9 @@ def levels(project_dir, db, learner_ids, team, cohort, mentor, level_id, since):
     from cstrain.tracking.levels import evaluate_levels, project_ladder
 
     if learner_ids and (team or cohort or mentor or level_id):
-        raise CstrainError("--learner shows every level for the learners named; "
-                           "drop --team, --cohort, --mentor and --level")
+        raise CstrainError(tr("cli_levels_learner_exclusive"))
     if since and not level_id:
-        raise CstrainError("--since goes with --level, e.g. --level 铁牌 --since 2026-11-01")
+        raise CstrainError(tr("cli_levels_since_needs_level"))
     project = find_project(project_dir)
     catalog = project.load_catalog()
     ladder = project_ladder(project.root, catalog)
@@ -55,7 +55,7 @@ def levels(project_dir, db, learner_ids, team, cohort, mentor, level_id, since):
         ids = None if audience.empty else select_learners(conn, audience)
         people = evaluate_levels(conn, catalog, ladder, ids)
     if not people:
-        click.echo("No learners match.")
+        click.echo(tr("cli_no_learners"))
     elif learner_ids:
         click.echo("\n\n".join(_render_learner(person, ladder) for person in people))
     elif level_id:
@@ -70,12 +70,14 @@ def _render_ladder(people, ladder) -> str:
     rank = {level_id: index for index, level_id in enumerate(ladder.ids)}
     people = sorted(people, key=lambda p: (-rank.get(p.current, -1), p.learner_id))
     rows = [(p.learner_id, p.name, p.current, p.next, _first(p.lacking)) for p in people]
-    table = render_table(("learner", "name", "level", "next", "lacking"), rows)
+    table = render_table((tr("cli_col_learner"), tr("cli_col_name"), tr("cli_col_level"),
+                          tr("cli_col_next"), tr("cli_col_lacking")), rows)
     counts = Counter(p.current for p in people)
     parts = [f"{level_id} {counts[level_id]}" for level_id in ladder.ids if counts[level_id]]
     if counts[None]:
-        parts.insert(0, f"below {ladder.ids[0]} {counts[None]}")
-    return f"{table}\n{len(people)} learner(s): {', '.join(parts)}."
+        parts.insert(0, tr("cli_levels_below", level=ladder.ids[0], count=counts[None]))
+    return f"{table}\n" + tr("cli_levels_total", learners=len(people),
+                             parts=tr("cli_list_separator").join(parts))
 
 
 def _first(items: tuple[str, ...]) -> str:
@@ -90,15 +92,16 @@ def _render_level(people, ladder, level_id, since) -> str:
               if c.reached and (since is None or (c.reached_on and c.reached_on >= since))]
     chosen.sort(key=lambda pc: pc[0].learner_id)
     chosen.sort(key=lambda pc: pc[1].reached_on or date.min, reverse=True)
-    when = f" on or after {since.isoformat()}" if since else ""
+    when = tr("cli_levels_since", since=since.isoformat()) if since else ""
     lines = []
     if chosen:
         rows = [(p.learner_id, p.name, p.team, p.current, c.reached_on) for p, c in chosen]
-        lines.append(render_table(("learner", "name", "team", "level", "qualified on"), rows))
-    lines.append(f"{len(chosen)} learner(s) qualified for {level_id}{when}.")
+        lines.append(render_table((tr("cli_col_learner"), tr("cli_col_name"), tr("cli_col_team"),
+                                   tr("cli_col_level"), tr("cli_col_qualified_on")), rows))
+    lines.append(tr("cli_levels_qualified", count=len(chosen), level=level_id, when=when))
     also = ladder.level(level_id).also
     if chosen and also:
-        lines.append("Also check by hand (not in cstrain's records):")
+        lines.append(tr("cli_levels_by_hand"))
         lines.extend(f"  - {item}" for item in also)
     return "\n".join(lines)
 
@@ -106,17 +109,19 @@ def _render_level(people, ladder, level_id, since) -> str:
 def _render_learner(person, ladder, width: int = 80) -> str:
     from cstrain.reports.terminal import display_width
 
-    hired = (f"hired {person.hired_on.isoformat()}" if person.hired_on
-             else "hired: not on the roster")
+    hired = (tr("cli_levels_hired", day=person.hired_on.isoformat()) if person.hired_on
+             else tr("cli_levels_not_hired"))
     lines = [" · ".join(part for part in (f"{person.learner_id} {person.name}", person.team, hired)
                         if part)]
     current = person.current
     if current:
         since = person.check(current).reached_on
-        lines.append(f"level: {current}" + (f" (since {since.isoformat()})" if since else "")
-                     + (f", next: {person.next}" if person.next else ", the top level"))
+        lines.append(tr("cli_levels_level", level=current)
+                     + (tr("cli_levels_since_day", day=since.isoformat()) if since else "")
+                     + (tr("cli_levels_next", level=person.next) if person.next
+                        else tr("cli_levels_top")))
     else:
-        lines.append(f"level: none yet, next: {person.next}")
+        lines.append(tr("cli_levels_none", level=person.next))
     lines.append("")
     pad = max(display_width(level_id) for level_id in ladder.ids)
     indent = " " * (pad + 2)
@@ -125,13 +130,13 @@ def _render_learner(person, ladder, width: int = 80) -> str:
         name = level.id + " " * (pad - display_width(level.id))
         if check.reached:
             on = f" {check.reached_on.isoformat()}" if check.reached_on else ""
-            lines.append(f"{name}  reached{on}")
+            lines.append(f"{name}  " + tr("cli_levels_reached", on=on))
         elif check.met:
-            lines.append(f"{name}  requirements met; {blocker} comes first")
+            lines.append(f"{name}  " + tr("cli_levels_met_blocked", blocker=blocker))
         else:
-            lines.append(f"{name}  lacking:")
+            lines.append(f"{name}  " + tr("cli_levels_lacking"))
             lines.extend(_wrap(f"{indent}- {item}", width, indent + "  ") for item in check.lacking)
-        lines.extend(_wrap(f"{indent}also check by hand: {item}", width, indent + "  ")
+        lines.extend(_wrap(indent + tr("cli_levels_also", item=item), width, indent + "  ")
                      for item in level.also)
         if not check.reached and blocker is None:
             blocker = level.id

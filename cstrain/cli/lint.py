@@ -9,6 +9,7 @@ import click
 
 from cstrain.cli.common import handle_errors, project_option
 from cstrain.cli.help import Command
+from cstrain.i18n import tr
 from cstrain.project import project_root
 
 
@@ -51,10 +52,11 @@ def lint(files, project_dir, strict, output, language):
         for finding in report.findings:
             click.echo(str(finding))
         for problem in report.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{report.replies} replies in {report.files} file(s): {report.count('error')} error(s), "
-                   f"{report.count('warning')} warning(s)"
-                   + (f", {len(report.problems)} file problem(s)" if report.problems else ""), err=True)
+            click.echo(problem.shown(), err=True)
+        click.echo(tr("cli_lint_summary", replies=report.replies, files=report.files,
+                      errors=report.count("error"), warnings=report.count("warning"))
+                   + (tr("cli_lint_file_problems", count=len(report.problems))
+                      if report.problems else ""), err=True)
     if report.failed(strict):
         sys.exit(1)
 

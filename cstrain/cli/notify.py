@@ -7,6 +7,7 @@ import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
 from cstrain.cli.help import Command
+from cstrain.i18n import render, tr
 
 
 @click.command(cls=Command)
@@ -35,11 +36,12 @@ def notify(dry_run, project_dir, db):
         report = send_digests(store, catalog, config, dry_run=dry_run)
     if dry_run:
         for robot in report.robots:
-            click.echo(f"== {robot.label}: {len(robot.messages) or 'no'} message(s)")
+            click.echo(tr("cli_notify_robot", label=robot.label,
+                          count=len(robot.messages) or tr("cli_notify_no")))
             for text in robot.messages:
                 click.echo(text + "\n")
     for line, problem in report.lines():
-        click.echo(line, err=problem)
+        click.echo(render(line), err=problem)
     if not report.ok:
         sys.exit(1)
 

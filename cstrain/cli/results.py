@@ -5,6 +5,7 @@ import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
 from cstrain.cli.help import Command
+from cstrain.i18n import tr
 
 
 @click.command("import-results", cls=Command)
@@ -41,14 +42,13 @@ def import_results(files, skip_outdated, project_dir, db):
         summary = import_files(store, catalog, files, skip_outdated=skip_outdated, checker=checker)
     if summary.warnings:
         report(summary.warnings)
-    line = (f"Imported {summary.files} file(s) for {summary.learners} learner(s): "
-            f"{summary.added} new attempt(s), {summary.already} already recorded")
+    line = tr("cli_results_imported", files=summary.files, learners=summary.learners,
+              added=summary.added, already=summary.already)
     if summary.drills_added or summary.drills_already:
-        line += (f", {summary.drills_added} new drill attempt(s), {summary.drills_already} "
-                 "already recorded")
+        line += tr("cli_results_drills", added=summary.drills_added, already=summary.drills_already)
     if summary.outdated:
-        line += f", {summary.outdated} left out (quiz or drill edited since)"
-    click.echo(f"{line}. {summary.visits} module visit(s) updated.")
+        line += tr("cli_results_outdated", count=summary.outdated)
+    click.echo(tr("cli_results_visits", line=line, visits=summary.visits))
 
 
 COMMANDS = [import_results]

@@ -9,6 +9,7 @@ import click
 from cstrain.cli.common import (db_option, handle_errors, open_project_store, project_option,
                                 project_or_none)
 from cstrain.cli.help import Group
+from cstrain.i18n import current_language, tr
 
 
 @click.group(cls=Group)
@@ -53,15 +54,13 @@ def import_(file, deactivate_missing, project_dir, db):
                                 settings=settings)
     if summary.warnings:
         report(summary.warnings)
-    line = (f"Roster {summary.path}: {summary.added} added, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged")
+    line = tr("cli_roster_imported", path=summary.path, added=summary.added,
+              updated=summary.updated, unchanged=summary.unchanged)
     if deactivate_missing:
-        line += f", {summary.deactivated} marked inactive"
+        line += tr("cli_roster_deactivated", count=summary.deactivated)
     click.echo(line)
     if summary.phones:
-        click.echo(f"{summary.phones} phone number(s) on the roster: personal information, kept "
-                   "to send each person their sign-in link (docs/tracking.md, Phone numbers; "
-                   "cstrain roster forget-phones deletes them).")
+        click.echo(tr("cli_roster_phones", count=summary.phones))
 
 
 @roster.command("forget-phones")
@@ -83,8 +82,8 @@ def forget_phones(learner_ids, project_dir, db):
 
     with open_project_store(project_dir, db) as store:
         count = forget(store, list(learner_ids) if learner_ids else None)
-    whose = f"{len(learner_ids)} person(s) named" if learner_ids else "everyone on the roster"
-    click.echo(f"Deleted {count} phone number(s) of {whose}.")
+    whose = tr("cli_forget_named", count=len(learner_ids)) if learner_ids else tr("cli_forget_everyone")
+    click.echo(tr("cli_forget_done", count=count, whose=whose))
 
 
 @roster.command("list")
@@ -109,20 +108,29 @@ def list_(team, cohort, mentor, include_inactive, project_dir, db):
         people = list_roster(store, team=team, cohort=cohort, mentor=mentor,
                              include_inactive=include_inactive)
     if not people:
-        click.echo("Nobody on the roster matches." if (team or cohort or mentor) else
-                   "The roster is empty: cstrain roster import FILE")
+        click.echo(tr("cli_roster_none_match") if (team or cohort or mentor) else
+                   tr("cli_roster_empty"))
         return
+    from cstrain.tracking.roster_settings import ROLE_WORDS
+
+    zh = current_language() == "zh"
     fields = ["id", "name", "team", "store", "cohort", "role", "mentor", "hired_on"]
-    headers = [COLUMNS[f][1] for f in fields] + (["在职"] if include_inactive else [])
-    rows = [[p.id, p.name, p.team, p.store, p.cohort, p.role,
+    headers = ([COLUMNS[f][1] for f in fields] + ([tr("cli_col_active")] if include_inactive else []))
+    yes, no = tr("cli_yes"), tr("cli_no")
+    rows = [[p.id, p.name, p.team, p.store, p.cohort, ROLE_WORDS[p.role][0] if zh else p.role,
              f"{p.mentor_id} {p.mentor_name or '?'}" if p.mentor_id else "", p.hired_on]
-            + (["yes" if p.active else "no"] if include_inactive else []) for p in people]
+            + ([yes if p.active else no] if include_inactive else []) for p in people]
     click.echo(render_table(headers, rows, width=shutil.get_terminal_size().columns))
     roles = Counter(p.role for p in people)
-    counts = ", ".join(f"{roles[r]} {r}{'s' if roles[r] != 1 else ''}"
-                       for r in ("supervisor", "mentor", "learner") if roles[r])
-    click.echo(f"{len(people)} {'person' if len(people) == 1 else 'people'} ({counts}) in "
-               f"{len({p.team for p in people})} team(s)")
+    names = {"supervisor": (tr("cli_role_supervisor_one"), tr("cli_role_supervisor")),
+             "mentor": (tr("cli_role_mentor_one"), tr("cli_role_mentor")),
+             "learner": (tr("cli_role_learner_one"), tr("cli_role_learner"))}
+    counts = tr("cli_list_separator").join(
+        tr("cli_role_count", count=roles[r], role=names[r][roles[r] != 1])
+        for r in ("supervisor", "mentor", "learner") if roles[r])
+    teams = len({p.team for p in people})
+    click.echo(tr("cli_roster_total_one", counts=counts, teams=teams) if len(people) == 1 else
+               tr("cli_roster_total", people=len(people), counts=counts, teams=teams))
 
 
 COMMANDS = [roster]

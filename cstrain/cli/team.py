@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from cstrain.cli.common import (db_option, handle_errors, open_project_store, project_option,
+from cstrain.cli.common import (count_label, db_option, handle_errors, open_project_store, project_option,
                                 project_or_none, require_free_port)
 from cstrain.cli.help import Command
+from cstrain.i18n import current_language, render, tr
 from cstrain.cli.tracking import _who_runs
 from cstrain.project import find_project
 
@@ -67,8 +68,7 @@ def invite(project_dir, db, learner_ids, team, cohort, mentor, role_words, days,
     from cstrain.tracking.assignments import Audience
 
     if revoke and (rotate or csv_file or sheet_file or base_url):
-        raise Invalid("--revoke takes codes back and issues none: drop --rotate, --csv, --sheet "
-                      "and --url")
+        raise Invalid(tr("cli_revoke_exclusive"))
     project = project_or_none(project_dir)
     roles = _roles(role_words, project)
     audience = Audience(tuple(learner_ids), team, cohort, mentor)
@@ -76,7 +76,7 @@ def invite(project_dir, db, learner_ids, team, cohort, mentor, role_words, days,
         with open_project_store(project_dir, db) as store, store.write() as conn:
             ids = invitees(conn, audience, roles)
             count = auth.revoke(conn, ids)
-        click.echo(f"Revoked {count} code(s) of {len(ids)} learner(s); their sessions are ended.")
+        click.echo(tr("cli_revoked", count=count, learners=len(ids)))
         return
     for option, file in (("--csv", csv_file), ("--sheet", sheet_file)):
         _check_folder(option, file)
@@ -97,31 +97,25 @@ def invite(project_dir, db, learner_ids, team, cohort, mentor, role_words, days,
     if not csv_file and not sheet_file:
         for i in batch.invitations:
             info(f"{i.learner_id}  {i.name}  {i.code}  {i.link}")
-        info(f"{len(batch.invitations)} code(s), valid for {days} day(s).")
+        info(tr("cli_codes_listed", count=len(batch.invitations), days=days))
     if csv_file and csv_file != "-":
-        phones = " and phone numbers" if batch.has_phones else ""
-        info(f"Wrote {len(batch.invitations)} code(s){phones} to {csv_file}; they expire in "
-             f"{days} day(s), on {batch.expires_on.isoformat()}. Keep the file to yourself: "
-             "each code signs its person in.")
+        phones = tr("cli_phones_too") if batch.has_phones else ""
+        info(tr("cli_csv_written", count=len(batch.invitations), phones=phones, file=csv_file,
+                days=days, expires=batch.expires_on.isoformat()))
     if sheet_file:
-        info(f"Wrote the invite sheet {sheet_file}: {len(batch.invitations)} slip(s) on {pages} "
-             "A4 page(s). Open it in a browser and print it (A4, scale 100 %, not \"fit to "
-             "page\"); for a PDF, choose \"Save as PDF\" in the browser's print dialog.")
+        info(tr("cli_sheet_written", file=sheet_file, count=len(batch.invitations), pages=pages))
     if csv_file or sheet_file:
-        info(f"Links go to {address.url} (from {address.source}).")
+        info(tr("cli_links_go", url=address.url, source=address.source))
     if batch.rotated:
-        info(f"Revoked the earlier codes of {batch.rotated} person(s): they stop working and "
-             "their sessions end; only the new codes sign them in.")
+        info(tr("cli_rotated", count=batch.rotated))
     elif batch.still_working:
-        click.echo(f"Note: {batch.still_working} of these people already had a code that still "
-                   f"works; it keeps working until it expires (the last on "
-                   f"{batch.working_until.isoformat()}) or is revoked. To make only the new "
-                   "codes work, run again with --rotate (it revokes the earlier ones).", err=True)
+        click.echo(tr("cli_still_working", count=batch.still_working,
+                      until=batch.working_until.isoformat()), err=True)
 
 
 def _drawing(count: int) -> None:
     if count >= 200:  # a second or more per hundred: say why the wait
-        click.echo(f"Drawing {count} QR codes…", err=True)
+        click.echo(tr("cli_drawing", count=count), err=True)
 
 
 def _public_address(project, given: str | None):
@@ -133,7 +127,7 @@ def _public_address(project, given: str | None):
     address = resolve_public_url(root, given=given,
                                  site_url=(lambda: project.config().site_url) if project else None)
     if address.warning:
-        click.echo(f"Warning: {address.warning}", err=True)
+        click.echo(tr("cli_warning", message=render(address.warning)), err=True)
     return address
 
 
@@ -149,7 +143,7 @@ def _roles(words: tuple[str, ...], project) -> tuple[str, ...]:
     for word in words:
         role = settings.role(word)
         if role is None:
-            raise Invalid(f"--role {word}: not a role: {settings.role_hint()}")
+            raise Invalid(tr("cli_not_a_role", word=word, hint=settings.role_hint()))
         roles.append(role)
     return tuple(dict.fromkeys(roles))
 
@@ -161,8 +155,7 @@ def _check_folder(option: str, file: str | None) -> None:
         return
     folder = Path(file).parent
     if not folder.is_dir():
-        raise Invalid(f"{option} {file}: the folder {folder} does not exist; create it or "
-                      "choose another place (nothing was issued)")
+        raise Invalid(tr("cli_no_folder", option=option, file=file, folder=folder))
 
 
 def _proxies(ctx, param, values):
@@ -213,41 +206,41 @@ def serve(project_dir, db, host, port, no_build, behind_https, proxies, workers,
 
     project = find_project(project_dir)
     if workers > 1 and resolve_url(db, project.root).startswith("sqlite"):
-        raise click.UsageError("--workers: several server processes need PostgreSQL (--db "
-                               "postgresql://…); an SQLite store takes one writer at a time, "
-                               "so it is served by one process")
+        raise click.UsageError(tr("cli_workers_sqlite"))
     # before building: the team build under a server already running here must stay as it is
     require_free_port(host, port)
     site_dir = project.root / TEAM_SITE
     if no_build:
         if not (site_dir / "index.html").is_file():
-            raise click.UsageError(f"no team build in {site_dir}: run without --no-build first")
+            raise click.UsageError(tr("cli_no_team_build", site_dir=site_dir))
         catalog = project.load_catalog()
     else:
-        click.echo("Building the site for team mode…", err=True)
+        click.echo(tr("cli_serve_building"), err=True)
         catalog = build_site(project, site_dir, team=True).catalog
     from cstrain.store.summary import describe
 
     with open_project_store(project_dir, db) as store:
         info = describe(store)
-        click.echo(f"Store: {info.location} ({info.kind}); "
-                   + ", ".join(f"{count} {label}" for label, count in info.counts[:3]), err=True)
+        counts = tr("cli_list_separator").join(
+            tr("cli_serve_count", count=count, label=count_label(label))
+            for label, count in info.counts[:3])
+        click.echo(tr("cli_serve_store", location=info.location, kind=info.kind, counts=counts),
+                   err=True)
         if info.counts[0][1] == 0:
-            click.echo("Nobody can sign in yet. Import the roster and hand out codes:\n"
-                       "  cstrain roster import team/roster.example.csv\n"
-                       "  cstrain invite --team 售前组", err=True)
+            click.echo(tr("cli_serve_nobody"), err=True)
         settings = serving.Settings(
             project_root=str(project.root), site_dir=str(site_dir), secure_cookies=behind_https,
             db_url=store.engine.url.render_as_string(hide_password=False), proxies=proxies,
             api_docs=api_docs)
-        processes = f", {workers} processes" if workers > 1 else ""
-        click.echo(f"Serving on http://{host}:{port}/{processes}  (Ctrl+C to stop)", err=True)
+        processes = tr("cli_serve_processes", workers=workers) if workers > 1 else ""
+        click.echo(tr("cli_serving", host=host, port=port, processes=processes), err=True)
         for line in serving_notes(project.root, host, port, lambda: project.config().site_url):
-            click.echo(line, err=True)
+            click.echo(render(line), err=True)
         # the digest timer runs in this (the supervising) process only, so N workers never send
         # it N times; with workers the store handed to them is closed here, so it has its own
         timer_store = store if workers == 1 else open_store(settings.db_url)
-        timer = daily_digest(timer_store, catalog, project.root, _log)
+        timer = daily_digest(timer_store, catalog, project.root,
+                             functools.partial(_log, language=current_language()))
         try:
             serving.run(settings, store, catalog, host=host, port=port, workers=workers)
         finally:
@@ -257,11 +250,13 @@ def serve(project_dir, db, host, port, no_build, behind_https, proxies, workers,
                 timer_store.close()
 
 
-def _log(line: str) -> None:
-    """A line in the server's log (standard error), with the team's time, from any thread."""
+def _log(line: str, language: str) -> None:
+    """A line in the server's log (standard error), with the team's time, from any thread, in
+    the language of the command (a thread of its own does not know it)."""
     from cstrain.tracking import clock
 
-    click.echo(f"{clock.now().astimezone(clock.team_zone()):%Y-%m-%d %H:%M:%S} {line}", err=True)
+    click.echo(f"{clock.now().astimezone(clock.team_zone()):%Y-%m-%d %H:%M:%S} "
+               f"{render(line, language)}", err=True)
 
 
 COMMANDS = [invite, serve]

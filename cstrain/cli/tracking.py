@@ -9,6 +9,7 @@ import click
 
 from cstrain.cli.common import db_option, handle_errors, open_project_store, project_option
 from cstrain.cli.help import Command
+from cstrain.i18n import tr
 from cstrain.project import find_project
 
 
@@ -68,18 +69,18 @@ def assign(project_dir, db, courses, modules, tags, learner_ids, team, cohort, m
     catalog = project.load_catalog()
     if plan_file:
         if courses or modules or tags or learner_ids or team or cohort or mentor or due:
-            raise Invalid("--plan takes everything from the file; drop the other options")
+            raise Invalid(tr("cli_plan_exclusive"))
         rel = _in_project(project.root, plan_file)
         plan = load_plan(Path(plan_file).resolve(), rel, catalog)
         with open_project_store(project_dir, db) as store, store.write() as conn:
             result = apply_plan(conn, catalog, plan, rel, assigned_by or _who_runs(),
                                 allow_past=allow_past)
-        click.echo(f"Plan {plan.name}: {result.targets} target(s) for {result.learners} "
-                   f"learner(s): {result.created} new, {result.moved} moved, "
-                   f"{result.unchanged} unchanged.")
+        click.echo(tr("cli_plan_applied", plan=plan.name, targets=result.targets,
+                      learners=result.learners, created=result.created, moved=result.moved,
+                      unchanged=result.unchanged))
         return
     if due is None:
-        raise Invalid("give the due day: --due 2026-12-05 (or 2026/12/5, 2026年12月5日)")
+        raise Invalid(tr("cli_due_needed"))
     due_on = due_date(due, allow_past=allow_past)
     targets = ([Target("course", c) for c in courses] + [Target("module", m) for m in modules]
                + [Target("tag", t) for t in tags])
@@ -87,9 +88,9 @@ def assign(project_dir, db, courses, modules, tags, learner_ids, team, cohort, m
     with open_project_store(project_dir, db) as store, store.write() as conn:
         result = assign_targets(conn, catalog, targets, audience, due_on,
                                 assigned_by or _who_runs())
-    click.echo(f"Assigned {len(targets)} target(s) to {result.learners} learner(s), due "
-               f"{due_on.isoformat()}: {result.created} new, {result.moved} moved, "
-               f"{result.unchanged} unchanged.")
+    click.echo(tr("cli_assigned", targets=len(targets), learners=result.learners,
+                  due=due_on.isoformat(), created=result.created, moved=result.moved,
+                  unchanged=result.unchanged))
 
 
 @click.command(cls=Command)
@@ -114,7 +115,7 @@ def withdraw(project_dir, db, assignment_ids, plan_file):
     plan = _in_project(find_project(project_dir).root, plan_file) if plan_file else None
     with open_project_store(project_dir, db) as store, store.write() as conn:
         count = withdraw_assignments(conn, assignment_ids, plan)
-    click.echo(f"Withdrew {count} assignment(s).")
+    click.echo(tr("cli_withdrew", count=count))
 
 
 @click.command(cls=Command)
@@ -146,11 +147,14 @@ def assignments(project_dir, db, learner_ids, team, cohort, mentor, states):
                  if not states or a.state in states]
         names = names_of(conn, {a.learner_id for a in items})
     if not items:
-        click.echo("No assignments match.")
+        click.echo(tr("cli_no_assignments"))
         return
-    rows = [(a.id, a.learner_id, names[a.learner_id], f"{a.target_kind} {a.target}",
-             a.due_on.isoformat(), a.state, f"{a.modules_done}/{a.modules_total}") for a in items]
-    click.echo(render_table(("id", "learner", "name", "target", "due", "status", "done"), rows))
+    rows = [(a.id, a.learner_id, names[a.learner_id], f"{target_kind(a.target_kind)} {a.target}",
+             a.due_on.isoformat(), state_word(a.state), f"{a.modules_done}/{a.modules_total}")
+            for a in items]
+    click.echo(render_table((tr("cli_col_id"), tr("cli_col_learner"), tr("cli_col_name"),
+                             tr("cli_col_target"), tr("cli_col_due"), tr("cli_col_status"),
+                             tr("cli_col_done")), rows))
 
 
 @click.command(cls=Command)
@@ -176,15 +180,32 @@ def progress(project_dir, db, team, cohort, mentor):
     with open_project_store(project_dir, db) as store, store.read() as conn:
         people = team_progress(conn, catalog, team, cohort, mentor)
     if not people:
-        click.echo("No learners match.")
+        click.echo(tr("cli_no_learners"))
         return
     rows = [(p.learner_id, p.name, p.team, f"{p.assigned_done}/{p.assigned}",
              f"! {p.overdue}" if p.overdue else "", p.next_due.isoformat() if p.next_due else "",
              p.modules_done) for p in people]
-    click.echo(render_table(("learner", "name", "team", "assigned done", "overdue", "next due",
-                             "modules done"), rows))
+    click.echo(render_table((tr("cli_col_learner"), tr("cli_col_name"), tr("cli_col_team"),
+                             tr("cli_col_assigned_done"), tr("cli_col_overdue"),
+                             tr("cli_col_next_due"), tr("cli_col_modules_done")), rows))
     behind = sum(1 for p in people if p.overdue)
-    click.echo(f"{len(people)} learner(s), {behind} with overdue work.")
+    click.echo(tr("cli_progress_total", learners=len(people), behind=behind))
+
+
+_STATES = {"open": "cli_state_open", "done_on_time": "cli_state_done_on_time",
+           "done_late": "cli_state_done_late", "overdue": "cli_state_overdue"}
+_KINDS = {"course": "cli_kind_course", "module": "cli_kind_module", "tag": "cli_kind_tag"}
+
+
+def state_word(state: str) -> str:
+    """An assignment's state as the command shows it (the state itself in English)."""
+    key = _STATES.get(state)
+    return tr(key) if key else state
+
+
+def target_kind(kind: str) -> str:
+    key = _KINDS.get(kind)
+    return tr(key) if key else kind
 
 
 def _in_project(root: Path, file: str) -> str:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from cstrain.i18n import msg
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ID_HELP = "lowercase letters, digits and '-', starting with a letter or digit"
 
@@ -33,9 +34,9 @@ def duration_seconds(value: str) -> int:
     """``"1h30m"`` → 5400. Raises ValueError for anything else."""
     match = _DURATION.match(value.strip())
     if not match or not any(match.groups()):
-        raise ValueError(f"'{value}' is not a duration; write e.g. 90s, 10m or 1h30m")
+        raise ValueError(msg("val_duration", value=value))
     hours, minutes, seconds = (int(part or 0) for part in match.groups())
     total = hours * 3600 + minutes * 60 + seconds
     if total <= 0:
-        raise ValueError("a time limit must be longer than zero")
+        raise ValueError(msg("val_duration_zero"))
     return total

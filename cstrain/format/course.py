@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator
 
 from cstrain.format.base import Id, Percent, SourceModel, Tag, Text
+from cstrain.i18n import msg
 
 ModuleFile = Annotated[str, StringConstraints(pattern=r"^[^/\\]+\.md$")]
 
@@ -30,6 +31,6 @@ class CourseSpec(SourceModel):
         seen = set()
         for name in value:
             if name in seen:
-                raise ValueError(f"module file {name} is listed twice")
+                raise ValueError(msg("val_module_twice", name=name))
             seen.add(name)
         return value

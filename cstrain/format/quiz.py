@@ -11,6 +11,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from cstrain.format.base import Percent, SourceModel, Text, duration_seconds
 from cstrain.grading import expr, variables
+from cstrain.i18n import msg
 
 QUESTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 QuestionId = Annotated[str, StringConstraints(pattern=QUESTION_ID_PATTERN, max_length=64)]
@@ -44,7 +45,7 @@ class SingleQuestion(_Question):
     def _one_correct(cls, value):
         correct = sum(option.correct for option in value)
         if correct != 1:
-            raise ValueError(f"a single-choice question needs exactly one correct option, it has {correct}")
+            raise ValueError(msg("val_single_correct", count=correct))
         return value
 
 
@@ -57,7 +58,7 @@ class MultipleQuestion(_Question):
     @classmethod
     def _some_correct(cls, value):
         if not any(option.correct for option in value):
-            raise ValueError("a multiple-choice question needs at least one correct option")
+            raise ValueError(msg("val_multiple_correct"))
         return value
 
 
@@ -135,7 +136,7 @@ class Variable(SourceModel):
     @classmethod
     def _bound(cls, value):
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError("expected a number, or arithmetic over the other variables")
+            raise ValueError(msg("val_variable_bound"))
         if isinstance(value, str):
             expr.parse(value)  # an ExpressionError is a ValueError: pydantic reports it
         return value
@@ -143,7 +144,7 @@ class Variable(SourceModel):
     @model_validator(mode="after")
     def _ordered(self):
         if isinstance(self.min, float) and isinstance(self.max, float) and self.min > self.max:
-            raise ValueError(f"min {self.min:g} is larger than max {self.max:g}")
+            raise ValueError(msg("val_min_over_max", min=f"{self.min:g}", max=f"{self.max:g}"))
         return self
 
     @cached_property
@@ -184,7 +185,7 @@ class CalculatedQuestion(_Figure):
         prompt = info.data.get("prompt", "")
         for name in value:
             if prompt and "{" + name + "}" not in prompt:
-                raise ValueError(f"variable '{name}' does not appear in the prompt as {{{name}}}")
+                raise ValueError(msg("val_variable_unused", name=name, braced=f"{{{name}}}"))
         return value
 
     @field_validator("variables")
@@ -214,8 +215,7 @@ class CalculatedQuestion(_Figure):
         defined = info.data.get("variables")
         unknown = sorted(expr.variables(tree) - set(defined)) if defined is not None else []
         if unknown:
-            raise ValueError(f"uses undefined variable(s) {', '.join(unknown)}; "
-                             f"define them under variables")
+            raise ValueError(msg("val_variable_undefined", names=", ".join(unknown)))
         return value
 
     @cached_property
@@ -244,7 +244,7 @@ class OrderingQuestion(_Question):
     @classmethod
     def _distinct(cls, value):
         if len(set(value)) != len(value):
-            raise ValueError("items must all differ")
+            raise ValueError(msg("val_items_differ"))
         return value
 
 
@@ -255,10 +255,10 @@ class MatchingQuestion(_Question):
     @field_validator("pairs")
     @classmethod
     def _distinct(cls, value):
-        for side, name in ((0, "left"), (1, "right")):
+        for side, key in ((0, "val_side_left"), (1, "val_side_right")):
             items = [pair[side] for pair in value]
             if len(set(items)) != len(items):
-                raise ValueError(f"the {name} sides of the pairs must all differ")
+                raise ValueError(msg("val_pairs_differ", side=msg(key)))
         return value
 
 
@@ -306,7 +306,7 @@ class QuizSpec(SourceModel):
         # they are reported with their line even when other questions have errors.
         pool = info.data.get("questions")
         if value is not None and pool is not None and value > len(pool):
-            raise ValueError(f"{value} is more than the {len(pool)} questions in the pool")
+            raise ValueError(msg("val_pool_too_small", value=value, count=len(pool)))
         return value
 
     @property

@@ -15,6 +15,8 @@ import decimal
 import math
 import sys
 
+from cstrain.i18n import msg
+
 MAX_LENGTH = 500
 FUNCTIONS = {"round": (1, 2), "abs": (1, 1), "min": (2, 8), "max": (2, 8)}
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
@@ -29,19 +31,19 @@ def parse(text: str) -> list:
     """Parse ``text`` into a tree: ``["num", 2]``, ``["var", "x"]``, ``["+", a, b]``,
     ``["neg", a]``, ``["call", "round", [args]]``."""
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters")
+        raise ExpressionError(msg("val_expr_long", limit=MAX_LENGTH))
     try:
         return _convert(ast.parse(text.strip(), mode="eval").body)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         if isinstance(exc, ExpressionError):
             raise
-        raise ExpressionError(f"'{text}' is not an arithmetic expression") from None
+        raise ExpressionError(msg("val_expr_not", text=text)) from None
 
 
 def _convert(node: ast.AST) -> list:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         if not abs(node.value) <= sys.float_info.max:
-            raise ExpressionError("a number in the expression is too large")
+            raise ExpressionError(msg("val_expr_big"))
         return ["num", node.value]
     if isinstance(node, ast.Name):
         return ["var", node.id]
@@ -53,13 +55,12 @@ def _convert(node: ast.AST) -> list:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
         name = node.func.id
         if name not in FUNCTIONS:
-            raise ExpressionError(f"unknown function '{name}'; use {', '.join(FUNCTIONS)}")
+            raise ExpressionError(msg("val_expr_function", name=name, functions=", ".join(FUNCTIONS)))
         low, high = FUNCTIONS[name]
         if not low <= len(node.args) <= high:
-            raise ExpressionError(f"{name}() takes {low}–{high} arguments")
+            raise ExpressionError(msg("val_expr_arguments", name=name, low=low, high=high))
         return ["call", name, [_convert(arg) for arg in node.args]]
-    raise ExpressionError("only numbers, variable names, + - * / // % ** and "
-                          "round/abs/min/max are allowed")
+    raise ExpressionError(msg("val_expr_only"))
 
 
 def variables(tree: list) -> set[str]:

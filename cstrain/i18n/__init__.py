@@ -82,4 +82,50 @@ def speaking(language: str) -> Iterator[str]:
 
 def tr(key: str, /, **params) -> str:
     """The CLI message ``key`` in the current language, its ``{placeholders}`` filled."""
-    return cli_strings(current_language())[key].format_map(params)
+    return cli_strings(current_language())[key].format_map(
+        {name: render(value) for name, value in params.items()})
+
+
+class Message(str):
+    """A message library code gives (a :class:`~cstrain.errors.Problem`'s, an error's) that
+    the CLI's edge shows in the command's language: as a ``str`` it is the English text (logs,
+    the server's answers, tests that pin it); :func:`render` says it in the current language.
+    Made by :func:`msg`; a parameter may be a Message itself."""
+
+    key: str
+    params: Mapping[str, object]
+
+    def __new__(cls, key: str, params: Mapping[str, object]):
+        text = cli_strings("en")[key].format_map(
+            {name: _english(value) for name, value in params.items()})
+        self = super().__new__(cls, text)
+        self.key, self.params = key, MappingProxyType(dict(params))
+        return self
+
+    def __reduce__(self):
+        return (Message, (self.key, dict(self.params)))
+
+    def __add__(self, other):  # "… " + message stays plain text
+        return str(self) + other
+
+    def in_language(self, language: str) -> str:
+        return cli_strings(language)[self.key].format_map(
+            {name: render(value, language) for name, value in self.params.items()})
+
+
+def _english(value: object) -> object:
+    return value.in_language("en") if isinstance(value, Message) else value
+
+
+def msg(key: str, /, **params) -> Message:
+    """The message ``key`` of ``<language>.cli.json`` with its parameters, to be said later in
+    the language of whoever shows it (:func:`render`)."""
+    return Message(key, params)
+
+
+def render(value: object, language: str | None = None) -> object:
+    """``value`` as shown to the user: a :class:`Message` in ``language`` (default: the current
+    one), anything else as it is."""
+    if isinstance(value, Message):
+        return value.in_language(language or current_language())
+    return value

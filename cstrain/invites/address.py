@@ -26,6 +26,7 @@ from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from cstrain.errors import Problem, SourceError, ValidationFailed
+from cstrain.i18n import msg
 from cstrain.source.text import read_text
 from cstrain.source.yamlnodes import load_yaml
 
@@ -47,9 +48,8 @@ class PublicAddress:
         """Why links to this address would reach nobody else, or None."""
         if not self.loopback:
             return None
-        return (f"{self.url} (from {self.source}) only works on this machine: links to it reach "
-                "nobody else. Give the address people open, with --url, CSTRAIN_URL or "
-                f"public_url in {SETTINGS_FILE.as_posix()}")
+        return msg("cli_url_loopback", url=self.url, source=self.source,
+                   file=SETTINGS_FILE.as_posix())
 
 
 def check_url(value: str) -> str:
@@ -58,10 +58,9 @@ def check_url(value: str) -> str:
     text = str(value).strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"'{text}' is not a web address: write it as http://192.168.1.20:8000 "
-                         "or https://training.example.cn")
+        raise ValueError(msg("cli_url_not_web", text=text))
     if parts.query or parts.fragment:
-        raise ValueError(f"'{text}': give the site's address without ? or #")
+        raise ValueError(msg("cli_url_query", text=text))
     return text.rstrip("/")
 
 
@@ -90,7 +89,7 @@ def resolve_public_url(root: Path | None, *, given: str | None = None,
             try:
                 return PublicAddress(check_url(value), source)
             except ValueError as exc:
-                raise ValidationFailed([Problem(source, 0, str(exc))]) from None
+                raise ValidationFailed([Problem(source, 0, exc.args[0])]) from None
     setting = _team_setting(root)
     if setting is not None:
         return setting
@@ -100,8 +99,9 @@ def resolve_public_url(root: Path | None, *, given: str | None = None,
         try:
             return PublicAddress(check_url(site_url), "mkdocs.yml site_url")
         except ValueError as exc:
-            raise ValidationFailed([Problem("mkdocs.yml", 0, f"site_url: {exc}")]) from None
-    return PublicAddress(f"http://127.0.0.1:{port}", "the default")
+            raise ValidationFailed([Problem("mkdocs.yml", 0, msg(
+                "cli_field_message", field="site_url", message=exc.args[0]))]) from None
+    return PublicAddress(f"http://127.0.0.1:{port}", msg("cli_url_default"))
 
 
 def _team_setting(root: Path | None) -> PublicAddress | None:
@@ -114,15 +114,16 @@ def _team_setting(root: Path | None) -> PublicAddress | None:
         raise ValidationFailed([exc.problem]) from None
     data = located.data or {}
     if not isinstance(data, dict):
-        raise ValidationFailed([Problem(rel, 1, "expected a mapping: public_url: https://…")])
-    problems = [Problem(rel, located.line((key,)), f"unknown key '{key}'; allowed: public_url")
+        raise ValidationFailed([Problem(rel, 1, msg("cli_server_yml_mapping"))])
+    problems = [Problem(rel, located.line((key,)), msg("cli_server_yml_unknown", key=key))
                 for key in data if key != "public_url"]
     url = None
     if data.get("public_url") is not None:
         try:
             url = check_url(data["public_url"])
         except ValueError as exc:
-            problems.append(Problem(rel, located.line(("public_url",)), f"public_url: {exc}"))
+            problems.append(Problem(rel, located.line(("public_url",)), msg(
+                "cli_field_message", field="public_url", message=exc.args[0])))
     if problems:
         raise ValidationFailed(problems)
     return PublicAddress(url, rel) if url else None
@@ -187,19 +188,16 @@ def serving_notes(root: Path | None, host: str, port: int,
     machine only, or nginx in front)."""
     urls = serving_urls(host, port)
     if not urls:
-        return (["Listening on every interface, but this machine has no network address "
-                 "besides 127.0.0.1: nobody else can reach it yet."]
-                if _every_interface(host) else [])
-    lines = ["People on the network open: " + "  ".join(urls)]
+        return [msg("cli_serve_no_lan")] if _every_interface(host) else []
+    lines = [msg("cli_serve_lan", urls="  ".join(urls))]
     try:
         # what cstrain invite would use, which does not know this server's port
         public = resolve_public_url(root, site_url=site_url, env=env)
     except ValidationFailed as exc:
-        return lines + [f"Warning: {problem}" for problem in exc.problems]
+        return lines + [msg("cli_warning", message=problem.shown()) for problem in exc.problems]
     if public.loopback:
-        lines.append(f"Invite links would point to {public.url} (from {public.source}) and reach "
-                     f"nobody else: set public_url: {urls[0].rstrip('/')} in "
-                     f"{SETTINGS_FILE.as_posix()} (or {ENV_VAR}) before cstrain invite.")
+        lines.append(msg("cli_serve_links_loopback", url=public.url, source=public.source,
+                         lan=urls[0].rstrip("/"), file=SETTINGS_FILE.as_posix(), env=ENV_VAR))
     else:
-        lines.append(f"Invite links point to {public.url} (from {public.source}).")
+        lines.append(msg("cli_serve_links", url=public.url, source=public.source))
     return lines

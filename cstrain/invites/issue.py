@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.errors import Invalid
+from cstrain.i18n import msg
 from cstrain.invites.sheet import Slip, page_count, render_sheet
 from cstrain.reports.csvout import write_csv
 from cstrain.server import auth
@@ -95,13 +96,13 @@ def invitees(conn: Connection, audience: Audience, roles: Sequence[str] = ()) ->
     picks to those roles, and on its own picks every active person with them."""
     unknown = [role for role in roles if role not in ROLES]
     if unknown:
-        raise Invalid(f"--role {unknown[0]}: use {', '.join(ROLES)}")
+        raise Invalid(msg("cli_invite_role", word=unknown[0], roles=", ".join(ROLES)))
     if roles and not (audience.team or audience.cohort or audience.mentor):
         named = select_learners(conn, audience) if audience.learner_ids else []
         picked = list(conn.execute(sa.select(learners.c.id).where(
             learners.c.active, learners.c.role.in_(roles)).order_by(learners.c.id)).scalars())
         if not picked:
-            raise Invalid(f"no active {' or '.join(roles)} on the roster")
+            raise Invalid(msg("cli_invite_no_role", roles=", ".join(roles)))
         return list(dict.fromkeys(named + picked))
     if roles:
         chosen: tuple[str, ...] | None = tuple(roles)

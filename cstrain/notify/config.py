@@ -30,6 +30,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from cstrain.catalog.problems import validation_problems
 from cstrain.errors import CstrainError, Problem, SourceError, ValidationFailed
 from cstrain.format.base import SourceModel
+from cstrain.i18n import msg
 from cstrain.source.text import read_text
 from cstrain.source.yamlnodes import load_yaml
 
@@ -45,7 +46,7 @@ def _expand(value: str) -> str:
     def variable(match: re.Match) -> str:
         name = match.group(1)
         if name not in os.environ:
-            raise ValueError(f"the environment variable {name} is not set")
+            raise ValueError(msg("cli_env_not_set", name=name))
         return os.environ[name]
     return _ENV.sub(variable, value)
 
@@ -65,7 +66,7 @@ class Robot(SourceModel):
     def _platform(cls, value):
         word = PLATFORM_WORDS.get(str(value).strip().casefold()) if value is not None else None
         if word is None:
-            raise ValueError(f"'{value}' is not a platform; use wecom (企业微信) or dingtalk (钉钉)")
+            raise ValueError(msg("cli_notify_platform", value=value))
         return word
 
     @field_validator("url")
@@ -74,8 +75,7 @@ class Robot(SourceModel):
         value = _expand(value).strip()
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"'{value}' is not a web address: copy the robot's whole webhook "
-                             "address, https://…")
+            raise ValueError(msg("cli_notify_url", value=value))
         return value
 
     @field_validator("secret")
@@ -87,7 +87,7 @@ class Robot(SourceModel):
     @classmethod
     def _teams(cls, value):
         if value is not None and not value:
-            raise ValueError("name at least one team, or leave teams out for the whole team")
+            raise ValueError(msg("cli_notify_teams"))
         return value
 
     @model_validator(mode="after")
@@ -95,21 +95,18 @@ class Robot(SourceModel):
         query = parse_qs(urlsplit(self.url).query)
         if self.platform == "wecom":
             if not query.get("key"):
-                raise ValueError("a 企业微信 robot's address ends in ?key=…: copy the whole "
-                                 "webhook address from the robot's settings")
+                raise ValueError(msg("cli_notify_wecom_key"))
             if self.secret is not None:
-                raise ValueError("企业微信 group robots do not sign messages: remove secret")
+                raise ValueError(msg("cli_notify_wecom_secret"))
             return self
         if not query.get("access_token"):
-            raise ValueError("a 钉钉 robot's address ends in ?access_token=…: copy the whole "
-                             "webhook address from the robot's settings")
+            raise ValueError(msg("cli_notify_ding_token"))
         if not self.secret:
-            raise ValueError("a 钉钉 robot needs its signing secret: turn on 加签 in the robot's "
-                             "security settings and copy the secret (SEC…) to secret")
+            raise ValueError(msg("cli_notify_ding_secret"))
         if not self.secret.startswith("SEC"):
-            raise ValueError("secret: a 钉钉 加签 secret starts with SEC; copy it whole")
+            raise ValueError(msg("cli_notify_ding_sec"))
         if self.format != "markdown":
-            raise ValueError("format: 钉钉 digests are sent as markdown")
+            raise ValueError(msg("cli_notify_ding_format"))
         return self
 
     @property
@@ -135,14 +132,14 @@ class NotifyConfig(SourceModel):
             return f"{value // 60:02d}:{value % 60:02d}"
         match = _CLOCK.fullmatch(str(value).strip())
         if not match:
-            raise ValueError(f"'{value}' is not a time of day; write it as \"09:00\"")
+            raise ValueError(msg("cli_notify_time", value=value))
         return f"{int(match.group(1)):02d}:{match.group(2)}"
 
     @field_validator("robots")
     @classmethod
     def _some_robots(cls, value):
         if not value:
-            raise ValueError("name at least one robot: name, platform and url")
+            raise ValueError(msg("cli_notify_robots"))
         return value
 
     @model_validator(mode="after")
@@ -150,7 +147,7 @@ class NotifyConfig(SourceModel):
         seen = set()
         for robot in self.robots:
             if robot.name in seen:
-                raise ValueError(f"two robots are named '{robot.name}': names must differ")
+                raise ValueError(msg("cli_notify_same_name", name=robot.name))
             seen.add(robot.name)
         return self
 
@@ -162,8 +159,7 @@ def parse_notify_config(text: str, rel: str = CONFIG_FILE.as_posix()) -> NotifyC
     except SourceError as exc:
         raise ValidationFailed([exc.problem]) from None
     if not isinstance(located.data, dict):
-        raise ValidationFailed([Problem(rel, 1, "expected a mapping with robots: (see "
-                                                "docs/team-mode.md, Notifications)")])
+        raise ValidationFailed([Problem(rel, 1, msg("cli_notify_mapping"))])
     try:
         return NotifyConfig.model_validate(located.data)
     except ValidationError as exc:
@@ -174,6 +170,5 @@ def load_notify_config(root: Path) -> NotifyConfig:
     """The project's ``team/notify.yml``; a clear error when there is none."""
     path = root / CONFIG_FILE
     if not path.is_file():
-        raise CstrainError(f"no {CONFIG_FILE.as_posix()}: name the group robots there (see "
-                           "docs/team-mode.md, Notifications)")
+        raise CstrainError(msg("cli_notify_no_file", file=CONFIG_FILE.as_posix()))
     return parse_notify_config(read_text(path, CONFIG_FILE.as_posix()))

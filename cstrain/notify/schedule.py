@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from cstrain.catalog import Catalog
 from cstrain.errors import CstrainError, ValidationFailed
+from cstrain.i18n import msg
 from cstrain.notify.config import CONFIG_FILE, load_notify_config
 from cstrain.notify.send import send_digests
 from cstrain.store.schema import notify_watermarks
@@ -80,10 +81,10 @@ class DailyDigest:
     def _loop(self) -> None:
         try:
             if missed(self.send_at, self._last_digest(), self.now()):
-                self.log(f"daily digest: none made since today's {self.send_at}; sending now")
+                self.log(msg("cli_digest_catch_up", send_at=self.send_at))
                 self.run_once()
         except Exception as exc:  # noqa: BLE001 - a timer must outlive any failure
-            self.log(f"daily digest: could not read the store: {_reason(exc)}")
+            self.log(msg("cli_digest_store", reason=_reason(exc)))
         target = next_send(self.send_at, self.now())
         while not self.stopped.is_set():
             remaining = (target - self.now()).total_seconds()
@@ -102,10 +103,10 @@ class DailyDigest:
             config = load_notify_config(self.root)
             report = self.send(self.store, self.catalog, config)
         except Exception as exc:  # noqa: BLE001 - logged; the server and the timer go on
-            self.log(f"daily digest failed, nothing sent: {_reason(exc)}")
+            self.log(msg("cli_digest_failed", reason=_reason(exc)))
             return
         for line, _problem in report.lines():
-            self.log(f"daily digest: {line}")
+            self.log(msg("cli_digest_line", line=line))
 
     def _last_digest(self) -> datetime | None:
         with self.store.read() as conn:
@@ -127,12 +128,11 @@ def daily_digest(store, catalog: Catalog, root: Path, log: Log) -> DailyDigest |
         config = load_notify_config(root)
     except CstrainError as exc:
         for line in exc.lines()[:-1] if isinstance(exc, ValidationFailed) else exc.lines():
-            log(f"daily digest off: {line}")
+            log(msg("cli_digest_off", line=line))
         return None
     if not config.send_at:
-        log(f"daily digest off: no send_at in {CONFIG_FILE.as_posix()} (run cstrain notify "
-            "from cron, or add send_at: \"09:00\")")
+        log(msg("cli_digest_no_send_at", file=CONFIG_FILE.as_posix()))
         return None
-    log(f"daily digest at {config.send_at} ({clock.team_zone().key}) to "
-        f"{len(config.robots)} robot(s)")
+    log(msg("cli_digest_on", send_at=config.send_at, zone=clock.team_zone().key,
+            robots=len(config.robots)))
     return DailyDigest(store, catalog, root, config.send_at, log).start()

@@ -22,6 +22,7 @@ from typing import Callable
 import sqlalchemy as sa
 
 from cstrain.catalog import Catalog
+from cstrain.i18n import msg
 from cstrain.notify import platforms
 from cstrain.notify.config import CONFIG_FILE, PLATFORM_NAMES, NotifyConfig, Robot
 from cstrain.notify.digest import gather, render
@@ -67,20 +68,20 @@ class NotifyReport:
         for robot in self.robots:
             label = robot.label
             if robot.missing_teams:
-                out.append((f"Warning: {label}: no active learners in "
-                            f"{', '.join(robot.missing_teams)} on the roster (a typo in "
-                            f"{CONFIG_FILE.as_posix()}?)", True))
+                out.append((msg("cli_notify_missing_teams", label=label,
+                                 teams=", ".join(robot.missing_teams),
+                                 file=CONFIG_FILE.as_posix()), True))
             if self.dry_run:
                 continue
-            line = f"{label}: {robot.queued} new message(s), {robot.sent} sent"
+            out.append((msg("cli_notify_sent_waiting", label=label, queued=robot.queued,
+                            sent=robot.sent, waiting=robot.waiting) if robot.error else
+                        msg("cli_notify_sent", label=label, queued=robot.queued, sent=robot.sent),
+                        False))
             if robot.error:
-                line += f"; {robot.waiting} wait in the outbox for the next run"
-            out.append((line, False))
-            if robot.error:
-                out.append((f"Error: {robot.error}", True))
+                out.append((msg("cli_error", message=robot.error), True))
         if self.orphans:
-            out.append((f"{self.orphans} queued message(s) belong to robots no longer in "
-                         f"{CONFIG_FILE.as_posix()}; they are kept", True))
+            out.append((msg("cli_notify_orphans", count=self.orphans,
+                         file=CONFIG_FILE.as_posix()), True))
         return out
 
 

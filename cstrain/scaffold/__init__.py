@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 from cstrain.errors import ScaffoldError
+from cstrain.i18n import msg
 
 TEMPLATE = Path(__file__).parent / "template"
 
@@ -13,7 +14,7 @@ def create_project(target: str | Path) -> list[Path]:
     """Copy the starter project into ``target`` (new or empty) and return the files written."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ScaffoldError(f"{target}: folder exists and is not empty; choose a new folder")
+        raise ScaffoldError(msg("cli_init_not_empty", folder=target))
     written = []
     for source in sorted(TEMPLATE.rglob("*")):
         if source.is_dir() or "__pycache__" in source.parts:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from cstrain.errors import Problem, SourceError
+from cstrain.i18n import msg
 
 
 def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
@@ -13,11 +14,10 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise SourceError(Problem(
-            rel, 1, "module has no front matter; start the file with a '---' line, "
-            "then id and title, then another '---' line"))
+            rel, 1, msg("val_no_front_matter")))
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             yaml_text = "\n" + "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1:])
             return yaml_text, body, index + 2
-    raise SourceError(Problem(rel, 1, "front matter is not closed; add a '---' line after it"))
+    raise SourceError(Problem(rel, 1, msg("val_front_matter_open")))

@@ -5,12 +5,7 @@ import codecs
 from pathlib import Path
 
 from cstrain.errors import Problem, SourceError
-
-_GB_HINT = (
-    "it looks like GB18030/GBK, which Chinese Windows editors save by default; "
-    "re-save it as UTF-8 (Notepad: 另存为 → 编码 UTF-8) or run "
-    "`iconv -f GB18030 -t UTF-8 {name} > {name}.utf8` and replace the file"
-)
+from cstrain.i18n import msg
 
 
 def decode(data: bytes, rel: str) -> str:
@@ -21,17 +16,16 @@ def decode(data: bytes, rel: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        message = "file is not UTF-8"
         try:
             data.decode("gb18030")
         except UnicodeDecodeError:
-            message += "; save it as UTF-8"
+            message = msg("val_not_utf8")
         else:
-            message += "; " + _GB_HINT.format(name=rel.rsplit("/", 1)[-1])
+            message = msg("val_gbk", name=rel.rsplit("/", 1)[-1])
         raise SourceError(Problem(rel, line, message)) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise SourceError(Problem(rel, line, "file contains a NUL byte; is it a text file?"))
+        raise SourceError(Problem(rel, line, msg("val_nul_byte")))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -40,5 +34,5 @@ def read_text(path: Path, rel: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(Problem(rel, 0, f"cannot read file: {exc.strerror}")) from None
+        raise SourceError(Problem(rel, 0, msg("val_cannot_read", reason=exc.strerror))) from None
     return decode(data, rel)

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from cstrain.errors import Problem, SourceError
-from cstrain.i18n import tr
+from cstrain.i18n import msg, tr
 from cstrain.source.yamlerrors import explain
 
 MAX_NODES = 200_000
@@ -60,14 +60,13 @@ class _Builder:
         self.lines: dict[Path, int] = {}
         self.scalars = yaml.constructor.SafeConstructor()
 
-    def fail(self, node: yaml.Node, message: str):
+    def fail(self, node: yaml.Node, message):
         raise SourceError(Problem(self.rel, node.start_mark.line + 1, message))
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            self.fail(node, f"document expands to more than {MAX_NODES:,} values "
-                            "(an alias bomb?); write the data out without so many aliases")
+            self.fail(node, msg("val_alias_bomb", count=f"{MAX_NODES:,}"))
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
@@ -75,7 +74,7 @@ class _Builder:
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
-        self.fail(node, "unsupported YAML node")
+        self.fail(node, msg("val_unsupported_node"))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _STR:
@@ -90,7 +89,7 @@ class _Builder:
             detail = str(exc)
         except Exception:  # noqa: BLE001 - PyYAML's constructors trust the text an explicit tag names
             detail = f"not a valid {node.tag.rsplit(':', 1)[-1]}"
-        self.fail(node, f"bad value '{node.value}': {detail}")
+        self.fail(node, msg("val_bad_value", value=node.value, detail=detail))
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
         result: dict = {}
@@ -108,16 +107,16 @@ class _Builder:
                     finally:
                         source_lines, self.lines = self.lines, own_lines
                     if not isinstance(value, dict):
-                        self.fail(value_node, "'<<' merges mappings only")
+                        self.fail(value_node, msg("val_merge_mappings"))
                     merged = {**value, **merged}
                     for merged_path, line in source_lines.items():
                         merged_lines.setdefault(merged_path, line)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, "a key must be a plain value, not a list or mapping")
+                self.fail(key_node, msg("val_key_plain"))
             key = self._scalar(key_node)
             if key in result:
-                self.fail(key_node, f"duplicate key '{key}'")
+                self.fail(key_node, msg("val_duplicate_key", key=key))
             key_path = path + (key,)
             lines[key_path] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, key_path)

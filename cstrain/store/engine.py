@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
 from cstrain.errors import Conflict, StoreError
+from cstrain.i18n import msg
 
 DEFAULT_FILE = Path("team") / "cstrain.db"
 ENV_VAR = "CSTRAIN_DB"
@@ -30,7 +31,7 @@ def resolve_url(db: str | None, project_root: Path | None) -> str:
     value = db or os.environ.get(ENV_VAR)
     if not value:
         if project_root is None:
-            raise StoreError("no store: give --db URL, set CSTRAIN_DB, or run inside a project")
+            raise StoreError(msg("cli_store_none"))
         value = str(project_root / DEFAULT_FILE)
     if "://" not in value:
         return "sqlite:///" + str(Path(value).expanduser().resolve())
@@ -39,8 +40,7 @@ def resolve_url(db: str | None, project_root: Path | None) -> str:
         return "postgresql+psycopg://" + rest  # psycopg 3, the maintained driver
     if scheme in ("postgresql+psycopg", "sqlite"):
         return value
-    raise StoreError(f"--db {value.split('://')[0]}://…: cstrain stores in SQLite (a file path "
-                     "or sqlite:///path) or PostgreSQL (postgresql://user:password@host/db)")
+    raise StoreError(msg("cli_store_scheme", scheme=value.split("://")[0]))
 
 
 @dataclass
@@ -157,7 +157,7 @@ def open_store(db: str | None = None, project_root: Path | None = None, *,
         else:
             engine = sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, SQLAlchemyError) as exc:
-        raise StoreError(f"cannot open the store: {exc}") from None
+        raise StoreError(msg("cli_store_cannot_open", reason=exc)) from None
     store = Store(engine)
     try:
         with engine.connect():
@@ -165,7 +165,8 @@ def open_store(db: str | None = None, project_root: Path | None = None, *,
     except OperationalError as exc:
         store.close()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StoreError(f"cannot open the store at {store.location}: {reason}") from None
+        raise StoreError(msg("cli_store_cannot_open_at", location=store.location,
+                             reason=reason)) from None
     if migrate:
         upgrade(store)
     return store

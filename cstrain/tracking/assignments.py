@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
 from cstrain.errors import Invalid, NotFound
+from cstrain.i18n import msg
 from cstrain.store.schema import assignments, learners
 from cstrain.tracking import clock
 from cstrain.tracking.targets import TARGET_KINDS, Target, check_target
@@ -36,12 +37,16 @@ class Audience:
     def empty(self) -> bool:
         return not (self.learner_ids or self.team or self.cohort or self.mentor)
 
-    def describe(self, named: bool = True) -> str:
-        parts = [f"{label} {value}" for label, value in
-                 (("team", self.team), ("cohort", self.cohort), ("mentor", self.mentor)) if value]
+    def describe(self, named: bool = True):
+        parts = [msg(key, value=value) for key, value in
+                 (("cli_audience_team", self.team), ("cli_audience_cohort", self.cohort),
+                  ("cli_audience_mentor", self.mentor)) if value]
         if self.learner_ids and named:
-            parts.append("learner(s) " + ", ".join(self.learner_ids))
-        return ", ".join(parts)
+            parts.append(msg("cli_audience_learners", value=", ".join(self.learner_ids)))
+        said = None
+        for part in parts:
+            said = part if said is None else msg("cli_list_pair", first=said, second=part)
+        return said or ""
 
 
 @dataclass
@@ -61,18 +66,17 @@ def select_learners(conn: Connection, audience: Audience,
     someone. ``within`` (a clause on the learners table) bounds what the filters may pick: the
     people a mentor oversees."""
     if audience.empty:
-        raise Invalid("say who: --learner ID, --team, --cohort or --mentor")
+        raise Invalid(msg("cli_audience_needed"))
     rows = []
     if audience.learner_ids:
         found = {r.id: r for r in conn.execute(
             sa.select(learners.c.id, learners.c.active).where(learners.c.id.in_(audience.learner_ids)))}
         missing = [lid for lid in audience.learner_ids if lid not in found]
         if missing:
-            raise NotFound(f"not on the roster: {', '.join(missing)} "
-                           "(import the roster first: cstrain roster import FILE)")
+            raise NotFound(msg("cli_audience_not_on_roster", ids=", ".join(missing)))
         inactive = [lid for lid in audience.learner_ids if not found[lid].active]
         if inactive:
-            raise Invalid(f"no longer active on the roster: {', '.join(inactive)}")
+            raise Invalid(msg("cli_audience_inactive", ids=", ".join(inactive)))
         rows.extend(audience.learner_ids)
     if audience.team or audience.cohort or audience.mentor:
         query = sa.select(learners.c.id).where(learners.c.active)
@@ -88,8 +92,9 @@ def select_learners(conn: Connection, audience: Audience,
             query = query.where(learners.c.mentor_id == audience.mentor)
         picked = list(conn.execute(query.order_by(learners.c.id)).scalars())
         if not picked:  # a mistyped team is never quietly nobody, named learners or not
-            nobody = "nobody you oversee matches" if within is not None else "no active learners match"
-            raise Invalid(f"{nobody} {audience.describe(named=False)}")
+            who = audience.describe(named=False)
+            raise Invalid(msg("cli_audience_nobody_overseen", who=who) if within is not None
+                          else msg("cli_audience_nobody", who=who))
         rows.extend(picked)
     return list(dict.fromkeys(rows))
 
@@ -100,7 +105,7 @@ def assign(conn: Connection, catalog: Catalog, targets: Sequence[Target], audien
     target, due on ``due_on``. Runs inside the caller's write transaction, so a plan's several
     calls land together or not at all."""
     if not targets:
-        raise Invalid("say what: --course, --module or --tag (or --plan FILE)")
+        raise Invalid(msg("cli_targets_needed"))
     for target in targets:
         check_target(catalog, target)
     ids = select_learners(conn, audience, within=within)
@@ -145,12 +150,12 @@ def withdraw(conn: Connection, assignment_ids: Sequence[int] = (), plan: str | N
         found = set(conn.execute(lookup).scalars())
         missing = ", ".join(str(i) for i in assignment_ids if i not in found)
         if missing and within is not None:
-            raise NotFound(f"no assignment {missing} among the people you oversee")
+            raise NotFound(msg("cli_assignment_not_overseen", ids=missing))
         if missing:
-            raise NotFound(f"no assignment with id {missing} (see: cstrain assignments)")
+            raise NotFound(msg("cli_assignment_unknown", ids=missing))
         query = query.where(assignments.c.id.in_(assignment_ids))
     elif plan:
         query = query.where(assignments.c.plan == plan)
     else:
-        raise Invalid("say which: assignment ids, or --plan FILE")
+        raise Invalid(msg("cli_withdraw_which"))
     return conn.execute(query.values(withdrawn_at=clock.now())).rowcount

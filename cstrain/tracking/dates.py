@@ -15,15 +15,20 @@ puts its own ``path:line`` in front; :func:`due_date` is what the command line's
 from __future__ import annotations
 
 import calendar
+import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
 from cstrain.errors import CstrainError
+from cstrain.i18n import msg
 from cstrain.tracking import clock
 
 EXAMPLE = "2026-12-05"
-WRITE_IT = f"write it year first, as {EXAMPLE} (or 2026/12/5, 2026年12月5日)"
+
+
+def _write_it():
+    return msg("cli_date_write_it")
 
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _YEAR_FIRST = re.compile(r"(\d{4})\s*(?:([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*"
@@ -48,14 +53,15 @@ def parse_date(value) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a date: {WRITE_IT}")
+        raise ValueError(msg("cli_date_not_date_value", value=repr(value), how=_write_it()))
     if isinstance(value, (int, float)):
         return _from_serial(value, str(value))
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a date: {WRITE_IT}")
+        shown = msg("val_got_nothing") if value is None else repr(value)
+        raise ValueError(msg("cli_date_not_date_value", value=shown, how=_write_it()))
     text = unicodedata.normalize("NFKC", value).strip()
     if not text:
-        raise ValueError("the date is empty")
+        raise ValueError(msg("cli_date_empty"))
     match = _YEAR_FIRST.fullmatch(text)
     if match:
         year, month, day, zh_month, zh_day = match.group(1, 3, 4, 5, 6)
@@ -69,13 +75,13 @@ def parse_date(value) -> date:
     if match:
         first, second, year = match.groups()
         if len(year) == 2:
-            raise ValueError(f'"{value}" has a two-digit year: {WRITE_IT}')
+            raise ValueError(msg("cli_date_two_digit_year", value=value, how=_write_it()))
         a, b = int(first), int(second)
         if a <= 12 and b <= 12 and a != b:
-            raise ValueError(f'"{value}" is ambiguous: {b} {_MONTHS[a - 1]} or {a} '
-                             f"{_MONTHS[b - 1]}? {WRITE_IT}")
-        raise ValueError(f'"{value}" puts the year last: {WRITE_IT}')
-    raise ValueError(f'"{value}" is not a date: {WRITE_IT}')
+            raise ValueError(msg("cli_date_ambiguous", value=value, a=a, b=b,
+                                 month_a=_month(a), month_b=_month(b), how=_write_it()))
+        raise ValueError(msg("cli_date_year_last", value=value, how=_write_it()))
+    raise ValueError(msg("cli_date_not_date", value=value, how=_write_it()))
 
 
 def check_due(due_on: date, *, allow_past: bool = False, today: date | None = None) -> None:
@@ -84,9 +90,10 @@ def check_due(due_on: date, *, allow_past: bool = False, today: date | None = No
     today = today or clock.today()
     if due_on < today and not allow_past:
         days = (today - due_on).days
-        raise ValueError(f"{due_on.isoformat()} is {days} day{'s' if days != 1 else ''} in the "
-                         f"past (today is {today.isoformat()}): everyone given it would be "
-                         "overdue at once; give a later day, or allow it with --allow-past")
+        if days == 1:
+            raise ValueError(msg("cli_date_past_one", due=due_on.isoformat(), today=today.isoformat()))
+        raise ValueError(msg("cli_date_past", due=due_on.isoformat(), days=days,
+                             today=today.isoformat()))
 
 
 def due_date(text: str, *, allow_past: bool = False, today: date | None = None) -> date:
@@ -96,26 +103,33 @@ def due_date(text: str, *, allow_past: bool = False, today: date | None = None) 
         due_on = parse_date(text)
         check_due(due_on, allow_past=allow_past, today=today)
     except ValueError as exc:
-        raise CstrainError(f"--due {text}: {exc}") from None
+        raise CstrainError(msg("cli_option_message", option=f"--due {text}",
+                               message=exc.args[0])) from None
     return due_on
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = ("cli_month_1", "cli_month_2", "cli_month_3", "cli_month_4", "cli_month_5",
+           "cli_month_6", "cli_month_7", "cli_month_8", "cli_month_9", "cli_month_10",
+           "cli_month_11", "cli_month_12")
+
+
+def _month(number: int):
+    """A month's name in the reader's language (January, 1 月)."""
+    key = _MONTHS[number - 1]
+    return msg(key)
 
 
 def _day(value, year: int, month: int, day: int) -> date:
     if not 1 <= month <= 12:
-        raise ValueError(f'"{value}" is not a date: there is no month {month}; '
-                         f"write it as {EXAMPLE}")
+        raise ValueError(msg("cli_date_no_month", value=value, month=month, example=EXAMPLE))
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise ValueError(f'"{value}" is not a date: {_MONTHS[month - 1]} {year} has {last} days; '
-                         f"write it as {EXAMPLE}")
+        raise ValueError(msg("cli_date_no_day", value=value, month=_month(month), year=year,
+                             last=last, example=EXAMPLE))
     return date(year, month, day)
 
 
 def _from_serial(number: float, shown: str) -> date:
-    if int(number) not in _SERIALS:
-        raise ValueError(f'"{shown}" is not a date: {WRITE_IT}')
+    if (isinstance(number, float) and not math.isfinite(number)) or int(number) not in _SERIALS:
+        raise ValueError(msg("cli_date_not_date", value=shown, how=_write_it()))
     return _EXCEL_EPOCH + timedelta(days=int(number))

@@ -36,6 +36,7 @@ from cstrain.catalog import Catalog
 from cstrain.catalog.problems import validation_problems
 from cstrain.errors import CstrainError, Problem, SourceError, ValidationFailed
 from cstrain.format.base import SourceModel, Text
+from cstrain.i18n import msg
 from cstrain.source.text import read_text
 from cstrain.source.yamlnodes import load_yaml
 from cstrain.store.schema import UTCDateTime, attempts, learners
@@ -81,8 +82,7 @@ class Requirements(SourceModel):
     @model_validator(mode="after")
     def _score_has_quizzes(self):
         if self.min_score is not None and not (self.courses or self.modules):
-            raise ValueError("min_score applies to the quizzes of the courses and modules listed "
-                             "beside it; add courses or modules")
+            raise ValueError(msg("cli_levels_score_alone"))
         return self
 
 
@@ -100,7 +100,7 @@ class Level(SourceModel):
     @classmethod
     def _one_word(cls, value: str) -> str:
         if not value or len(value) > 20 or any(ch.isspace() or ch == "," for ch in value):
-            raise ValueError(f"'{value}' is not a level id; write one short word, e.g. 铁牌")
+            raise ValueError(msg("cli_levels_bad_id", value=value))
         return value
 
 
@@ -111,7 +111,7 @@ class Ladder(SourceModel):
     @model_validator(mode="after")
     def _has_levels(self):
         if not self.levels:
-            raise ValueError("list at least one level, the lowest first")
+            raise ValueError(msg("cli_levels_none_listed"))
         return self
 
     @property
@@ -124,9 +124,9 @@ class Ladder(SourceModel):
             if level.id == level_id:
                 return level
         close = difflib.get_close_matches(level_id, self.ids, n=1, cutoff=0.3)
-        hint = f"did you mean {close[0]}? " if close else ""
-        raise CstrainError(f"no level {level_id!r} in {LADDER_FILE} ({hint}levels: "
-                           f"{', '.join(self.ids)})")
+        hint = msg("cli_levels_close", close=close[0]) if close else ""
+        raise CstrainError(msg("cli_levels_unknown", level=level_id, file=LADDER_FILE, hint=hint,
+                               ids=", ".join(self.ids)))
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -139,8 +139,7 @@ def load_ladder(path: Path, rel: str, catalog: Catalog) -> Ladder:
         raise ValidationFailed([exc.problem]) from None
     data = located.data
     if not isinstance(data, dict):
-        raise ValidationFailed([Problem(rel, 1, "a ladder file is a mapping with the list of "
-                                                "levels under 'levels', lowest first")])
+        raise ValidationFailed([Problem(rel, 1, msg("cli_levels_mapping"))])
     problems = _reference_problems(data, located, rel, catalog)
     try:
         ladder = Ladder.model_validate(data)
@@ -164,8 +163,8 @@ def _reference_problems(data: dict, located, rel: str, catalog: Catalog) -> list
         if isinstance(level_id, (str, int)) and not isinstance(level_id, bool):
             line = located.line(("levels", index, "id"))
             if str(level_id) in first_line:
-                problems.append(Problem(rel, line, f"levels[{index}].id: '{level_id}' is already "
-                                                   f"a level (line {first_line[str(level_id)]})"))
+                problems.append(Problem(rel, line, msg("cli_levels_id_twice", index=index,
+                                                       id=level_id, line=first_line[str(level_id)])))
             first_line.setdefault(str(level_id), line)
         needs = level.get("requires")
         for kind in ("course", "module") if isinstance(needs, dict) else ():
@@ -178,7 +177,9 @@ def _reference_problems(data: dict, located, rel: str, catalog: Catalog) -> list
                 except CstrainError as exc:
                     where = ("levels", index, "requires", kind + "s", position)
                     problems.append(Problem(rel, located.line(where),
-                                            f"levels[{index}].requires.{kind}s[{position}]: {exc}"))
+                                            msg("cli_field_message",
+                                                field=f"levels[{index}].requires.{kind}s[{position}]",
+                                                message=exc.args[0])))
     return problems
 
 
@@ -196,10 +197,8 @@ def project_ladder(root: Path, catalog: Catalog) -> Ladder:
     """The project's ``team/levels.yml``; a CstrainError saying how to start one if absent."""
     path = root / LADDER_FILE
     if not path.is_file():
-        raise CstrainError(
-            f"no level ladder: looked for {LADDER_FILE} in {root}.\n"
-            "Start one there (see docs/tracking.md, Levels), lowest level first, e.g.:\n"
-            + _STARTER)
+        raise CstrainError(msg("cli_levels_no_ladder", file=LADDER_FILE, root=root,
+                               starter=_STARTER))
     return load_ladder(path, LADDER_FILE, catalog)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cstrain.i18n import msg
+
 _SEPARATORS = re.compile(r"[\s\-‐‑–—.()（）]+")
 _MAINLAND = re.compile(r"1[3-9]\d{9}")
 _INTERNATIONAL = re.compile(r"\+[1-9]\d{7,14}")
@@ -20,9 +22,7 @@ def normalise_phone(text: str) -> str:
     """The stored form of a mobile number; raises ValueError saying what is wrong."""
     raw = unicodedata.normalize("NFKC", str(text)).strip()
     if _SCIENTIFIC.fullmatch(raw):
-        raise ValueError("was shortened by Excel to scientific notation, so digits are lost: "
-                         "format the column as text (设置单元格格式 → 文本), retype the numbers "
-                         "and save again")
+        raise ValueError(msg("cli_phone_scientific"))
     number = _SEPARATORS.sub("", raw)
     if number.startswith("0086"):
         number = "+86" + number[4:]
@@ -32,5 +32,4 @@ def normalise_phone(text: str) -> str:
         number = number[3:]
     if _MAINLAND.fullmatch(number) or _INTERNATIONAL.fullmatch(number):
         return number
-    raise ValueError("is not a mobile number: write 11 digits starting with 1 (13800138000), "
-                     "or + and the country code for a number outside the mainland")
+    raise ValueError(msg("cli_phone_bad"))

@@ -34,6 +34,7 @@ from cstrain.catalog import Catalog
 from cstrain.catalog.problems import validation_problems
 from cstrain.errors import CstrainError, Problem, SourceError, ValidationFailed
 from cstrain.format.base import SourceModel
+from cstrain.i18n import msg
 from cstrain.source.text import read_text
 from cstrain.source.yamlnodes import load_yaml
 from cstrain.store.schema import assignments
@@ -53,7 +54,7 @@ class PlanAudience(SourceModel):
     @model_validator(mode="after")
     def _someone(self):
         if not (self.team or self.cohort or self.mentor or self.learners):
-            raise ValueError("name at least one of team, cohort, mentor, learners")
+            raise ValueError(msg("cli_plan_audience"))
         return self
 
 
@@ -67,7 +68,7 @@ class PlanTarget(SourceModel):
     def _one_target(self):
         given = [kind for kind in ("course", "module", "tag") if getattr(self, kind)]
         if len(given) != 1:
-            raise ValueError("give exactly one of course, module, tag")
+            raise ValueError(msg("cli_plan_target_one"))
         return self
 
     @property
@@ -86,7 +87,7 @@ class PlanSpec(SourceModel):
     @model_validator(mode="after")
     def _has_targets(self):
         if not self.targets:
-            raise ValueError("targets: list at least one course, module or tag with its due date")
+            raise ValueError(msg("cli_plan_targets"))
         return self
 
     @property
@@ -116,7 +117,7 @@ def load_plan(path: Path, rel: str, catalog: Catalog) -> PlanSpec:
     except SourceError as exc:
         raise ValidationFailed([exc.problem]) from None
     if not isinstance(located.data, dict):
-        raise ValidationFailed([Problem(rel, 1, "a plan is a mapping with name, to and targets")])
+        raise ValidationFailed([Problem(rel, 1, msg("cli_plan_mapping"))])
     try:
         plan = PlanSpec.model_validate(located.data)
     except ValidationError as exc:
@@ -127,7 +128,8 @@ def load_plan(path: Path, rel: str, catalog: Catalog) -> PlanSpec:
         try:
             check_target(catalog, target)
         except CstrainError as exc:
-            problems.append(Problem(rel, located.line(("targets", index, target.kind)), str(exc)))
+            problems.append(Problem(rel, located.line(("targets", index, target.kind)),
+                                    exc.args[0] if exc.args else str(exc)))
     if problems:
         raise ValidationFailed(problems)
     plan._due_lines = {index: located.line(("targets", index, "due"))
@@ -155,9 +157,9 @@ def apply_plan(conn: Connection, catalog: Catalog, plan: PlanSpec, rel: str, ass
                 assignments.c.due_on == item.due, assignments.c.withdrawn_at.is_(None))).scalars())
             changed = [person for person in ids if person not in kept]
             if changed:
-                problems.append(Problem(rel, plan.due_line(index), (
-                    f"targets[{index}].due: {exc} ({len(changed)} of {len(ids)} learner(s) "
-                    "would get it)")))
+                problems.append(Problem(rel, plan.due_line(index), msg(
+                    "cli_plan_due_past", index=index, message=exc.args[0], changed=len(changed),
+                    total=len(ids))))
     if problems:
         raise ValidationFailed(problems)
     by = plan.assigned_by or assigned_by

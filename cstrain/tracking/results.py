@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from cstrain.catalog import Catalog
 from cstrain.errors import Problem, RecordsRefused
 from cstrain.grading.grade import grade_attempt
+from cstrain.i18n import msg
 from cstrain.store.engine import upsert
 from cstrain.store.schema import attempts, learners, visits
 from cstrain.tracking.attempts import (GradedRows, attempt_key, chunks, graded_rows, insert_attempt,
@@ -113,9 +114,9 @@ def _grade_all(catalog: Catalog, files: list[ResultsFile], skip_outdated: bool):
             if key in first:
                 if not attempt.same_as(first[key]):
                     other = first[key]
-                    problems.append(Problem(file.path, attempt.line, (
-                        f"{attempt.where} is also at {other.path}:{other.line} with different "
-                        "answers or times; keep the file the browser wrote")))
+                    problems.append(Problem(file.path, attempt.line, msg(
+                        "cli_results_twice", where=attempt.where,
+                        other=f"{other.path}:{other.line}")))
                 continue
             first[key] = attempt
             graded.append(grade_one(catalog, modules, file.learner_id, attempt, skip_outdated))
@@ -124,47 +125,46 @@ def _grade_all(catalog: Catalog, files: list[ResultsFile], skip_outdated: bool):
 
 def grade_one(catalog: Catalog, modules: dict, learner_id: str, attempt: FileAttempt,
            skip_outdated: bool) -> Graded:
-    def refuse(field: str, message: str, level: str = "error", outdated: bool = False) -> Graded:
-        problem = Problem(attempt.path, attempt.line_of(field), f"{attempt.where}: {message}",
-                          level)
+    def refuse(field: str, message, level: str = "error", outdated: bool = False) -> Graded:
+        problem = Problem(attempt.path, attempt.line_of(field),
+                          msg("cli_field_message", field=attempt.where, message=message), level)
         return Graded(learner_id, attempt, None, [problem], outdated)
 
     quiz = catalog.quizzes.get(attempt.quiz)
     module = modules.get(attempt.module)
     if quiz is None:
-        return refuse("quiz", f'quiz "{shown(attempt.quiz)}" is not in the catalog (removed, '
-                      "renamed, or the file is from another training site)")
+        return refuse("quiz", msg("cli_results_quiz_gone", quiz=shown(attempt.quiz)))
     if module is None:
-        return refuse("module", f'module "{shown(attempt.module)}" is not in the catalog')
+        return refuse("module", msg("cli_results_module_gone", module=shown(attempt.module)))
     used = catalog.quiz_for(module)
     if used is None or used.ref != quiz.ref:
-        uses = f'uses quiz "{used.ref}"' if used else "has no quiz"
-        return refuse("module", f'module "{attempt.module}" {uses}, not "{quiz.ref}"')
+        return refuse("module", msg("cli_results_other_quiz", module=attempt.module, used=used.ref,
+                                    quiz=quiz.ref) if used else
+                      msg("cli_results_no_quiz", module=attempt.module, quiz=quiz.ref))
     if quiz.spec.mode == "exam":
-        return refuse("quiz", f'quiz "{quiz.ref}" is an exam: its attempts are graded and '
-                      "recorded by the server (cstrain serve), never imported from a results file")
+        return refuse("quiz", msg("cli_results_exam", quiz=quiz.ref))
     if attempt.version != quiz.version:
-        message = (f'quiz "{quiz.ref}" was edited after this attempt (its version then: '
-                   f"{shown(attempt.version)}, now: {quiz.version}), so it cannot be graded again")
+        versions = dict(quiz=quiz.ref, then=shown(attempt.version), now=quiz.version)
         if skip_outdated:
-            return refuse("version", message + "; left out", "warning", outdated=True)
-        return refuse("version", message + ": the learner should take the quiz again on the "
-                      "current site; to import the rest of the file without this attempt, add "
-                      "--skip-outdated")
+            return refuse("version", msg("cli_results_edited_skip", **versions), "warning",
+                          outdated=True)
+        return refuse("version", msg("cli_results_edited", **versions))
     try:
         result = grade_attempt(quiz.spec, list(attempt.questions), attempt.responses,
                                catalog.pass_mark(module))
     except ValueError as exc:
-        return refuse("questions", f'cannot be graded against quiz "{quiz.ref}": {exc}')
+        return refuse("questions", msg("cli_results_ungradable", quiz=quiz.ref,
+                                       reason=exc.args[0] if exc.args else exc))
     problems = []
     if attempt.claimed_score is not None and (
             abs(attempt.claimed_score - result.score) > _SCORE_SLACK
             or (attempt.claimed_max is not None
                 and abs(attempt.claimed_max - result.max_score) > _SCORE_SLACK)):
-        problems.append(Problem(attempt.path, attempt.line_of("score"), (
-            f"{attempt.where}: the file says {_figure(attempt.claimed_score)} / "
-            f"{_figure(attempt.claimed_max)}, the grader gives {_figure(result.score)} / "
-            f"{_figure(result.max_score)}; the grader's score is recorded"), "warning"))
+        problems.append(Problem(attempt.path, attempt.line_of("score"), msg(
+            "cli_field_message", field=attempt.where, message=msg(
+                "cli_results_score_differs", claimed=_figure(attempt.claimed_score),
+                claimed_max=_figure(attempt.claimed_max), score=_figure(result.score),
+                max=_figure(result.max_score))), "warning"))
     rows = graded_rows(quiz, module, attempt.questions, attempt.responses, result)
     return Graded(learner_id, attempt, rows, problems)
 
@@ -178,7 +178,7 @@ def _unknown_modules(catalog: Catalog, files: list[ResultsFile]) -> list[Problem
     learner's browser keeps it for ever, so refusing would refuse every later file too."""
     known = {module.full_id for module in catalog.modules}
     return [Problem(file.path, visit.line,
-                    f'modules "{shown(visit.module)}" is not in the catalog; its visit is left out',
+                    msg("cli_results_visit_gone", module=shown(visit.module)),
                     "warning")
             for file in files for visit in file.visits if visit.module not in known]
 
@@ -195,13 +195,12 @@ def _check_roster(conn: Connection, files: list[ResultsFile]) -> list[Problem]:
             continue
         who = f"{file.learner_id} ({file.learner_name})" if file.learner_name else file.learner_id
         if file.learner_id not in names:
-            problems.append(Problem(file.path, file.learner_line, (
-                f"learner {who} is not on the roster: add them (cstrain roster import), or "
-                "correct the 工号 on 我的学习 and download the file again")))
+            problems.append(Problem(file.path, file.learner_line,
+                                    msg("cli_results_unknown_learner", who=who)))
         elif file.learner_name and _plain(file.learner_name) != _plain(names[file.learner_id]):
-            problems.append(Problem(file.path, file.learner_line, (
-                f"learner {file.learner_id} is {names[file.learner_id]} on the roster, but the "
-                f"file names {file.learner_name}; check the 工号"), "warning"))
+            problems.append(Problem(file.path, file.learner_line, msg(
+                "cli_results_other_name", id=file.learner_id, roster_name=names[file.learner_id],
+                file_name=file.learner_name), "warning"))
     return problems
 
 
@@ -226,9 +225,8 @@ def _copied_attempts(conn: Connection, new: list[Graded]) -> list[Problem]:
     for g in new:
         others = sorted(holders[g.attempt.id] - {g.learner_id})
         if others:
-            problems.append(Problem(g.attempt.path, g.attempt.line, (
-                f"{g.attempt.where} is also in the results of {', '.join(others)}: is this file "
-                "a copy of theirs?"), "warning"))
+            problems.append(Problem(g.attempt.path, g.attempt.line, msg(
+                "cli_results_copy", where=g.attempt.where, others=", ".join(others)), "warning"))
     return problems
 
 

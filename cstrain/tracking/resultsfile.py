@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cstrain.errors import Problem
+from cstrain.i18n import msg
 from cstrain.tracking.ids import learner_id as normal_learner_id
 
 FORMAT = "cstrain-results"
@@ -28,8 +29,7 @@ LEARNER_ID_LENGTH = 64  # learners.id
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 LONGEST_NUMBER = 24  # characters: JavaScript writes 1e+21 and up with an exponent
-NOT_A_RESULTS_FILE = ("not a cstrain results file: download it from 我的学习 on the training "
-                      "site")
+NOT_A_RESULTS_FILE = msg("cli_results_not_ours")
 DRILL_ATTEMPT_FIELDS = ("id", "drill", "version", "submitted_at", "replies")
 ATTEMPT_FIELDS = ("id", "quiz", "version", "module", "started_at", "submitted_at", "questions",
                   "responses")
@@ -136,41 +136,39 @@ def read_results_file(path: str | Path, label: str | None = None) -> ResultsFile
 
 def _load_json(path: Path, label: str, problems: list[Problem]):
     """The parsed JSON and the line of every value near the top, or (None, None) with a problem."""
-    def refuse(line: int, message: str):
+    def refuse(line: int, message):
         problems.append(Problem(label, line, message))
         return None, None
 
     try:
         if path.is_dir():
-            return refuse(0, "is a folder, not a results file")
+            return refuse(0, msg("cli_results_folder"))
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return refuse(0, f"is {size // (1024 * 1024)} MB, far larger than any results file; "
-                             "is it the right file?")
+            return refuse(0, msg("cli_results_huge", mb=size // (1024 * 1024)))
         raw = path.read_bytes()
     except FileNotFoundError:
-        return refuse(0, "no such file")
+        return refuse(0, msg("cli_no_such_file"))
     except OSError as exc:
-        return refuse(0, f"cannot read: {exc.strerror or exc}")
+        return refuse(0, msg("cli_cannot_read", reason=exc.strerror or exc))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return refuse(raw.count(b"\n", 0, exc.start) + 1,
-                      f"is not UTF-8 text, so {NOT_A_RESULTS_FILE}")
+                      msg("cli_results_not_utf8", why=NOT_A_RESULTS_FILE))
     if not text.strip():
-        return refuse(0, "the file is empty: download it again from 我的学习")
+        return refuse(0, msg("cli_results_empty"))
     try:
         data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        return refuse(exc.lineno, f"not valid JSON ({exc.msg}, column {exc.colno}), so "
-                                  f"{NOT_A_RESULTS_FILE}")
+        return refuse(exc.lineno, msg("cli_results_bad_json", reason=exc.msg, column=exc.colno,
+                                      why=NOT_A_RESULTS_FILE))
     except _BadNumber as exc:
         offset = text.find(exc.literal)
         return refuse(text.count("\n", 0, offset) + 1 if offset >= 0 else 0,
-                      f"the number {shown(exc.literal, 20)} is not one the browser writes "
-                      "(too large, NaN or Infinity)")
+                      msg("cli_results_bad_number", number=shown(exc.literal, 20)))
     except RecursionError:
-        return refuse(0, f"its JSON is nested too deeply, so {NOT_A_RESULTS_FILE}")
+        return refuse(0, msg("cli_results_nested", why=NOT_A_RESULTS_FILE))
     return data, value_lines(text)
 
 

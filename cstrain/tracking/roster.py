@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from cstrain.errors import CstrainError, NotFound, Problem, RecordsRefused
+from cstrain.i18n import msg
 from cstrain.store.schema import learners
 from cstrain.tracking.dates import parse_date
 from cstrain.tracking.ids import learner_id
@@ -77,16 +78,14 @@ def import_roster(store, path: str | Path, *, deactivate_missing: bool = False,
     transaction; raises RecordsRefused (writing nothing) if any row is bad."""
     settings = settings or RosterSettings()
     table = read_table(path, label)
-    hint = (f"; if the sheet names a column differently, map it under headers: in "
-            f"{settings.path or SETTINGS_FILE.as_posix()}")
+    hint = msg("cli_roster_hint", file=settings.path or SETTINGS_FILE.as_posix())
     columns, problems = match_columns(table, settings.columns(), REQUIRED, hint)
     if any(p.level == "error" for p in problems):
         raise RecordsRefused(problems)
     entries, row_problems = parse_entries(table, columns, settings)
     problems += row_problems
     if deactivate_missing and not entries:
-        problems.append(Problem(table.path, 0, "the file lists nobody; --deactivate-missing "
-                                "would mark everyone inactive"))
+        problems.append(Problem(table.path, 0, msg("cli_roster_lists_nobody")))
     try:
         with store.write() as conn:
             existing = {row.id: row._asdict() for row in conn.execute(sa.select(learners))}
@@ -97,8 +96,7 @@ def import_roster(store, path: str | Path, *, deactivate_missing: bool = False,
             _write(conn, added, updated, gone)
     except sa.exc.IntegrityError:
         # PostgreSQL: another import added the same id between our read and our insert
-        raise CstrainError("the roster changed while this file was imported; nothing was "
-                           "written: run the import again") from None
+        raise CstrainError(msg("cli_roster_race")) from None
     return ImportSummary(table.path, len(added), len(updated), unchanged, len(gone),
                          [p for p in problems if p.level == "warning"],
                          sum(1 for entry in entries if entry.values.get("phone")))
@@ -130,7 +128,7 @@ def parse_entries(table: Table, columns: dict[str, int], settings: RosterSetting
     first_line: dict[str, int] = {}
     header = {name: table.header[index] for name, index in columns.items()}
 
-    def problem(row: Row, message: str) -> None:
+    def problem(row: Row, message) -> None:
         problems.append(Problem(table.path, row.line, message))
 
     for row in table.rows:
@@ -141,25 +139,26 @@ def parse_entries(table: Table, columns: dict[str, int], settings: RosterSetting
                 text[name] = learner_id(text[name])
         entry = Entry(row.line, text["id"], role_text=text.get("role", ""))
         if not entry.id:
-            problem(row, f"{header['id']} is empty")
+            problem(row, msg("cli_cell_empty", header=header["id"]))
         elif entry.id in first_line:
-            problem(row, f'{header["id"]} "{entry.id}" is already on line {first_line[entry.id]}')
+            problem(row, msg("cli_id_repeated", header=header["id"], id=entry.id,
+                             line=first_line[entry.id]))
             continue
         else:
             first_line[entry.id] = row.line
         if not text["name"]:
-            problem(row, f"{header['name']} is empty")
+            problem(row, msg("cli_cell_empty", header=header["name"]))
         for name in ("id", *_TEXT_FIELDS, "mentor"):
             limit = learners.c["mentor_id" if name == "mentor" else name].type.length
             if name in text and len(text[name]) > limit:
-                problem(row, f'{header[name]} "{text[name][:20]}…" is longer than {limit} '
-                             "characters")
+                problem(row, msg("cli_cell_too_long", header=header[name], value=text[name][:20],
+                                 limit=limit))
         entry.values = {name: text[name] for name in _TEXT_FIELDS if name in text}
         if "role" in columns:
             role = settings.role(text["role"]) if text["role"] else "learner"
             if role is None:
-                problem(row, f'{header["role"]} "{text["role"]}" is not a role: '
-                             f"{settings.role_hint()}")
+                problem(row, msg("cli_role_unknown", header=header["role"], value=text["role"],
+                                 hint=settings.role_hint()))
             entry.values["role"] = role
         if "mentor" in columns:
             entry.values["mentor_id"] = text["mentor"] or None
@@ -169,14 +168,16 @@ def parse_entries(table: Table, columns: dict[str, int], settings: RosterSetting
                 try:
                     entry.values["hired_on"] = parse_date(cell["hired_on"])
                 except ValueError as exc:
-                    problem(row, f"{header['hired_on']} {_quoted(exc, text['hired_on'])}")
+                    problem(row, msg("cli_cell_message", header=header["hired_on"],
+                                     message=_quoted(exc, text["hired_on"])))
         if "phone" in columns:
             entry.values["phone"] = None
             if text["phone"]:
                 try:
                     entry.values["phone"] = normalise_phone(text["phone"])
                 except ValueError as exc:
-                    problem(row, f'{header["phone"]} "{text["phone"]}" {exc}')
+                    problem(row, msg("cli_cell_value_message", header=header["phone"],
+                                     value=text["phone"], message=exc.args[0]))
         if entry.id:
             entries.append(entry)
     return entries, problems
@@ -202,22 +203,21 @@ def check_mentors(table: Table, columns: dict[str, int], entries: list[Entry],
             continue
         message = None
         if mentor == entry.id:
-            message = f'{header} "{mentor}" is this row\'s own {id_header}'
+            message = msg("cli_mentor_self", header=header, mentor=mentor, id_header=id_header)
         elif mentor in in_file:
             pass
         elif mentor not in existing:
-            message = f'{header} "{mentor}" is not on the roster or in this file'
+            message = msg("cli_mentor_unknown", header=header, mentor=mentor)
             named = {p for p in [*in_file, *existing] if _name(p, in_file, existing) == mentor}
             if len(named) == 1:
-                message += f"; write their {id_header} ({named.pop()})"
+                message = msg("cli_mentor_unknown_named", header=header, mentor=mentor,
+                              id_header=id_header, id=named.pop())
         elif not existing[mentor]["active"]:
-            message = (f'{header} "{mentor}" is marked inactive on the roster; add them to '
-                       "this file to make them active again")
+            message = msg("cli_mentor_inactive", header=header, mentor=mentor)
         elif deactivate_missing:
-            message = (f'{header} "{mentor}" is not in this file, so --deactivate-missing '
-                       "would mark them inactive")
+            message = msg("cli_mentor_leaving", header=header, mentor=mentor)
         if message is None and role_of(mentor) == "learner":
-            message = f'{header} "{mentor}" is a learner, not a mentor or supervisor'
+            message = msg("cli_mentor_learner", header=header, mentor=mentor)
         if message:
             problems.append(Problem(table.path, entry.line, message))
     if "role" not in columns:
@@ -230,10 +230,9 @@ def check_mentors(table: Table, columns: dict[str, int], entries: list[Entry],
                              ("mentor" not in columns) if person in in_file
                              else row["active"] and not deactivate_missing))
         if mentees:
-            problems.append(Problem(table.path, entry.line, (
-                f'{table.header[columns["role"]]} "{entry.role_text or "learner"}" makes '
-                f"{entry.id} a learner, but they are still the mentor of {', '.join(mentees)}; "
-                "give those people another mentor first")))
+            problems.append(Problem(table.path, entry.line, msg(
+                "cli_mentor_demoted", header=table.header[columns["role"]],
+                role=entry.role_text or "learner", id=entry.id, mentees=", ".join(mentees))))
     return problems
 
 
@@ -292,15 +291,16 @@ def forget_phones(store, learner_ids: list[str] | None = None) -> int:
                                      .where(learners.c.id.in_(ids))).scalars())
             missing = [i for i in ids if i not in found]
             if missing:
-                raise NotFound(f"not on the roster: {', '.join(missing)}; nothing was deleted")
+                raise NotFound(msg("cli_not_on_roster", ids=", ".join(missing)))
             query = query.where(learners.c.id.in_(ids))
         return conn.execute(query.values(phone=None)).rowcount
 
 
 def _quoted(exc: ValueError, shown: str) -> str:
     """A date reader's message, with the cell as the user sees it quoted first."""
-    message = str(exc)
-    return message if message.startswith('"') else f'"{shown}": {message}'
+    message = exc.args[0] if exc.args else str(exc)
+    return message if str(message).startswith('"') else msg("cli_quoted_value", value=shown,
+                                                            message=message)
 
 
 def _text(value) -> str:

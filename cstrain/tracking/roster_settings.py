@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cstrain.errors import Problem, SourceError, ValidationFailed
+from cstrain.i18n import msg
 from cstrain.source.text import read_text
 from cstrain.source.yamlnodes import load_yaml
 from cstrain.tracking.tabular import header_key
@@ -77,8 +78,7 @@ class RosterSettings:
 
     def role_hint(self) -> str:
         where = self.path or SETTINGS_FILE.as_posix()
-        return (f"use learner, mentor or supervisor ({', '.join(w[0] for w in ROLE_WORDS.values())}"
-                f"), or add it under roles: in {where}")
+        return msg("cli_role_hint", words=", ".join(w[0] for w in ROLE_WORDS.values()), file=where)
 
 
 def load_roster_settings(root: Path | None) -> RosterSettings:
@@ -93,16 +93,16 @@ def load_roster_settings(root: Path | None) -> RosterSettings:
         raise ValidationFailed([exc.problem]) from None
     data = located.data if located.data is not None else {}
     if not isinstance(data, dict):
-        raise ValidationFailed([Problem(rel, 1, "expected a mapping with headers: and roles:")])
+        raise ValidationFailed([Problem(rel, 1, msg("cli_roster_yml_mapping"))])
     problems = []
     for key in data:
         if key not in ("headers", "roles"):
             problems.append(Problem(rel, located.line((key,)),
-                                    f"unknown key '{key}'; allowed: headers, roles"))
+                                    msg("cli_roster_yml_unknown", key=key)))
     headers = _mapping(data, "headers", located, rel, problems, _column_of,
-                       "a column cstrain reads: " + ", ".join(a[1] for a in COLUMNS.values()))
+                       msg("cli_roster_yml_columns", names=", ".join(a[1] for a in COLUMNS.values())))
     roles = _mapping(data, "roles", located, rel, problems, _role_of,
-                     "learner, mentor or supervisor (学员, 师傅, 主管)")
+                     msg("cli_roster_yml_roles"))
     if problems:
         raise ValidationFailed(problems)
     return RosterSettings(headers, roles, rel)
@@ -122,13 +122,13 @@ def _role_of(value: str) -> str | None:
 
 
 def _mapping(data: dict, section: str, located, rel: str, problems: list, resolve,
-             expected: str) -> dict[str, str]:
+             expected) -> dict[str, str]:
     value = data.get(section)
     if value is None:
         return {}
     if not isinstance(value, dict):
         problems.append(Problem(rel, located.line((section,)),
-                                f"{section}: expected a mapping (a sheet's word: {expected})"))
+                                msg("cli_roster_yml_not_mapping", section=section, expected=expected)))
         return {}
     result = {}
     seen: dict[str, str] = {}
@@ -136,17 +136,18 @@ def _mapping(data: dict, section: str, located, rel: str, problems: list, resolv
         line = located.line((section, word))
         word_text = str(word).strip()
         if not word_text:
-            problems.append(Problem(rel, line, f"{section}: a key is empty"))
+            problems.append(Problem(rel, line, msg("cli_roster_yml_empty_key", section=section)))
             continue
         resolved = resolve(str(target)) if isinstance(target, (str, int)) else None
         if resolved is None:
-            problems.append(Problem(rel, line, f"{section}.{word_text}: '{target}' is not "
-                                               f"{expected}"))
+            problems.append(Problem(rel, line, msg("cli_roster_yml_bad_target", section=section,
+                                                   word=word_text, target=target,
+                                                   expected=expected)))
             continue
         key = header_key(word_text) if section == "headers" else word_text.casefold()
         if key in seen:
-            problems.append(Problem(rel, line, f"{section}.{word_text}: the same as "
-                                               f"'{seen[key]}' above"))
+            problems.append(Problem(rel, line, msg("cli_roster_yml_same", section=section,
+                                                   word=word_text, other=seen[key])))
             continue
         seen[key] = word_text
         result[word_text] = resolved

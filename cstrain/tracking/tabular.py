@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Mapping, Sequence, Union
 
 from cstrain.errors import Problem, RecordsRefused
+from cstrain.i18n import msg
 from cstrain.tracking import xlsx
 
 Cell = Union[str, datetime]
 """A cell is stripped text; an .xlsx date cell stays a :class:`~datetime.datetime`."""
 
-SAVE_AS = 'in Excel choose 另存为 (Save As) → "CSV UTF-8" or "Excel 工作簿 (*.xlsx)"'
+def _save_as():
+    return msg("cli_save_as")
 
 
 @dataclass(frozen=True)
@@ -57,18 +59,18 @@ def read_table(path: str | Path, label: str | None = None) -> Table:
     label = label or str(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        kind = suffix or "files without an extension"
-        _refuse(label, f"cstrain reads .csv and .xlsx files, not {kind}; {SAVE_AS}")
+        kind = suffix or msg("cli_table_no_extension")
+        _refuse(label, msg("cli_table_kind", kind=kind, save_as=_save_as()))
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        _refuse(label, "no such file")
+        _refuse(label, msg("cli_no_such_file"))
     except OSError as exc:
-        _refuse(label, f"cannot read: {exc.strerror or exc}")
+        _refuse(label, msg("cli_cannot_read", reason=exc.strerror or exc))
     rows = _xlsx_rows(data, label) if suffix == ".xlsx" else _csv_rows(data, label)
     rows = [row for row in rows if any(cell != "" for cell in row.cells)]
     if not rows:
-        _refuse(label, "the file is empty: its first row must name the columns")
+        _refuse(label, msg("cli_table_empty"))
     head, *body = rows
     header = tuple(str(cell) for cell in head.cells)
     return Table(label, header, head.line, tuple(body))
@@ -100,25 +102,28 @@ def match_columns(table: Table, columns: Mapping[str, Sequence[str]],
             continue
         field = names.get(header_key(name))
         if field is None:
-            problems.append(Problem(table.path, line, f'column "{name}" is not one cstrain '
-                                    "reads; it is ignored", "warning"))
+            problems.append(Problem(table.path, line, msg("cli_column_ignored", name=name),
+                                    "warning"))
         elif field in found:
-            problems.append(Problem(table.path, line, f'columns "{table.header[found[field]]}" '
-                                    f'and "{name}" both give the {field}; keep one'))
+            problems.append(Problem(table.path, line, msg(
+                "cli_column_twice", first=table.header[found[field]], second=name, field=field)))
         else:
             found[field] = index
     missing = [field for field in required if field not in found]
     if missing:
         # the first row is probably not a header at all: its "unknown columns" are noise
         problems = [p for p in problems if p.level == "error"]
-        listed = " and ".join(f"{columns[f][1]} ({columns[f][0]})" for f in missing)
+        listed = None
+        for f in missing:
+            item = f"{columns[f][1]} ({columns[f][0]})"
+            listed = item if listed is None else msg("cli_columns_and", first=listed, second=item)
         found_names = [name for name in table.header if name]
-        problems.append(Problem(
-            table.path, line,
-            f"missing column{'s' if len(missing) > 1 else ''} {listed}; the first row must name "
-            f"the columns: {', '.join(a[1] for a in columns.values())} "
-            f"(or {', '.join(a[0] for a in columns.values())}); its first row has: "
-            f"{', '.join(found_names[:15]) + (' …' if len(found_names) > 15 else '')}{hint}"))
+        details = dict(listed=listed, zh_names=", ".join(a[1] for a in columns.values()),
+                       en_names=", ".join(a[0] for a in columns.values()),
+                       found=", ".join(found_names[:15]) + (" …" if len(found_names) > 15 else ""),
+                       hint=hint)
+        problems.append(Problem(table.path, line, msg("cli_columns_missing", **details)
+                                if len(missing) > 1 else msg("cli_columns_missing_one", **details)))
     return found, problems
 
 
@@ -128,11 +133,11 @@ def _refuse(label: str, message: str, line: int = 0):
 
 def _decode(data: bytes, label: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        _refuse(label, f'the file is UTF-16 ("Unicode text"), not CSV; {SAVE_AS}')
+        _refuse(label, msg("cli_utf16", save_as=_save_as()))
     if data.startswith(b"PK\x03\x04"):
-        _refuse(label, "the file is an Excel workbook; name it .xlsx, or " + SAVE_AS)
+        _refuse(label, msg("cli_workbook_named_csv", save_as=_save_as()))
     if b"\x00" in data:
-        _refuse(label, f"the file is not text (it holds NUL bytes); {SAVE_AS}")
+        _refuse(label, msg("cli_nul_bytes", save_as=_save_as()))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -141,13 +146,11 @@ def _decode(data: bytes, label: str) -> str:
     if data.startswith(b"\xef\xbb\xbf") or any(byte > 0x7F for byte in before):
         # Chinese in GB18030 is never valid UTF-8: a file whose earlier Chinese decoded as
         # UTF-8 is UTF-8 with a damaged line, and GB18030 would turn it into mojibake.
-        _refuse(label, f"this line is not valid UTF-8, though the lines before it are; "
-                       f"{SAVE_AS}", before.count(b"\n") + 1)
+        _refuse(label, msg("cli_bad_utf8_line", save_as=_save_as()), before.count(b"\n") + 1)
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        _refuse(label, f"the file is neither UTF-8 nor GB18030 text; {SAVE_AS}, "
-                       "or save it as GB18030")
+        _refuse(label, msg("cli_not_utf8_gb", save_as=_save_as()))
 
 
 def _csv_rows(data: bytes, label: str) -> list[Row]:
@@ -159,7 +162,7 @@ def _csv_rows(data: bytes, label: str) -> list[Row]:
             rows.append(Row(start, tuple(cell.strip() for cell in cells)))
             start = reader.line_num + 1
     except csv.Error as exc:
-        _refuse(label, f"not readable as CSV: {exc}", start)
+        _refuse(label, msg("cli_bad_csv", reason=exc), start)
     return rows
 
 
@@ -168,7 +171,7 @@ def _xlsx_rows(data: bytes, label: str) -> list[Row]:
         return [Row(number, tuple(_xlsx_cell(value) for value in values))
                 for number, values in xlsx.iter_rows(io.BytesIO(data))]
     except xlsx.XlsxUnreadable:
-        _refuse(label, f"not a readable .xlsx workbook; {SAVE_AS}")
+        _refuse(label, msg("cli_bad_xlsx", save_as=_save_as()))
 
 
 def _xlsx_cell(value) -> Cell:

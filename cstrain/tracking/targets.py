@@ -11,6 +11,7 @@ from typing import Callable
 
 from cstrain.catalog import Catalog
 from cstrain.errors import Invalid
+from cstrain.i18n import msg
 
 TARGET_KINDS = ("course", "module", "tag")
 
@@ -51,16 +52,23 @@ def check_target(catalog: Catalog, target: Target) -> None:
     """Refuse a target the courseware does not have, with the nearest names."""
     kind = _KINDS.get(target.kind)
     if kind is None:
-        raise Invalid(f"unknown target kind {target.kind!r}: use {', '.join(TARGET_KINDS[:-1])} "
-                      f"or {TARGET_KINDS[-1]}")
+        raise Invalid(msg("cli_target_kind", kind=repr(target.kind),
+                          kinds=", ".join(TARGET_KINDS[:-1]), last=TARGET_KINDS[-1]))
     known = kind.names(catalog)
     if target.name not in known:
         close = difflib.get_close_matches(target.name, known, n=3, cutoff=0.5)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        hint = msg("cli_target_close", names=", ".join(close)) if close else ""
         if target.kind == "module" and "/" not in target.name:
             same = [m for m in known if m.endswith("/" + target.name)]
-            hint = f" (a module is named course/module{': ' + ', '.join(same) + '?' if same else ''})"
-        raise Invalid(f"no {target.kind} {target.name!r} in the courseware{hint}")
+            hint = (msg("cli_target_module_same", names=", ".join(same)) if same
+                    else msg("cli_target_module_hint"))
+        raise Invalid(msg("cli_target_unknown", kind=_kind_word(target.kind),
+                          name=repr(target.name), hint=hint))
+
+
+def _kind_word(kind: str):
+    key = {"course": "cli_kind_course", "module": "cli_kind_module", "tag": "cli_kind_tag"}[kind]
+    return msg(key)
 
 
 def target_modules(catalog: Catalog, kind: str, name: str) -> list[str]:
