@@ -82,11 +82,14 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         self._progress = None
         self._pages_done = 0
         self._script_hashes: set[str] = set()
+        self._page_modules: dict[str, list[str]] = {}
+        """The modules each page's blocks load, from on_page_content to on_post_page."""
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self._script_hashes = set()
+        self._page_modules = {}
         self.quizzes_dir = self.root / self.config.quizzes_dir
         handover = handed_over(config.config_file_path)
         if handover:
@@ -226,7 +229,10 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         def tag_url(tag: str) -> str:
             return url_of(tag_src(tag))
 
+        loaded = self._page_modules.setdefault(src, [])
+
         def script_urls(modules: list[str]) -> list[str]:
+            loaded.extend(modules)
             return [url_of(f"{SCRIPT_DIR}/{module}") for module in modules]
 
         if src in self._modules:
@@ -263,6 +269,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         return html
 
     def on_post_page(self, output: str, page, config) -> str:
+        output = self._preload(output, page)
         self._script_hashes |= csp.inline_script_hashes(output)
         self._tick()
         return output
@@ -270,6 +277,15 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
     def on_post_template(self, output: str, template_name: str, config) -> str:
         self._script_hashes |= csp.inline_script_hashes(output)  # 404.html
         return output
+
+    def _preload(self, output: str, page) -> str:
+        """``<link rel="modulepreload">`` in the head for every module the page runs first: the
+        entries, its blocks' modules and all they import (:func:`scripts.preloads`)."""
+        modules = [*scripts.entries(self.config.team), *self._page_modules.pop(page.file.src_uri, [])]
+        links = "".join(f'<link rel="modulepreload" href="{get_relative_url(f"{SCRIPT_DIR}/{module}", page.url)}">'
+                        for module in scripts.preloads(modules))
+        head_end = output.find("</head>")
+        return output[:head_end] + links + output[head_end:] if head_end >= 0 else output
 
     # -- after every page --------------------------------------------------------------------
     @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
