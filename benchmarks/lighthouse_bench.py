@@ -174,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pages", nargs="+", choices=[*PAGES, "drill"], default=[*PAGES, "drill"],
                         help="measure only these (drill also measures the cstrain module page)")
+    parser.add_argument("--label", default="", help="what this run measures (kept in the record)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and sites")
     parser.add_argument("--results", type=Path, default=HERE / "results")
@@ -183,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="cstrain-lighthouse-"))
     started = dt.datetime.now().astimezone()
     load_before = os.getloadavg()
+    env = environment()  # the commit built, before anything else changes the worktree
     runs: dict[str, list[dict]] = {}
     try:
         built = build(args.n, args.seed, work)
@@ -214,10 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     results = checks(medians)
     print()
     print(table(medians, results))
-    record = {"benchmark": "lighthouse", "started": started.isoformat(timespec="seconds"),
+    record = {"benchmark": "lighthouse", "label": args.label, "started": started.isoformat(timespec="seconds"),
               "lighthouse": lighthouse_version(), "preset": "mobile (default)", "n": args.n, "seed": args.seed,
               "served_by": "delivery_bench.site_app: Starlette static files + cstrain CacheHeaders + gzip",
-              "environment": environment(), "load_before": load_before, "load_after": os.getloadavg(),
+              "environment": env, "load_before": load_before, "load_after": os.getloadavg(),
               "pages": {**built["paths"], "drill": built["drill"]}, "runs": runs, "medians": medians,
               "checks": results}
     path = write_record(args.results, "lighthouse", started, record)
