@@ -235,16 +235,25 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             loaded.extend(modules)
             return [url_of(f"{SCRIPT_DIR}/{module}") for module in modules]
 
+        def when_near(modules: list[str]) -> scripts.BlockScripts:
+            """A block below the page's text: its modules load when the learner gets near it."""
+            urls = scripts.BlockScripts(url_of(f"{SCRIPT_DIR}/{module}") for module in modules)
+            if modules:
+                loaded.append(scripts.BLOCKS)
+                urls.loader = url_of(f"{SCRIPT_DIR}/{scripts.BLOCKS}")
+            return urls
+
         if src in self._modules:
             module = self._modules[src]
             quiz = self.catalog.quiz_for(module)
             entry = self._drill_modules.get(src)
             drill = render.render_drill_block(entry, module, bool(quiz), self.markup, t,
-                                              script_urls(scripts.drill_modules(entry.drill))) if entry else ""
+                                              when_near(scripts.drill_modules(entry.drill))) if entry else ""
+            quiz_modules = scripts.quiz_modules(quiz, self.config.team) if quiz else []
             html = (render.render_module_head(module, tag_url, t) + html + drill
                     + render.render_module_foot(self.catalog, module, self.markup, t,
-                                                script_urls(scripts.quiz_modules(quiz, self.config.team)
-                                                            if quiz else [])))
+                                                (when_near if quiz and quiz.spec.mode == "practice"
+                                                 else script_urls)(quiz_modules)))
         elif src in self._overviews:
             html = render.render_overview(self.catalog, self._overviews[src], url_of, tag_url, self.markup, t) + html
         elif src in self._tags:

@@ -34,9 +34,21 @@ DASHBOARD = "pages/dashboard.mjs"
 DRILL = "pages/drill.mjs"
 DRILL_LIST = "pages/drills.mjs"
 REDLINES = "pages/redlines.mjs"
+BLOCKS = "pages/blocks.mjs"
+"""Loads a block's modules when the learner gets near it (:class:`BlockScripts`)."""
 
 _IMPORT = re.compile(r'\bfrom\s+"(\.{1,2}/[^"]+)"|\bimport\s*\(\s*"(\.{1,2}/[^"]+)"\s*\)')
 _STATIC_IMPORT = re.compile(r'\b(?:from|import)\s+"(\.{1,2}/[^"]+)"')
+
+
+class BlockScripts(list):
+    """The URLs of the modules a block loads. With ``loader`` (the URL of pages/blocks.mjs) the
+    block names them in a hidden marker and the loader imports them when the learner gets near
+    the block (templates/modules.html); without, each is a ``<script type="module">`` of its
+    own. A module page's practice quiz and drill load this way: they sit below the page's text,
+    and their code would otherwise run before the page is first painted."""
+
+    loader: str = ""
 
 
 def imports_of(module: str) -> list[str]:
@@ -93,7 +105,7 @@ def drill_modules(drill) -> list[str]:
 
 def shipped(team: bool) -> list[str]:
     """Every module a build ships: what its pages load, and what that imports."""
-    return modules_for([*entries(team), PRACTICE, MY_LEARNING, DRILL, DRILL_LIST, REDLINES,
+    return modules_for([*entries(team), BLOCKS, PRACTICE, MY_LEARNING, DRILL, DRILL_LIST, REDLINES,
                         *([EXAM, DASHBOARD] if team else [])])
 
 

@@ -1,11 +1,10 @@
-"""The module graph of a page is announced in its head (issue 16, learner pages as light as plain
-Material): every module a page runs is fetched through its ``<link rel="modulepreload">``, so
-the browser fetches the whole graph at once instead of one level of imports after another, and
-nothing is preloaded that the page does not run. Only a question type's module, imported when
-its question is shown, comes later."""
+"""How a page loads its modules (issue 16, learner pages as light as plain Material): the module
+graph a page runs at once is announced in its head (``<link rel="modulepreload">``), so the
+browser fetches it together instead of one level of imports after another, and nothing is
+preloaded that the page does not run. A module page's practice quiz and drill load their code
+only after the page has loaded (pages/blocks.mjs: near the viewport, on a first key or touch,
+or when the browser is idle), and still come up by themselves."""
 from __future__ import annotations
-
-import re
 
 import pytest
 
@@ -13,31 +12,41 @@ from conftest import watched
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"module": ("pre-sales/01-first-reply/", ".cstrain-question"),
-         "overview": ("pre-sales/", ".cstrain-status"),
+PAGES = {"module with quiz and drill": ("pre-sales/01-first-reply/", ".cstrain-question, .cstrain-drill-start"),
+         "overview": ("pre-sales/", ".cstrain-status .cstrain-badge"),
          "我的学习": ("my-learning/", ".cstrain-courses-progress table"),
-         "drill": ("drills/", ".md-content"),
+         "drill": ("drills/pre-sales/first-reply/", ".cstrain-drill button"),
          "红线自查": ("redlines/", "textarea")}
-LATE = re.compile(r".*/assets/cstrain/js/questions/[a-z_]+\.mjs")
-"""A question type's module: imported when its question is shown (questions/index.mjs)."""
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_every_module_a_page_runs_was_preloaded_and_nothing_else(browser, site, name):
+def test_the_first_modules_are_preloaded_and_a_blocks_code_comes_after_the_load(browser, site, name):
     path, ready = PAGES[name]
     with watched(browser, {"width": 390, "height": 844}) as page:
-        requests: dict[str, str] = {}  # module URL → what started its fetch ("parser": the page's HTML)
+        requests: dict[str, tuple[str, float]] = {}  # module URL → (what started its fetch, when)
+        load: list[float] = []
         cdp = page.context.new_cdp_session(page)
         cdp.on("Network.requestWillBeSent", lambda event: event["request"]["url"].endswith(".mjs") and
-               requests.setdefault(event["request"]["url"], event["initiator"]["type"]))
+               requests.setdefault(event["request"]["url"], (event["initiator"]["type"], event["timestamp"])))
+        cdp.on("Page.loadEventFired", lambda event: load.append(event["timestamp"]))
         cdp.send("Network.enable")
+        cdp.send("Page.enable")
         page.goto(site.url(path))
-        page.locator(ready).first.wait_for()
+        for selector in ready.split(", "):  # every block comes up without scrolling or a key
+            page.locator(selector).first.wait_for()
         page.wait_for_load_state("networkidle")
         preloaded = set(page.evaluate("""() => Array.from(document.head.querySelectorAll(
             'link[rel=modulepreload]'), (link) => link.href)"""))
-    assert preloaded, "no modulepreload link"
-    assert preloaded == {url for url in requests if not LATE.fullmatch(url) or url in preloaded}
-    # without the links, core/*.mjs and the rest would be fetched by the importing module ("script")
-    late = {url: how for url, how in requests.items() if how != "parser"}
-    assert all(LATE.fullmatch(url) for url in late), late
+        later = set(page.evaluate("""() => Array.from(document.querySelectorAll('.cstrain-load'),
+            (marker) => marker.dataset.modules.split(' ').map((src) => new URL(src, document.baseURI).href)).flat()"""))
+    assert preloaded and load
+    early = {url: how for url, (how, when) in requests.items() if when < load[0]}
+    # before the load event: exactly the preloaded modules, each fetched through its link (the
+    # page's HTML), none by an importing module ("script") as it would be without the links
+    assert set(early) == preloaded, (sorted(early), sorted(preloaded))
+    assert set(early.values()) == {"parser"}, early
+    # a block's own code only after it, and all of it in the end
+    assert later.isdisjoint(early)
+    assert later <= set(requests)
+    if name.startswith("module"):
+        assert later
