@@ -228,13 +228,30 @@ def module_scripts(html: str) -> list[str]:
     return [re.search(r'src="(?:\.\./)*/?assets/cstrain/js/([^"]+)"', tag).group(1) for tag in tags]
 
 
+def lazy_modules(html: str) -> list[str]:
+    """The modules a page's blocks load when the learner gets near them (pages/blocks.mjs)."""
+    return [re.fullmatch(r"(?:\.\./)*assets/cstrain/js/(.+)", src).group(1)
+            for group in re.findall(r'<span class="cstrain-load" hidden data-modules="([^"]*)"', html)
+            for src in group.split()]
+
+
+def preloaded(html: str) -> list[str]:
+    return re.findall(r'<link rel="modulepreload" href="(?:\.\./)*assets/cstrain/js/([^"]+)">', html)
+
+
 def test_a_static_build_loads_what_each_page_needs_and_ships_nothing_for_team_mode(starter):
     build(starter)
     # every page: the quiz module; a practice drill its runtime; a quiz: its runtime and its
-    # question types; 我的学习, 接待模拟 and 红线自查: their own
-    assert module_scripts(page(starter, "pre-sales/01-first-reply")) == [
+    # question types, both on a module page when the learner gets near them; 我的学习, 接待模拟
+    # and 红线自查: their own
+    module_page = page(starter, "pre-sales/01-first-reply")
+    assert module_scripts(module_page) == ["pages/blocks.mjs", "pages/blocks.mjs", "pages/quiz.mjs"]
+    assert lazy_modules(module_page) == [
         "pages/drill.mjs", "pages/quiz/practice.mjs", "questions/fill.mjs", "questions/multiple.mjs", "questions/single.mjs",
-        "questions/true_false.mjs", "pages/quiz.mjs"]
+        "questions/true_false.mjs"]
+    assert preloaded(module_page) == ["pages/quiz.mjs", "pages/blocks.mjs", "core/dom.mjs", "core/progress.mjs",
+                                      "core/text.mjs", "core/widgets.mjs", "core/storage.mjs", "strings.mjs"]
+    assert lazy_modules(page(starter, "drills/pre-sales/first-reply")) == []
     assert module_scripts(page(starter, "pre-sales")) == ["pages/quiz.mjs"]
     assert module_scripts(page(starter, "my-learning")) == ["pages/quiz/learning.mjs", "pages/quiz.mjs"]
     assert module_scripts(page(starter, "drills")) == ["pages/drills.mjs", "pages/quiz.mjs"]

@@ -83,11 +83,14 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         self._progress = None
         self._pages_done = 0
         self._script_hashes: set[str] = set()
+        self._page_modules: dict[str, list[str]] = {}
+        """The modules each page's blocks load, from on_page_content to on_post_page."""
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self._script_hashes = set()
+        self._page_modules = {}
         self.quizzes_dir = self.root / self.config.quizzes_dir
         handover = handed_over(config.config_file_path)
         if handover:
@@ -231,8 +234,19 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         def tag_url(tag: str) -> str:
             return url_of(tag_src(tag))
 
+        loaded = self._page_modules.setdefault(src, [])
+
         def script_urls(modules: list[str]) -> list[str]:
+            loaded.extend(modules)
             return [url_of(f"{SCRIPT_DIR}/{module}") for module in modules]
+
+        def when_near(modules: list[str]) -> scripts.BlockScripts:
+            """A block below the page's text: its modules load when the learner gets near it."""
+            urls = scripts.BlockScripts(url_of(f"{SCRIPT_DIR}/{module}") for module in modules)
+            if modules:
+                loaded.append(scripts.BLOCKS)
+                urls.loader = url_of(f"{SCRIPT_DIR}/{scripts.BLOCKS}")
+            return urls
 
         if src in self._modules:
             module = self._modules[src]
@@ -240,11 +254,13 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             entry = self._drill_modules.get(src)
             drill = render.render_drill_block(
                 entry, module, bool(quiz), self.markup, t,
-                script_urls(scripts.drill_modules(entry.drill, self.config.team))) if entry else ""
+                (when_near if entry.drill.spec.mode == "practice" else script_urls)(
+                    scripts.drill_modules(entry.drill, self.config.team))) if entry else ""
+            quiz_modules = scripts.quiz_modules(quiz, self.config.team) if quiz else []
             html = (render.render_module_head(module, tag_url, t) + html + drill
                     + render.render_module_foot(self.catalog, module, self.markup, t,
-                                                script_urls(scripts.quiz_modules(quiz, self.config.team)
-                                                            if quiz else [])))
+                                                (when_near if quiz and quiz.spec.mode == "practice"
+                                                 else script_urls)(quiz_modules)))
         elif src in self._overviews:
             html = render.render_overview(self.catalog, self._overviews[src], url_of, tag_url, self.markup, t) + html
         elif src in self._tags:
@@ -270,6 +286,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         return html
 
     def on_post_page(self, output: str, page, config) -> str:
+        output = self._preload(output, page)
         self._script_hashes |= csp.inline_script_hashes(output)
         self._tick()
         return output
@@ -277,6 +294,15 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
     def on_post_template(self, output: str, template_name: str, config) -> str:
         self._script_hashes |= csp.inline_script_hashes(output)  # 404.html
         return output
+
+    def _preload(self, output: str, page) -> str:
+        """``<link rel="modulepreload">`` in the head for every module the page runs first: the
+        entries, its blocks' modules and all they import (:func:`scripts.preloads`)."""
+        modules = [*scripts.entries(self.config.team), *self._page_modules.pop(page.file.src_uri, [])]
+        links = "".join(f'<link rel="modulepreload" href="{get_relative_url(f"{SCRIPT_DIR}/{module}", page.url)}">'
+                        for module in scripts.preloads(modules))
+        head_end = output.find("</head>")
+        return output[:head_end] + links + output[head_end:] if head_end >= 0 else output
 
     # -- after every page --------------------------------------------------------------------
     @event_priority(-100)  # after the search plugin has written its index, wherever it is listed

@@ -36,8 +36,21 @@ DASHBOARD = "pages/dashboard.mjs"
 DRILL = "pages/drill.mjs"
 DRILL_LIST = "pages/drills.mjs"
 REDLINES = "pages/redlines.mjs"
+BLOCKS = "pages/blocks.mjs"
+"""Loads a block's modules when the learner gets near it (:class:`BlockScripts`)."""
 
 _IMPORT = re.compile(r'\bfrom\s+"(\.{1,2}/[^"]+)"|\bimport\s*\(\s*"(\.{1,2}/[^"]+)"\s*\)')
+_STATIC_IMPORT = re.compile(r'\b(?:from|import)\s+"(\.{1,2}/[^"]+)"')
+
+
+class BlockScripts(list):
+    """The URLs of the modules a block loads. With ``loader`` (the URL of pages/blocks.mjs) the
+    block names them in a hidden marker and the loader imports them when the learner gets near
+    the block (templates/modules.html); without, each is a ``<script type="module">`` of its
+    own. A module page's practice quiz and drill load this way: they sit below the page's text,
+    and their code would otherwise run before the page is first painted."""
+
+    loader: str = ""
 
 
 def imports_of(module: str) -> list[str]:
@@ -45,6 +58,32 @@ def imports_of(module: str) -> list[str]:
     text = (SOURCES / module).read_text(encoding="utf-8")
     folder = posixpath.dirname(module)
     return [posixpath.normpath(posixpath.join(folder, a or b)) for a, b in _IMPORT.findall(text)]
+
+
+def static_imports_of(module: str) -> list[str]:
+    """The modules ``module`` imports statically (``import … from "./x.mjs"``, ``import "./x.mjs"``):
+    the ones the browser fetches before it runs ``module``."""
+    text = (SOURCES / module).read_text(encoding="utf-8")
+    folder = posixpath.dirname(module)
+    return [posixpath.normpath(posixpath.join(folder, path)) for path in _STATIC_IMPORT.findall(text)]
+
+
+def preloads(modules: list[str]) -> list[str]:
+    """What a page loading ``modules`` fetches before any of them runs: those modules and every
+    module they import statically, generated ones included, in a stable order. The plugin
+    announces them with ``<link rel="modulepreload">`` in the page's head, so the browser fetches
+    the whole graph at once instead of one level of imports after another. Modules imported
+    only dynamically (a question type's, fetched when its question is shown) are left out."""
+    seen: dict[str, None] = {}
+    todo = list(modules)
+    while todo:
+        module = todo.pop(0)
+        if module in seen:
+            continue
+        seen[module] = None
+        if module not in GENERATED:
+            todo.extend(static_imports_of(module))
+    return list(seen)
 
 
 def entries(team: bool) -> list[str]:
@@ -70,7 +109,7 @@ def drill_modules(drill, team: bool) -> list[str]:
 
 def shipped(team: bool) -> list[str]:
     """Every module a build ships: what its pages load, and what that imports."""
-    return modules_for([*entries(team), PRACTICE, MY_LEARNING, DRILL, DRILL_LIST, REDLINES,
+    return modules_for([*entries(team), BLOCKS, PRACTICE, MY_LEARNING, DRILL, DRILL_LIST, REDLINES,
                         *([EXAM, DRILL_EXAM, DASHBOARD] if team else [])])
 
 

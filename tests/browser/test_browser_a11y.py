@@ -24,7 +24,8 @@ MATERIAL = [("color-contrast", re.compile(r"\.md-tabs__link\b.*")),
             ("color-contrast", re.compile(r"\.md-copyright\b.*")),
             # Material's header title: while the page scrolls it swaps the site name for the
             # page title with an opacity fade, and axe can measure it mid-fade
-            ("color-contrast", re.compile(r'div\[data-md-component="header-topic"\].*'))]
+            ("color-contrast", re.compile(r'div\[data-md-component="header-topic"\].*')),
+            ("color-contrast", re.compile(r"\.md-header__topic\b.*"))]  # the same title, as axe may name it
 
 
 def ours(violations: list[dict]) -> list[str]:

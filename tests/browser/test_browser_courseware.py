@@ -144,6 +144,9 @@ class Visits:
     def open(self, url: str):
         response = self.page.goto(url)
         assert response is not None and response.status == 200, f"{url}: HTTP {response and response.status}"
+        # a module page's practice quiz loads its code after the page's load (pages/blocks.mjs)
+        if self.page.locator("section.cstrain-quiz[data-mode=practice]").count():
+            self.page.locator("section.cstrain-quiz .cstrain-question").first.wait_for()
         self.check()
 
     def check(self):

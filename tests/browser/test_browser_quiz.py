@@ -64,6 +64,7 @@ def test_partly_right_ordering_and_matching_earn_partial_marks(page, site):
     quiz = site.quiz(MODULE_2)
     by_type = {q["type"]: q for q in quiz["questions"]}
     page.goto(site.url(MODULE_2))
+    shown_ids(page)  # the quiz's code loads after the page (pages/blocks.mjs)
     page.dialog_answers.append(True)  # two questions stay unanswered
     ordering, matching = by_type["ordering"], by_type["matching"]
     order_items(page, ordering["id"], [0, 1, 3, 2])                       # 2 of 4 in place
@@ -194,6 +195,7 @@ def test_ordering_works_with_the_keyboard(page, site):
 
 def test_labels_and_inputs(page, site):
     page.goto(site.url(MODULE_2))
+    shown_ids(page)  # the quiz's code loads after the page (pages/blocks.mjs)
     unlabelled = page.evaluate("""() => Array.from(document.querySelectorAll(
         '.cstrain-quiz input, .cstrain-quiz select')).filter(n => !n.labels || n.labels.length === 0).length""")
     assert unlabelled == 0

@@ -367,6 +367,7 @@ def test_practice_syncs_after_being_offline_and_counts_once(browser, team):
         sign_in(page, team, "KF0102")
         page.goto(team.url(MODULE_1))
         page.locator(".cstrain-teambar__name").wait_for()
+        page.locator("li.cstrain-question").first.wait_for()  # its code loads after the page (blocks.mjs)
         context.set_offline(True)
         answer_all(page, team.quiz(MODULE_1), right=False)
         submit(page)
