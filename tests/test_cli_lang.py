@@ -192,7 +192,7 @@ def test_assignments_both_ways(project, tmp_path, language):
     assert result.exit_code == 0
     speaks(result, language, "open")
     if language == "zh":
-        assert "未完成" in result.output and "到期日" in result.output
+        assert "未完成" in result.output and "截止日期" in result.output
     result = run(language, "progress", "--project", project)
     assert result.exit_code == 0
     speaks(result, language, "2 learner(s), 0 with overdue work.")

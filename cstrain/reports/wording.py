@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from cstrain import i18n
+from cstrain import i18n, questions
 from cstrain.reports.csvout import LocalTimes
 from cstrain.reports.numbers import PERCENT_DECIMALS, SCORE_DECIMALS, rounded
 
@@ -117,14 +117,20 @@ def _values(t: Mapping[str, str]) -> dict[str, dict[str, str]]:
         MODE: {"practice": t["report_mode_practice"], "exam": t["report_mode_exam"]},
         TARGET_KIND: {"course": t["report_kind_course"], "module": t["report_kind_module"],
                       "tag": t["report_kind_tag"]},
-        QUESTION_TYPE: {
-            "single": t["report_type_single"], "multiple": t["report_type_multiple"],
-            "true_false": t["report_type_true_false"], "fill": t["report_type_fill"],
-            "matching": t["report_type_matching"], "ordering": t["report_type_ordering"],
-            "numeric": t["report_type_numeric"], "calculated": t["report_type_calculated"]},
+        QUESTION_TYPE: _type_labels(t),
         BOOL: {True: t["report_yes"], False: t["report_no"]},
         TOTAL: {TOTAL_ROW: t["report_all_teams"]},
     }
+
+
+def _type_labels(t) -> dict[str, str]:
+    """Each registered question type's name in reports (the keys written out for the strings
+    check; the registry decides which types there are)."""
+    labels = {"report_type_single": t["report_type_single"], "report_type_multiple": t["report_type_multiple"],
+              "report_type_true_false": t["report_type_true_false"], "report_type_fill": t["report_type_fill"],
+              "report_type_matching": t["report_type_matching"], "report_type_ordering": t["report_type_ordering"],
+              "report_type_numeric": t["report_type_numeric"], "report_type_calculated": t["report_type_calculated"]}
+    return {name: labels[f"report_type_{name}"] for name in questions.TYPES}
 
 
 def excel_time(iso: str) -> str:

@@ -158,7 +158,7 @@ def test_a_mentor_reads_a_transcript_and_rescores_a_turn_that_then_counts(browse
         summary = attempt.locator("summary")
         summary.wait_for()
         assert "首次回复" in summary.inner_text()
-        assert "及格线 75 分" in summary.inner_text() and "未通过" in summary.inner_text()
+        assert "及格线 75%" in summary.inner_text() and "未通过" in summary.inner_text()
         # keyboard alone: the summary opens the transcript
         summary.focus()
         page.keyboard.press("Enter")
@@ -204,7 +204,7 @@ def test_a_mentor_reads_a_transcript_and_rescores_a_turn_that_then_counts(browse
         fresh = page.locator(f".cstrain-dash-drill[data-attempt='{sent['attempt_id']}']")
         fresh.locator(".cstrain-dash-drill-rescores").wait_for()
         assert "已人工复核" in fresh.locator("summary").inner_text()
-        assert "100 分，及格线 75 分（系统评分 70 分）" in fresh.locator("summary").inner_text()
+        assert "100%，及格线 75%（系统评分 70%）" in fresh.locator("summary").inner_text()
         assert "已通过" in fresh.locator("summary").inner_text()
         turn = fresh.locator(".cstrain-dash-drill-turn[data-position='1']")
         assert page.evaluate("document.activeElement.closest('.cstrain-dash-drill-turn').dataset.position") == "1"

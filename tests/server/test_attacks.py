@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -34,11 +36,26 @@ def project(starter):
     return starter
 
 
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    """One team site for the module's tests (a build takes seconds; they only read it), in a
+    project that also holds a store file and a config for traversal to reach for."""
+    from cstrain.scaffold import create_project
+
+    root = tmp_path_factory.mktemp("attacks") / "training"
+    create_project(root)
+    add_exam(root)
+    (root / "team").mkdir(exist_ok=True)
+    with sqlite3.connect(root / "team" / "cstrain.db") as db:
+        db.execute("CREATE TABLE IF NOT EXISTS secret (x)")
+    build_team_site(root)
+    return root / ".cstrain" / "team-site"
+
+
 @pytest.fixture
-def site_app(people, catalog, limiter, project):
-    build_team_site(project)
+def site_app(people, catalog, limiter, built_site):
     return create_app(TeamContext(store=people, catalog=catalog, signin_limit=limiter,
-                                  site_dir=project / ".cstrain" / "team-site"))
+                                  site_dir=built_site))
 
 
 @pytest.mark.parametrize("path", [

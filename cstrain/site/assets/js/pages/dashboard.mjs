@@ -36,23 +36,17 @@ function mount(root) {
   start(board);
 }
 
-/** Who is this, the catalog and the team's progress (again asks the server who, after a
- *  failure). The three are asked for at once, so a mentor's board is one round trip away, not
- *  two; a learner's or a stranger's answers (403, 401) are dropped unread. */
+/** Who is this, then the catalog and the team's progress (again asks the server who, after a
+ *  failure). */
 function start(board, again) {
   const root = board.root;
   root.replaceChildren(el("p", {class: "cstrain-dash-loading", text: t("dash_loading")}));
-  const catalog = request("GET", "catalog");
-  const progress = request("GET", "team/progress" + query(board.filters));
-  catalog.catch(() => null);
-  progress.catch(() => null);
   whoAmI(again).then((me) => {
     if (!me) throw {status: sessionStatus(), data: null};
     board.me = me;
     if (me.role === "learner") return pointTo(board, t("dash_for_mentors"), "my-learning/", t("my_learning"));
-    return Promise.all([catalog.then(dataOf), progress.then(dataOf)]).then((got) => {
+    return Promise.all([request("GET", "catalog").then(dataOf), loadProgress(board)]).then((got) => {
       board.catalog = got[0];
-      board.progress = got[1];
       route(board);
     });
   }).catch((err) => {

@@ -6,7 +6,7 @@
  * Learner text is only ever set as text (el's text, text nodes), never as HTML. */
 import {dataOf, request} from "../../core/api.mjs";
 import {el, nextId} from "../../core/dom.mjs";
-import {formatNumber, formatTime} from "../../core/format.mjs";
+import {formatNumber, formatPercent, formatTime} from "../../core/format.mjs";
 import {colon, t} from "../../core/text.mjs";
 import {badge} from "../../core/widgets.mjs";
 import {markedReply} from "../../drills/view.mjs";
@@ -43,7 +43,7 @@ export function drillSection(person) {
 }
 
 function percent(value) {
-  return formatNumber(value, 1);
+  return formatPercent(value);
 }
 
 function scoreLine(attempt) {
