@@ -85,6 +85,7 @@ def _snapshot(folder):
     return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
 
 
+@pytest.mark.slow  # a real server process
 def test_serve_never_rebuilds_under_a_running_server(starter):
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -45,6 +45,7 @@ def until(condition, port, seconds=60):
         time.sleep(0.5)
 
 
+@pytest.mark.slow  # a real preview process, edited under it
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_broken_save_keeps_the_last_good_site_and_the_next_good_save_recovers(starter, tmp_path, language):
     port = free_port()
@@ -86,6 +87,7 @@ def test_a_broken_save_keeps_the_last_good_site_and_the_next_good_save_recovers(
         log.close()
 
 
+@pytest.mark.slow  # a real preview process
 def test_a_broken_mkdocs_yml_does_not_stall_the_preview(starter, tmp_path):
     port = free_port()
     log = open(tmp_path / "preview.log", "w+", encoding="utf-8")
