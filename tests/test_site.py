@@ -9,11 +9,32 @@ from pathlib import Path
 import pytest
 
 from cstrain.project import find_project
+from cstrain.scaffold import create_project
 from cstrain.site.build import build_site
 
 
 def build(root: Path, **kwargs):
     return build_site(find_project(root), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The starter project built once, for the tests that only read its site."""
+    root = tmp_path_factory.mktemp("built") / "training"
+    create_project(root)
+    build(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def team_built(tmp_path_factory) -> Path:
+    """The starter project with an exam, built once in team mode, for the tests that only read it."""
+    root = tmp_path_factory.mktemp("team-built") / "training"
+    create_project(root)
+    quiz = root / "quizzes/pre-sales/price-objection.yml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("mode: practice", "mode: exam"), encoding="utf-8")
+    build(root, team=True)
+    return root
 
 
 def page(root: Path, url: str) -> str:
@@ -44,18 +65,16 @@ def test_nav_follows_course_yml_order_not_the_alphabet(starter):
     assert positions == sorted(positions)
 
 
-def test_course_overview_shows_summary_modules_minutes_and_tags(starter):
-    build(starter)
-    html = page(starter, "pre-sales")
+def test_course_overview_shows_summary_modules_minutes_and_tags(built):
+    html = page(built, "pre-sales")
     assert "从买家的第一句话到顺利下单" in html
     assert "2 个单元" in html and "约 35 分钟" in html
     assert 'href="01-first-reply/"' in html
     assert '<a class="cstrain-tag" href="../tags/%E5%8F%8C%E5%8D%81%E4%B8%80/">双十一</a>' in html  # its page
 
 
-def test_module_page_shows_objectives_first_and_the_quiz_last(starter):
-    build(starter)
-    html = page(starter, "pre-sales/01-first-reply")
+def test_module_page_shows_objectives_first_and_the_quiz_last(built):
+    html = page(built, "pre-sales/01-first-reply")
     objectives = html.index("cstrain-objectives")
     body = html.index('<h2 id="为什么第一句话重要"')
     quiz = html.index('class="cstrain-quiz"')
@@ -89,19 +108,17 @@ def test_quiz_json_cannot_break_out_of_its_script_element(starter):
     assert quiz_json(html)["questions"][0]["explanation"]
 
 
-def test_no_page_loads_anything_from_another_host(starter):
-    build(starter)
-    for path in (starter / "site").rglob("*.html"):
+def test_no_page_loads_anything_from_another_host(built):
+    for path in (built / "site").rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         for tag, url in re.findall(r'<(script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//', html):
             pytest.fail(f"{path}: <{tag}> loads from another host")
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, path
 
 
-def test_chinese_ui_by_default_english_by_config(starter):
-    build(starter)
-    assert '<html lang="zh"' in page(starter, "pre-sales")
-    assert "学习单元" in page(starter, "pre-sales")
+def test_chinese_ui_by_default_english_by_config(built, starter):
+    assert '<html lang="zh"' in page(built, "pre-sales")
+    assert "学习单元" in page(built, "pre-sales")
     config = starter / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("language: zh", "language: en"), encoding="utf-8")
     build(starter)
@@ -111,19 +128,17 @@ def test_chinese_ui_by_default_english_by_config(starter):
     assert strings.startswith("export default {") and '"submit": "Submit"' in strings
 
 
-def test_search_index_segments_chinese(starter):
-    build(starter)
-    index = json.loads((starter / "site/search/search_index.json").read_text(encoding="utf-8"))
+def test_search_index_segments_chinese(built):
+    index = json.loads((built / "site/search/search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["zh"]
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "\u200b买家\u200b" in text  # jieba split the sentence into words
 
 
-def test_search_finds_content_not_the_sites_own_chrome(starter):
+def test_search_finds_content_not_the_sites_own_chrome(built):
     # every module carries the same quiz note, minutes and status badge, and every overview the
     # same table: indexed, a search for 作答 or 未开始 would list every page
-    build(starter)
-    index = json.loads((starter / "site/search/search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((built / "site/search/search_index.json").read_text(encoding="utf-8"))
     text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"]).replace("\u200b", "")
     for chrome in ("JavaScript", "未开始", "约 15 分钟", "含小测", "开始学习", "首次回复与欢迎语 · 小测"):
         assert chrome not in text, chrome
@@ -131,9 +146,8 @@ def test_search_finds_content_not_the_sites_own_chrome(starter):
     assert "学习目标" in module["text"].replace("\u200b", "")  # the objectives stay findable
 
 
-def test_my_learning_page_lists_every_module(starter):
-    build(starter)
-    html = page(starter, "my-learning")
+def test_my_learning_page_lists_every_module(built):
+    html = page(built, "my-learning")
     data = json.loads(re.search(r'<script type="application/json" id="cstrain-catalog">(.*?)</script>',
                                 html, re.S).group(1))
     modules = [m["id"] for c in data["courses"] for m in c["modules"]]
@@ -141,9 +155,8 @@ def test_my_learning_page_lists_every_module(starter):
     assert data["courses"][0]["modules"][0]["url"] == "../pre-sales/01-first-reply/"
 
 
-def test_course_files_are_not_published(starter):
-    build(starter)
-    assert not (starter / "site/pre-sales/course.yml").exists()
+def test_course_files_are_not_published(built):
+    assert not (built / "site/pre-sales/course.yml").exists()
 
 
 def test_plain_mkdocs_build_works_on_a_cstrain_project(starter):
@@ -239,41 +252,37 @@ def preloaded(html: str) -> list[str]:
     return re.findall(r'<link rel="modulepreload" href="(?:\.\./)*assets/cstrain/js/([^"]+)">', html)
 
 
-def test_a_static_build_loads_what_each_page_needs_and_ships_nothing_for_team_mode(starter):
-    build(starter)
+def test_a_static_build_loads_what_each_page_needs_and_ships_nothing_for_team_mode(built):
     # every page: the quiz module; a practice drill its runtime; a quiz: its runtime and its
     # question types, both on a module page when the learner gets near them; 我的学习, 接待模拟
     # and 红线自查: their own
-    module_page = page(starter, "pre-sales/01-first-reply")
+    module_page = page(built, "pre-sales/01-first-reply")
     assert module_scripts(module_page) == ["pages/blocks.mjs", "pages/blocks.mjs", "pages/quiz.mjs"]
     assert lazy_modules(module_page) == [
         "pages/drill.mjs", "pages/quiz/practice.mjs", "questions/fill.mjs", "questions/multiple.mjs", "questions/single.mjs",
         "questions/true_false.mjs"]
     assert preloaded(module_page) == ["pages/quiz.mjs", "pages/blocks.mjs", "core/dom.mjs", "core/progress.mjs",
                                       "core/text.mjs", "core/widgets.mjs", "core/storage.mjs", "strings.mjs"]
-    assert lazy_modules(page(starter, "drills/pre-sales/first-reply")) == []
-    assert module_scripts(page(starter, "pre-sales")) == ["pages/quiz.mjs"]
-    assert module_scripts(page(starter, "my-learning")) == ["pages/quiz/learning.mjs", "pages/quiz.mjs"]
-    assert module_scripts(page(starter, "drills")) == ["pages/drills.mjs", "pages/quiz.mjs"]
-    assert module_scripts(page(starter, "drills/pre-sales/first-reply")) == ["pages/drill.mjs", "pages/quiz.mjs"]
-    assert module_scripts(page(starter, "redlines")) == ["pages/redlines.mjs", "pages/quiz.mjs"]
-    shipped = {p.relative_to(starter / "site/assets/cstrain/js").as_posix()
-               for p in (starter / "site/assets/cstrain/js").rglob("*.mjs")}
+    assert lazy_modules(page(built, "drills/pre-sales/first-reply")) == []
+    assert module_scripts(page(built, "pre-sales")) == ["pages/quiz.mjs"]
+    assert module_scripts(page(built, "my-learning")) == ["pages/quiz/learning.mjs", "pages/quiz.mjs"]
+    assert module_scripts(page(built, "drills")) == ["pages/drills.mjs", "pages/quiz.mjs"]
+    assert module_scripts(page(built, "drills/pre-sales/first-reply")) == ["pages/drill.mjs", "pages/quiz.mjs"]
+    assert module_scripts(page(built, "redlines")) == ["pages/redlines.mjs", "pages/quiz.mjs"]
+    shipped = {p.relative_to(built / "site/assets/cstrain/js").as_posix()
+               for p in (built / "site/assets/cstrain/js").rglob("*.mjs")}
     assert {"pages/quiz.mjs", "core/progress.mjs", "questions/ordering.mjs", "strings.mjs"} <= shipped
     assert not [name for name in shipped if name.startswith(("pages/team", "pages/dashboard", "core/api"))]
-    assert not (starter / "site/signin").exists() and not (starter / "site/dashboard").exists()
+    assert not (built / "site/signin").exists() and not (built / "site/dashboard").exists()
 
 
-def test_a_team_build_adds_the_team_module_exams_the_sign_in_page_and_the_dashboard(starter):
-    quiz = starter / "quizzes/pre-sales/price-objection.yml"
-    quiz.write_text(quiz.read_text(encoding="utf-8").replace("mode: practice", "mode: exam"), encoding="utf-8")
-    build(starter, team=True)
-    assert module_scripts(page(starter, "pre-sales")) == ["pages/quiz.mjs", "pages/team.mjs"]
-    assert module_scripts(page(starter, "pre-sales/02-price-objection")) == [
+def test_a_team_build_adds_the_team_module_exams_the_sign_in_page_and_the_dashboard(team_built):
+    assert module_scripts(page(team_built, "pre-sales")) == ["pages/quiz.mjs", "pages/team.mjs"]
+    assert module_scripts(page(team_built, "pre-sales/02-price-objection")) == [
         "pages/team/exam.mjs", "pages/quiz.mjs", "pages/team.mjs"]
-    assert module_scripts(page(starter, "dashboard")) == ["pages/dashboard.mjs", "pages/quiz.mjs", "pages/team.mjs"]
-    assert module_scripts(page(starter, "signin")) == ["pages/quiz.mjs", "pages/team.mjs"]
-    assert 'id="cstrain-dashboard"' in page(starter, "dashboard") and 'id="cstrain-signin"' in page(starter, "signin")
+    assert module_scripts(page(team_built, "dashboard")) == ["pages/dashboard.mjs", "pages/quiz.mjs", "pages/team.mjs"]
+    assert module_scripts(page(team_built, "signin")) == ["pages/quiz.mjs", "pages/team.mjs"]
+    assert 'id="cstrain-dashboard"' in page(team_built, "dashboard") and 'id="cstrain-signin"' in page(team_built, "signin")
 
 
 def test_every_import_of_the_browser_code_names_a_module_and_what_it_exports():
@@ -302,16 +311,15 @@ def test_every_import_of_the_browser_code_names_a_module_and_what_it_exports():
     assert problems == []
 
 
-def test_cstrain_adds_no_inline_script_or_event_handler_to_a_page(starter):
+def test_cstrain_adds_no_inline_script_or_event_handler_to_a_page(team_built):
     # a Content-Security-Policy without 'unsafe-inline' must not break cstrain's own markup:
     # its data travels as <script type="application/json">, its code as module files
-    build(starter, team=True)
-    for path in (starter / "site").rglob("*.html"):
+    for path in (team_built / "site").rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         content = html[html.find("<article"):html.find("</article>")]
         for tag in re.findall(r"<script\b[^>]*>", content):
             assert 'type="application/json"' in tag or ' src="' in tag, f"{path}: {tag}"
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", content), path
         for src in re.findall(r'<script\b[^>]*\bsrc="([^"]*cstrain[^"]*)"', html):  # 404.html: from the root
-            file = starter / "site" / src[1:] if src.startswith("/") else path.parent / src
+            file = team_built / "site" / src[1:] if src.startswith("/") else path.parent / src
             assert file.resolve().is_file(), f"{path}: {src}"
