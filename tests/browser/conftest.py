@@ -9,14 +9,16 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -42,8 +44,64 @@ def _missing(reason: str):
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves a folder, ``.mjs`` as JavaScript (a browser refuses a module of another type),
+    without a log line per request."""
+
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
+
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
         pass
+
+
+@contextmanager
+def serving_folder(folder: Path, handler: type[SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:
+    """``folder`` served on a free port of 127.0.0.1 for the block, which gets its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run_cstrain(*args: str, cwd: Path | None = None) -> None:
+    """A real ``cstrain`` command in a child process, as a supervisor types it; fails the test
+    with its output when it fails."""
+    done = subprocess.run([sys.executable, "-m", "cstrain", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@contextmanager
+def module_page(folder: Path, modules: dict[str, Path], script: str) -> Iterator[str]:
+    """A blank page that runs ``script`` (a module script: it imports ``modules``, copied into
+    ``folder`` under their relative names, and puts what the test calls on ``window``), served
+    for the block; the block gets the page's URL. Vector tests run the browser code there."""
+    for name, source in modules.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, folder / name)
+    (folder / "index.html").write_text(
+        f'<!doctype html><meta charset="utf-8"><title>vectors</title>\n<script type="module">\n{script}\n</script>\n',
+        encoding="utf-8")
+    with serving_folder(folder) as url:
+        yield url
+
+
+def in_browser(page, script: str, data):
+    """Runs ``script`` (a function of one argument) on ``data`` sent as JSON text
+    (ASCII-escaped, so lone surrogates survive the trip), and gives its result back the same way."""
+    return json.loads(page.evaluate(f"text => JSON.stringify(({script})(JSON.parse(text)))", json.dumps(data)))
+
+
+def wait_for_global(page, name: str, tries: int = 200) -> None:
+    """Waits until the page's module script has set ``window[name]``."""
+    for _ in range(tries):
+        if page.evaluate("(name) => window[name] !== undefined", name):
+            return
+        page.wait_for_timeout(50)
+    pytest.fail(f"the page never set window.{name}")
 
 
 class Site:
@@ -80,31 +138,21 @@ def configure(root: Path, features: tuple[str, ...] = (), site_url: str = ""):
 
 
 def _build(root: Path, features: tuple[str, ...], site_url: str):
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)
+    run_cstrain("init", str(root))
     configure(root, features, site_url)
-    subprocess.run([sys.executable, "-m", "cstrain", "build"], cwd=root, check=True, capture_output=True, env=env)
+    run_cstrain("build", cwd=root)
 
 
 @pytest.fixture(scope="session")
 def _served(tmp_path_factory):
-    servers = []
+    with ExitStack() as servers:
+        def serve(name: str, features: tuple[str, ...] = (), with_site_url: bool = False) -> Site:
+            root = tmp_path_factory.mktemp(name) / "training"
+            base_url = servers.enter_context(serving_folder(root / "site"))
+            _build(root, features, base_url if with_site_url else "")
+            return Site(root, base_url)
 
-    def serve(name: str, features: tuple[str, ...] = (), with_site_url: bool = False) -> Site:
-        root = tmp_path_factory.mktemp(name) / "training"
-        handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        server.daemon_threads = True
-        servers.append(server)
-        base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-        _build(root, features, base_url if with_site_url else "")
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return Site(root, base_url)
-
-    yield serve
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+        yield serve
 
 
 @pytest.fixture(scope="session")

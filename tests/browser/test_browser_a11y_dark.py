@@ -5,18 +5,13 @@ Material's own, listed in :data:`MATERIAL_SLATE` and docs/accessibility.md, are 
 Screenshots at 390 px go to ``$CSTRAIN_SHOTS`` when it is set."""
 from __future__ import annotations
 
-import functools
 import os
 import re
-import subprocess
-import sys
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from conftest import Site, _QuietHandler, axe_violations, watched
+from conftest import Site, axe_violations, run_cstrain, serving_folder, watched
 from quizdriver import MODULE_1, answer_all, submit
 from test_browser_a11y import MATERIAL
 
@@ -46,18 +41,13 @@ reader. docs/accessibility.md lists it as open."""
 def site(tmp_path_factory):
     """The starter project with Material's palette toggle, built and served."""
     root = tmp_path_factory.mktemp("dark") / "training"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)
+    run_cstrain("init", str(root))
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("theme:\n", "theme:\n" + PALETTE, 1),
                       encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "cstrain", "build"], cwd=root, check=True, capture_output=True, env=env)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root / "site")))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/")
-    server.shutdown()
-    server.server_close()
+    run_cstrain("build", cwd=root)
+    with serving_folder(root / "site") as url:
+        yield Site(root, url)
 
 
 def slate(page) -> None:

@@ -18,17 +18,14 @@ from __future__ import annotations
 import functools
 import os
 import re
-import subprocess
-import sys
-import threading
-from http.server import ThreadingHTTPServer
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
 
 # tests/browser/conftest.py: pytest has imported it as ``conftest`` before collecting this module.
-from conftest import Site, _QuietHandler, _is_local
+from conftest import Site, _is_local, run_cstrain, serving_folder
 from quizdriver import answer_all, question, stored, submit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,35 +78,25 @@ def tagged(tag: str) -> list[dict]:
 
 # ------------------------------------------------------------------ built and served
 
+@contextmanager
 def _build_and_serve(root: Path, *tags: str):
-    """``cstrain build`` of the repository's courseware into root/site, served on 127.0.0.1."""
-    command = [sys.executable, "-m", "cstrain", "build", "--strict", "--project", str(ROOT),
-               "--site-dir", str(root / "site")]
-    for tag in tags:
-        command += ["--tag", tag]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert done.returncode == 0, done.stdout + done.stderr
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, Site(root, f"http://127.0.0.1:{server.server_address[1]}/")
+    """``cstrain build`` of the repository's courseware into root/site, served on 127.0.0.1 for the block."""
+    options = [item for tag in tags for item in ("--tag", tag)]
+    run_cstrain("build", "--strict", "--project", str(ROOT), "--site-dir", str(root / "site"), *options)
+    with serving_folder(root / "site") as url:
+        yield Site(root, url)
 
 
 @pytest.fixture(scope="module")
 def full_site(tmp_path_factory):
-    server, site = _build_and_serve(tmp_path_factory.mktemp("courseware"))
-    yield site
-    server.shutdown()
-    server.server_close()
+    with _build_and_serve(tmp_path_factory.mktemp("courseware")) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")
 def pack_site(tmp_path_factory):
-    server, site = _build_and_serve(tmp_path_factory.mktemp("pack"), TAG)
-    yield site
-    server.shutdown()
-    server.server_close()
+    with _build_and_serve(tmp_path_factory.mktemp("pack"), TAG) as site:
+        yield site
 
 
 # What a module page shows, read in one round trip: the objectives above the text, the quiz below it,

@@ -3,16 +3,13 @@ the shared vectors (tests/vectors/natural-order.json) sorted by both, from shuff
 copies, must come out in the vectors' order. The dashboard sorts teams, mentors and 工号 in the
 browser, the CLI and the reports in Python: a supervisor sees one order everywhere.
 """
-import functools
 import json
 import random
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from conftest import module_page, wait_for_global
 from cstrain.tracking.order import natural_key
 
 pytestmark = pytest.mark.browser
@@ -20,12 +17,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ORDER = ROOT / "cstrain" / "site" / "assets" / "js" / "core" / "order.mjs"
 VECTORS = json.loads((ROOT / "tests" / "vectors" / "natural-order.json").read_text(encoding="utf-8"))["cases"]
-PAGE = """<!doctype html><meta charset="utf-8"><title>natural order</title>
-<script type="module">
-import * as order from "./order.mjs";
-window.naturalOrder = order;
-</script>
-"""
+SCRIPT = 'import * as order from "./order.mjs";\nwindow.naturalOrder = order;'
 
 
 def orderings(case: dict) -> list[list[str]]:
@@ -39,24 +31,10 @@ def orderings(case: dict) -> list[list[str]]:
     return copies
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
-
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("order")
-    shutil.copy(ORDER, folder / "order.mjs")
-    (folder / "index.html").write_text(PAGE, encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with module_page(tmp_path_factory.mktemp("order"), {"order.mjs": ORDER}, SCRIPT) as url:
+        yield url
 
 
 def test_the_vectors_are_in_pythons_order():
@@ -70,7 +48,7 @@ def test_the_vectors_are_in_pythons_order():
 
 def test_the_browser_sorts_the_vectors_as_python_does(page, served):
     page.goto(served)
-    page.wait_for_function("() => window.naturalOrder !== undefined")
+    wait_for_global(page, "naturalOrder")
     for case in VECTORS:
         for copy in orderings(case):
             got = page.evaluate("(texts) => window.naturalOrder.naturalSorted(texts)", copy)

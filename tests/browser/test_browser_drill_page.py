@@ -9,21 +9,17 @@ Screenshots for a person to look at: CSTRAIN_SHOTS=/tmp/shots pytest tests/brows
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
-import threading
+from contextlib import ExitStack
 from datetime import datetime, timezone
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from conftest import Site, _QuietHandler, watched
+from conftest import Site, run_cstrain, serving_folder, watched
 from cstrain.catalog import load_catalog
 from cstrain.drills.score import score_drill
 from cstrain.redlines import load_checker
@@ -48,32 +44,22 @@ replies:
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
-def _serve(root: Path, servers: list) -> Site:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "cstrain", "build"], cwd=root, check=True, capture_output=True, env=env)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root / "site")))
-    server.daemon_threads = True
-    servers.append(server)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return Site(root, f"http://127.0.0.1:{server.server_address[1]}/")
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     """The starter project with a quick-reply library, and the repository's courseware."""
-    servers = []
     starter = tmp_path_factory.mktemp("drill") / "training"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "cstrain", "init", str(starter)], check=True, capture_output=True, env=env)
+    run_cstrain("init", str(starter))
     (starter / "replies").mkdir(exist_ok=True)  # the starter has a library of its own
     (starter / "replies" / "售前快捷短语.yml").write_text(REPLIES, encoding="utf-8")
     courseware = tmp_path_factory.mktemp("courseware") / "training"
     shutil.copytree(ROOT, courseware, ignore=shutil.ignore_patterns(".git", "site", "tests", "*.egg-info", "__pycache__",
                                                                      "benchmarks", ".venv"))
-    yield {"starter": _serve(starter, servers), "courseware": _serve(courseware, servers)}
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with ExitStack() as servers:
+        built = {}
+        for name, root in (("starter", starter), ("courseware", courseware)):
+            run_cstrain("build", cwd=root)
+            built[name] = Site(root, servers.enter_context(serving_folder(root / "site")))
+        yield built
 
 
 def reply_box(page):

@@ -8,16 +8,14 @@ compared character by character with cstrain.drills.text, and random transcripts
 drills are scored by both with the real red-line checker. The ``page`` fixture fails the test on
 any console error or request to another host.
 """
-import functools
 import json
 import random
-import threading
 import unicodedata
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from conftest import _QuietHandler, in_browser, serving_folder, wait_for_global
 from cstrain.catalog import load_catalog
 from cstrain.drills import CompiledDrill, open_turns, score_drill
 from cstrain.drills.text import HELPERS, NEGATIONS, count_chars, find, normalise, phrase_key
@@ -39,11 +37,8 @@ window.drillScorer = {score, text, engine};
 """
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
-
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
+class _Handler(_QuietHandler):
+    """The package's browser code as it is, and the test page at the root."""
 
     def do_GET(self):  # noqa: N802 - the stdlib's name
         if self.path in ("/", "/index.html"):
@@ -59,25 +54,15 @@ class _Handler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(SOURCES)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving_folder(SOURCES, _Handler) as url:
+        yield url
 
 
 @pytest.fixture
 def scorer(page, served):
     page.goto(served)
-    page.wait_for_function("() => window.drillScorer !== undefined")
+    wait_for_global(page, "drillScorer")
     return page
-
-
-def in_browser(page, script: str, data):
-    """Run ``script`` (a function of one argument) on ``data`` sent as JSON text (ASCII-escaped,
-    so lone surrogates survive the trip)."""
-    return json.loads(page.evaluate(f"text => JSON.stringify(({script})(JSON.parse(text)))", json.dumps(data)))
 
 
 def assert_matches(got, expected, where="result"):

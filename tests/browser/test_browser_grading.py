@@ -19,7 +19,7 @@ from cstrain.grading.grade import normalise_text, parse_number
 from cstrain.site.markup import Markup
 from cstrain.site.quizdata import client_question
 
-from conftest import Site
+from conftest import Site, run_cstrain, serving_folder
 
 pytestmark = pytest.mark.browser
 
@@ -176,30 +176,15 @@ def test_half_up_rounding_matches_python(grader):
 def review_site(tmp_path_factory):
     """The starter project with its first quiz set to ``review: after_pass_or_last_attempt`` and
     its second to ``review: never``, built and served."""
-    import functools
-    import os
-    import subprocess
-    import sys
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
     root = tmp_path_factory.mktemp("review") / "training"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)
+    run_cstrain("init", str(root))
     for name, policy in (("first-reply", "after_pass_or_last_attempt"), ("price-objection", "never")):
         path = root / "quizzes" / "pre-sales" / f"{name}.yml"
         path.write_text(path.read_text(encoding="utf-8").replace(
             "mode: practice\n", f"mode: practice\nreview: {policy}\n", 1), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "cstrain", "build"], cwd=root, check=True, capture_output=True, env=env)
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/")
-    server.shutdown()
-    server.server_close()
+    run_cstrain("build", cwd=root)
+    with serving_folder(root / "site") as url:
+        yield Site(root, url)
 
 
 def _feedback_shown(page) -> dict:

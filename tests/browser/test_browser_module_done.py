@@ -5,61 +5,34 @@ with a quiz and a drill is done on the overview, the home page and 我的学习 
 passed on this device."""
 from __future__ import annotations
 
-import functools
 import json
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from conftest import watched
+from conftest import module_page, wait_for_global, watched
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "cstrain" / "site" / "assets" / "js" / "core"
 VECTORS = json.loads((ROOT / "tests" / "vectors" / "module-done.json").read_text(encoding="utf-8"))["cases"]
-PAGE = """<!doctype html><meta charset="utf-8"><title>module done</title>
-<script type="module">
-import {moduleState} from "./core/progress.mjs";
-window.moduleState = moduleState;
-</script>
-"""
+SCRIPT = 'import {moduleState} from "./core/progress.mjs";\nwindow.moduleState = moduleState;'
 MODULE = DRILL = "pre-sales/first-reply"
 AT = "2026-11-20T02:00:00.000Z"
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
-
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("done")
-    (folder / "core").mkdir()
-    for name in ("progress.mjs", "storage.mjs"):
-        shutil.copy(CORE / name, folder / "core" / name)
-    (folder / "index.html").write_text(PAGE, encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    modules = {f"core/{name}": CORE / name for name in ("progress.mjs", "storage.mjs")}
+    with module_page(tmp_path_factory.mktemp("done"), modules, SCRIPT) as url:
+        yield url
 
 
 def test_the_browser_gives_each_module_the_vectors_state(browser, served):
     with watched(browser, {"width": 800, "height": 600}) as page:
         page.goto(served)
-        for _ in range(100):
-            if page.evaluate("typeof window.moduleState === 'function'"):
-                break
-            page.wait_for_timeout(50)
+        wait_for_global(page, "moduleState")
         got = page.evaluate("(cases) => cases.map((c) => moduleState(c.facts))", VECTORS)
     assert [(g["state"], g["done"]) for g in got] == [(c["state"], c["done"]) for c in VECTORS]
 

@@ -4,19 +4,14 @@ keyboard, and "/code" expanded; axe-clean. With CSTRAIN_SHOTS set, screenshots g
 (tests/browser/shots/ when it is 1)."""
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
-import subprocess
-import sys
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from conftest import _QuietHandler, axe_violations, watched
+from conftest import axe_violations, run_cstrain, serving_folder, watched
 from cstrain.site.drilldata import quick_replies
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,17 +22,12 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 def site(tmp_path_factory):
     """The starter project with the courseware's quick-reply libraries instead of its example."""
     root = tmp_path_factory.mktemp("quick") / "training"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "cstrain", "init", str(root)], check=True, capture_output=True, env=env)
+    run_cstrain("init", str(root))
     shutil.rmtree(root / "replies")
     shutil.copytree(REPO / "replies", root / "replies")
-    subprocess.run([sys.executable, "-m", "cstrain", "build"], cwd=root, check=True, capture_output=True, env=env)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root / "site")))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    run_cstrain("build", cwd=root)
+    with serving_folder(root / "site") as url:
+        yield url
 
 
 @pytest.mark.parametrize("size", SIZES)

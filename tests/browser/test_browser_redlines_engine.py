@@ -6,17 +6,14 @@ and in tests/redlines/test_vectors.py; the normaliser is compared character by c
 every character Unicode folds, and over random replies with their offset maps. The ``page``
 fixture fails the test on any console error or request to another host.
 """
-import functools
 import json
 import random
-import shutil
-import threading
 import unicodedata
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from conftest import in_browser, module_page, wait_for_global
 from cstrain.redlines import load_checker
 
 pytestmark = pytest.mark.browser
@@ -24,45 +21,20 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "cstrain" / "site" / "assets" / "js" / "redlines" / "engine.mjs"
 VECTORS = ROOT / "tests" / "vectors" / "redlines.json"
-PAGE = """<!doctype html><meta charset="utf-8"><title>red-line engine</title>
-<script type="module">
-import * as engine from "./engine.mjs";
-window.redlinesEngine = engine;
-</script>
-"""
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
-
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
+SCRIPT = 'import * as engine from "./engine.mjs";\nwindow.redlinesEngine = engine;'
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("engine")
-    shutil.copy(ENGINE, folder / "engine.mjs")
-    (folder / "index.html").write_text(PAGE, encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with module_page(tmp_path_factory.mktemp("engine"), {"engine.mjs": ENGINE}, SCRIPT) as url:
+        yield url
 
 
 @pytest.fixture
 def engine(page, served):
     page.goto(served)
-    page.wait_for_function("() => window.redlinesEngine !== undefined")
+    wait_for_global(page, "redlinesEngine")
     return page
-
-
-def in_browser(page, script: str, data):
-    """Run ``script`` (a function of one argument) on ``data`` sent as JSON text (ASCII-escaped,
-    so lone surrogates survive the trip)."""
-    return json.loads(page.evaluate(f"text => JSON.stringify(({script})(JSON.parse(text)))", json.dumps(data)))
 
 
 def _checker(group, tmp_path):
