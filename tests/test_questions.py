@@ -2,6 +2,7 @@
 type of the format has an entry with its own rules, and no other module branches on a type."""
 import ast
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,34 @@ def _type_names_outside_the_registry(root: Path) -> list[str]:
 
 def test_no_module_outside_the_registry_names_a_question_type():
     assert _type_names_outside_the_registry(PACKAGE) == []
+
+
+BROWSER = PACKAGE / "site" / "assets" / "js"
+
+
+def _type_names_in_browser_code(root: Path) -> list[str]:
+    """Question types named as a string in a module outside ``questions/``, the browser's registry."""
+    named = re.compile(r"""["'`](%s)["'`]""" % "|".join(QUESTION_TYPES))
+    found = []
+    for path in sorted(root.rglob("*.mjs")):
+        if path.relative_to(root).parts[0] == "questions":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            found += [f"{path.relative_to(root).as_posix()}:{number}: {name!r}" for name in named.findall(line)]
+    return found
+
+
+def test_no_browser_module_outside_its_registry_names_a_question_type():
+    assert _type_names_in_browser_code(BROWSER) == []
+
+
+def test_the_check_finds_a_type_named_in_a_page(tmp_path):
+    (tmp_path / "questions").mkdir()
+    (tmp_path / "questions" / "ordering.mjs").write_text('register("ordering", {});\n', encoding="utf-8")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "exam.mjs").write_text('const a = 1;\nif (q.type === "ordering") a();\n',
+                                                 encoding="utf-8")
+    assert _type_names_in_browser_code(tmp_path) == ["pages/exam.mjs:2: 'ordering'"]
 
 
 def test_the_check_finds_a_type_named_elsewhere(tmp_path):

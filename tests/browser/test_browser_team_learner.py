@@ -335,6 +335,9 @@ def test_a_learner_signs_in_studies_practises_takes_the_exam_and_sees_the_assign
     review = page.locator(".cstrain-exam-review")
     assert "首次回复要快" in review.inner_text()  # explanations only now
     assert review.locator(".cstrain-feedback--correct").count() == 4
+    # the ordering question in the order the learner left it, not the order it was shown in
+    steps = review.locator('li[data-qid="steps"] .cstrain-order-text').all_inner_texts()
+    assert [text.split()[0] for text in steps] == ["认同买家的感受", "说明商品的价值", "询问买家的用途", "推荐合适的款式"]
     assert page.evaluate("document.activeElement.classList.contains('cstrain-result')")
     shoot(page, "exam-result", full=False)
     exam_attempt = wait_until(page, lambda: [a for a in team.attempts("KF0101") if a.source == "server"])

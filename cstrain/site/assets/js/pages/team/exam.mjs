@@ -265,13 +265,9 @@ function setupExam(section) {
     const list = el("ol", {class: "cstrain-questions"}, result.review.map((item, position) => {
       const question = item.question;
       const response = item.response;
-      let order = item.order;
-      if (question.type === "ordering" && Array.isArray(response) && response.length === question.items.length) {
-        order = response;  // as the learner left them
-      }
-      const state = {question: question, prompt: item.prompt, order: order || [], values: item.values || {}};
+      const state = {question: question, prompt: item.prompt, order: item.order || [], values: item.values || {}};
       const node = renderQuestion(state, position, attemptKey);
-      restoreResponse(state, node, response);
+      restoreResponse(state, node, response);  // each type puts back what the learner left, an order too
       node.querySelector("fieldset").disabled = true;
       renderFeedback(state, node, response, item.mark);
       return node;
