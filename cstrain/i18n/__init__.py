@@ -33,13 +33,22 @@ def language_for(theme_language: str | None) -> str:
     return "zh" if (theme_language or "zh").lower().startswith("zh") else "en"
 
 
+_FILES = {"": "UI strings", ".cli": "CLI strings"}
+
+
 @cache
-def strings(language: str) -> Mapping[str, str]:
-    """The strings of one of :data:`LANGUAGES`, read once, read-only."""
+def _read(name: str, language: str) -> Mapping[str, str]:
+    """``<language><name>.json`` of this folder (``name`` one of :data:`_FILES`), read once,
+    read-only."""
     if language not in LANGUAGES:
-        raise ValueError(f"no UI strings for language {language!r}; there are {', '.join(LANGUAGES)}")
-    with open(FOLDER / f"{language}.json", encoding="utf-8") as file:
+        raise ValueError(f"no {_FILES[name]} for language {language!r}; there are {', '.join(LANGUAGES)}")
+    with open(FOLDER / f"{language}{name}.json", encoding="utf-8") as file:
         return MappingProxyType(json.load(file))
+
+
+def strings(language: str) -> Mapping[str, str]:
+    """The UI strings of one of :data:`LANGUAGES` (``<language>.json``)."""
+    return _read("", language)
 
 
 def strings_for(theme_language: str | None) -> Mapping[str, str]:
@@ -47,13 +56,9 @@ def strings_for(theme_language: str | None) -> Mapping[str, str]:
     return strings(language_for(theme_language))
 
 
-@cache
 def cli_strings(language: str) -> Mapping[str, str]:
     """The command line's messages in one of :data:`LANGUAGES` (``<language>.cli.json``)."""
-    if language not in LANGUAGES:
-        raise ValueError(f"no CLI strings for language {language!r}; there are {', '.join(LANGUAGES)}")
-    with open(FOLDER / f"{language}.cli.json", encoding="utf-8") as file:
-        return MappingProxyType(json.load(file))
+    return _read(".cli", language)
 
 
 def env_language() -> str | None:
