@@ -1,4 +1,5 @@
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,13 +62,27 @@ def _fresh_pg_store(url):
     return open_store(url)
 
 
+@pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory) -> Path:
+    """An empty SQLite store migrated once by cstrain itself: each test's store starts as a copy
+    of this file (migrating one takes longer than most tests)."""
+    from cstrain.store import open_store
+
+    path = tmp_path_factory.mktemp("migrated") / "cstrain.db"
+    open_store(str(path)).close()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
     """An empty, migrated store: an SQLite file, then a real PostgreSQL database."""
     from cstrain.store import open_store
 
     if request.param == "sqlite":
-        opened = open_store(str(tmp_path / "store" / "cstrain.db"))
+        path = tmp_path / "store" / "cstrain.db"
+        path.parent.mkdir()
+        shutil.copyfile(request.getfixturevalue("_migrated_sqlite"), path)
+        opened = open_store(str(path))
     else:
         opened = _fresh_pg_store(request.getfixturevalue("pg_url"))
     yield opened

@@ -7,7 +7,9 @@ people), ``project`` (e.g. with an exam added), ``limiter`` (the sign-in rate li
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -39,9 +41,29 @@ def project(starter):
     return starter
 
 
+_CATALOGS: dict[str, object] = {}
+
+
+def _sources_digest(root: Path) -> str:
+    """A digest of what a catalog is made of: every file of the project but built sites and
+    store files."""
+    digest = hashlib.blake2b()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if rel.parts[0] in ("site", ".cstrain") or ".db" in path.name or not path.is_file():
+            continue
+        digest.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 @pytest.fixture
 def catalog(project):
-    return find_project(project).load_catalog()
+    """The project's catalog, loaded once per distinct set of source files: a catalog is
+    immutable, and loading one (mkdocs.yml included) takes longer than most tests."""
+    key = _sources_digest(project)
+    if key not in _CATALOGS:
+        _CATALOGS[key] = find_project(project).load_catalog()
+    return _CATALOGS[key]
 
 
 @pytest.fixture
