@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import axe_violations, watched
-from test_browser_drill_page import ROOT, _serve, reply_box
+from conftest import Site, axe_violations, run_cstrain, serving_folder, watched
+from test_browser_drill_page import ROOT, reply_box
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +26,12 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def courseware(tmp_path_factory):
-    servers = []
     root = tmp_path_factory.mktemp("peak") / "training"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".git", "site", "tests", "*.egg-info", "__pycache__",
                                                               "benchmarks", ".venv"))
-    yield _serve(root, servers)
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    run_cstrain("build", cwd=root)
+    with serving_folder(root / "site") as url:
+        yield Site(root, url)
 
 
 def focused(page, locator) -> bool:
