@@ -38,7 +38,7 @@ class Finding:
     def shown(self) -> str:
         """The finding as ``cstrain lint`` prints it, in the command's language."""
         severity = tr("cli_redline_error" if self.hit.severity == "error" else "cli_redline_warning")
-        return f"{self.reply.path}:{self.line}: {severity}: {render(self.describe())}"
+        return f"{self.reply.path}:{self.line}: {severity}{render(self.describe())}"
 
     def to_dict(self) -> dict:
         return {"path": self.reply.path, "line": self.line, **self.hit.to_dict()}
