@@ -10,7 +10,7 @@ import pytest
 
 from cstrain.errors import CstrainError, Invalid
 from cstrain.i18n import render, speaking
-from test_cli_lang import CHINESE, run, speaks, untranslated
+from test_cli_lang import CHINESE, project, run, speaks, untranslated  # noqa: F401 - project is a fixture
 
 LANGS = pytest.mark.parametrize("language", ["zh", "en"])
 # rule ids, field names and values of this test's data, as written in either language
@@ -167,7 +167,6 @@ def test_build_errors_and_theme_warnings(starter, language):
 # --- drill transcripts and sittings: what the server and results import refuse ------------
 
 def test_transcript_and_sitting_refusals_in_both_languages(starter):
-    from cstrain.catalog import load_catalog
     from cstrain.drills.score import parse_replies
     from cstrain.drills.sittings import find_exam_drill
     from cstrain.project import Project
@@ -177,9 +176,9 @@ def test_transcript_and_sitting_refusals_in_both_languages(starter):
     with pytest.raises(ValueError) as raised:
         parse_replies(drill.compiled, [{"text": "亲", "at": -1}])
     said = raised.value.args[0]
-    assert str(said) == "replies[0].at: expected 0 to 3600 seconds" or str(said).startswith("replies[0].at: ")
+    assert str(said) == "replies[0].at: expected 0 to 86400 seconds"
     with speaking("zh"):
-        assert render(said).startswith("replies[0].at：要在 0 到 ")
+        assert render(said) == "replies[0].at：要在 0 到 86400 秒之间"
     with pytest.raises(CstrainError) as refused:
         find_exam_drill(catalog, "pre-sales/first-reply", None)
     assert isinstance(refused.value, Invalid)
@@ -188,4 +187,34 @@ def test_transcript_and_sitting_refusals_in_both_languages(starter):
         shown = refused.value.shown()
     assert "接待模拟“pre-sales/first-reply”是练习" in shown
     assert not untranslated(shown, also=("pre-sales/first-reply",))
-    del load_catalog
+
+
+# --- drill attempts in results files: cstrain import-results -------------------------------
+
+@LANGS
+def test_import_results_refuses_drill_attempts_in_both_languages(project, tmp_path, language):
+    import json
+
+    from cstrain.project import find_project
+
+    assert run(language, "roster", "import", tmp_path / "roster.csv", "--project", project).exit_code == 0
+    drill = find_project(project).load_catalog().drills["pre-sales/first-reply"]
+    base = {"drill": drill.ref, "version": drill.version, "module": "pre-sales/first-reply",
+            "started_at": "2026-11-18T09:00:00Z", "submitted_at": "2026-11-18T09:02:00Z",
+            "result": {"percent": 100, "passed": True}}
+    attempts = [{**base, "id": "a-1", "replies": [{"text": "亲，在的", "at": 99999}]},
+                {**base, "id": "a-2", "drill": "pre-sales/nosuch", "replies": []},
+                {**base, "id": "a-3", "version": "old", "replies": [{"text": "亲", "at": 5}]}]
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"format": "cstrain-results", "version": 1,
+                                   "learner": {"id": "KF201", "name": "王小美"}, "attempts": [],
+                                   "modules": {}, "drill_attempts": attempts}, ensure_ascii=False),
+                       encoding="utf-8")
+    result = run(language, "import-results", results, "--project", project)
+    assert result.exit_code == 1
+    speaks(result, language, "replies[0].at: expected 0 to 86400 seconds", 'no drill "pre-sales/nosuch" in this project',
+           "import with --skip-outdated", also=("drill_attempts", "results.json", "nosuch", "old"))
+    if language == "zh":
+        assert "replies[0].at：要在 0 到 86400 秒之间" in result.output
+        assert "这个项目里没有接待模拟“pre-sales/nosuch”" in result.output
+        assert "当时版本 old" in result.output and "加上 --skip-outdated" in result.output

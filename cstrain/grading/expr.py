@@ -116,11 +116,21 @@ def evaluate(tree: list, values: dict[str, float]) -> float:
     except ExpressionError:
         raise
     except (ArithmeticError, ValueError, RecursionError) as exc:  # 0 ** -1, 1e6 ** 64, round(inf)
-        detail = exc.args[0] if isinstance(exc, ValueError) and exc.args else str(exc)
-        raise ExpressionError(msg("cli_grade_cannot_compute", detail=detail)) from None
+        raise ExpressionError(msg("cli_grade_cannot_compute", detail=_why(exc))) from None
     if not isinstance(result, float) or not math.isfinite(result):
         raise ExpressionError(msg("cli_grade_result_infinite"))
     return result
+
+
+def _why(exc: Exception):
+    """Python's arithmetic error said as one of ours (its own text is English)."""
+    if isinstance(exc, ZeroDivisionError):  # 0 ** -1
+        return msg("cli_grade_division_by_zero")
+    if isinstance(exc, OverflowError):
+        return msg("cli_grade_too_large")
+    if isinstance(exc, RecursionError):
+        return msg("cli_grade_too_deep")
+    return exc.args[0] if exc.args else str(exc)  # round_half_up's msg()
 
 
 def _evaluate(tree: list, values: dict[str, float]) -> float:
