@@ -13,6 +13,7 @@ from cstrain.catalog.model import Drill, Module
 from cstrain.catalog.problems import format_loc
 from cstrain.drills.check import drill_problems
 from cstrain.format.drill import DrillSpec
+from cstrain.i18n import msg
 
 
 def field_names(model: type[BaseModel], data, path: tuple = (), out: dict | None = None) -> dict:
@@ -62,7 +63,7 @@ class DrillLoading:
                     continue
                 ref = path.relative_to(self.drills_dir).with_suffix("").as_posix()
                 if path.suffix == ".yaml":
-                    self.error(self.rel(path), 0, "drill files end in .yml; rename it")
+                    self.error(self.rel(path), 0, msg("cli_drill_suffix"))
                     continue
                 drill = self._load_drill(ref, path)
                 if drill:
@@ -72,7 +73,7 @@ class DrillLoading:
         for ref, (module_rel, line) in {**orphan_refs, **named}.items():
             path = self.drills_dir / f"{ref}.yml"
             if not _is_file(path):
-                self.error(module_rel, line, f"drill: '{ref}' does not exist; expected {self.rel(path)}")
+                self.error(module_rel, line, msg("cli_drill_missing_file", ref=ref, path=self.rel(path)))
         return drills
 
     def _load_drill(self, ref: str, path: Path) -> Drill | None:
@@ -86,7 +87,7 @@ class DrillLoading:
         ok = True
         for where, message, level in drill_problems(spec):
             line = located.line(where)
-            text = f"{format_loc(where)}: {message}" if where else message
+            text = msg("cli_field_message", field=format_loc(where), message=message) if where else message
             if level == "error":
                 ok = False
                 self.error(rel, line, text)

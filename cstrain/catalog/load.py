@@ -274,7 +274,7 @@ class _Loader(DrillLoading):
         spec = self._validate(QuizSpec, located, rel, fields)
         for (*path, field), message in spec.advice() if spec else ():
             line = located.line(tuple(path) + (field,)) or located.line(tuple(path))
-            self.warn(rel, line, f"{path[0]}[{path[1]}].{field}: {message}")
+            self.warn(rel, line, msg("cli_field_message", field=f"{path[0]}[{path[1]}].{field}", message=message))
         return Quiz(ref, spec, rel) if spec and ok else None
 
     def _check_raw_questions(self, questions: list, located: Located, rel: str, fields) -> bool:

@@ -132,7 +132,7 @@ def _message(error: dict, loc: tuple, model_fields: dict[tuple, list[str]]):
         return msg("val_literal", value=given, choices=_choices(str(ctx.get("expected", ""))))
     if kind in ("value_error", "assertion_error"):
         cause = ctx.get("error")
-        said = cause.args[0] if isinstance(cause, Exception) and cause.args else None
+        said = cause.args[0] if isinstance(cause, Exception) and cause.args else ctx.get("message")
         if isinstance(said, Message):
             return said
         return error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")

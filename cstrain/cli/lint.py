@@ -50,7 +50,7 @@ def lint(files, project_dir, strict, output, language):
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         for finding in report.findings:
-            click.echo(str(finding))
+            click.echo(finding.shown())
         for problem in report.problems:
             click.echo(problem.shown(), err=True)
         click.echo(tr("cli_lint_summary", replies=report.replies, files=report.files,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from cstrain.drills.compiled import SINGLE_CHAT, CompiledDrill
 from cstrain.drills.text import find_alternative, normalise, phrase_key
 from cstrain.format.drill import END, DrillSpec
+from cstrain.i18n import msg
 
 Finding = tuple[tuple, str, str]
 
@@ -34,14 +35,13 @@ def drill_problems(spec: DrillSpec) -> list[Finding]:
 
 def _check_buyers(spec: DrillSpec, error) -> None:
     if spec.persona is not None and spec.chats is not None:
-        error(("chats",), "a drill has a persona (one buyer) or chats (peak mode), not both")
+        error(("chats",), msg("cli_drill_persona_and_chats"))
     elif spec.persona is None and spec.chats is None:
-        error(("persona",), "missing required field 'persona' (or 'chats', for a peak drill with "
-                            "several buyers at once)")
+        error(("persona",), msg("cli_drill_no_persona"))
     seen: dict[str, int] = {}
     for index, chat in enumerate(spec.chats or []):
         if chat.id in seen:
-            error(("chats", index, "id"), f"chat id '{chat.id}' is already used by chats[{seen[chat.id]}]")
+            error(("chats", index, "id"), msg("cli_drill_chat_twice", id=chat.id, other=seen[chat.id]))
         seen.setdefault(chat.id, index)
 
 
@@ -55,27 +55,27 @@ def _check_turns(spec: DrillSpec, error) -> dict[str, str]:
     for index, turn in enumerate(spec.turns):
         where = ("turns", index)
         if turn.id == END:
-            error(where + ("id",), f"'{END}' ends a chat in a branch; give the turn another id")
+            error(where + ("id",), msg("cli_drill_end_id", end=END))
         elif turn.id in first_index:
-            error(where + ("id",), f"turn id '{turn.id}' is already used by turns[{first_index[turn.id]}]")
+            error(where + ("id",), msg("cli_drill_turn_twice", id=turn.id, other=first_index[turn.id]))
         else:
             first_index[turn.id] = index
         if chats is None and turn.chat is not None:
-            error(where + ("chat",), "only a peak drill (with chats:) names the chat of a turn")
+            error(where + ("chat",), msg("cli_drill_chat_not_peak"))
         elif chats is not None and turn.chat is None:
-            error(where, f"chat: missing: a peak drill's turns name their chat ({', '.join(chats)})")
+            error(where, msg("cli_drill_chat_missing", chats=", ".join(chats)))
         elif chats is not None and turn.chat not in chats:
-            error(where + ("chat",), f"no chat has id '{turn.chat}'; use one of {', '.join(chats)}")
+            error(where + ("chat",), msg("cli_drill_chat_unknown", id=turn.chat, chats=", ".join(chats)))
         turn_chats.setdefault(turn.id, turn.chat or SINGLE_CHAT)
         checkpoints: dict[str, int] = {}
         for cp_index, checkpoint in enumerate(turn.expect):
             if checkpoint.id in checkpoints:
-                error(where + ("expect", cp_index, "id"), f"checkpoint id '{checkpoint.id}' is already "
-                      f"used by expect[{checkpoints[checkpoint.id]}] of this turn")
+                error(where + ("expect", cp_index, "id"), msg(
+                    "cli_drill_checkpoint_twice", id=checkpoint.id, other=checkpoints[checkpoint.id]))
             checkpoints.setdefault(checkpoint.id, cp_index)
     for index, chat in enumerate(spec.chats if peak else []):
         if chat.id not in turn_chats.values():
-            error(("chats", index), f"chat '{chat.id}' has no turns; give some turns 'chat: {chat.id}'")
+            error(("chats", index), msg("cli_drill_chat_no_turns", id=chat.id))
     return turn_chats
 
 
@@ -86,8 +86,7 @@ def _check_phrases(spec: DrillSpec, error) -> None:
                 (path + (index, member), phrase) for member, phrase in enumerate(alternative)]
             for where, phrase in phrases:
                 if not phrase_key(phrase):
-                    error(where, f"phrase '{phrase}' has nothing to match once spaces, punctuation "
-                                 "and symbols are dropped")
+                    error(where, msg("cli_drill_phrase_empty", phrase=phrase))
 
     for name, words in spec.synonyms.items():
         check(("synonyms", name), [name])
@@ -107,21 +106,21 @@ def _check_branches(spec: DrillSpec, turn_chats: dict[str, str], error) -> None:
         for b_index, branch in enumerate(turn.next):
             where = ("turns", index, "next", b_index)
             if always is not None:
-                error(where, f"never applies: next[{always}] has no hit or missed, so it always applies first")
+                error(where, msg("cli_drill_branch_shadowed", index=always))
             for key in ("hit", "missed"):
                 for c_index, cp in enumerate(getattr(branch, key)):
                     if cp not in checkpoints:
-                        known = ", ".join(sorted(checkpoints)) or "none"
-                        error(where + (key, c_index), f"no checkpoint '{cp}' in this turn (it has: {known})")
+                        known = ", ".join(sorted(checkpoints)) or msg("cli_drill_none")
+                        error(where + (key, c_index), msg("cli_drill_no_checkpoint", id=cp, known=known))
             both = sorted(set(branch.hit) & set(branch.missed))
             if both:
-                error(where, f"never applies: '{both[0]}' cannot be both hit and missed")
+                error(where, msg("cli_drill_hit_and_missed", id=both[0]))
             if branch.goto != END:
                 if branch.goto not in turn_chats:
-                    error(where + ("goto",), f"no turn has id '{branch.goto}'; name a turn or '{END}'")
+                    error(where + ("goto",), msg("cli_drill_goto_unknown", id=branch.goto, end=END))
                 elif turn_chats[branch.goto] != chat:
-                    error(where + ("goto",), f"turn '{branch.goto}' belongs to chat "
-                          f"{turn_chats[branch.goto]}; a branch stays in its own chat")
+                    error(where + ("goto",), msg("cli_drill_goto_other_chat", id=branch.goto,
+                                                 chat=turn_chats[branch.goto]))
             if not branch.hit and not branch.missed and always is None:
                 always = b_index
 
@@ -146,12 +145,11 @@ def _flow_problems(spec: DrillSpec, drill: CompiledDrill) -> list[Finding]:
         if stuck:
             loop = _loop_from(stuck[0], drill, set(stuck))
             found.append((("turns", index_of[loop[0]], "next"),
-                          f"the chat can loop forever: {' → '.join(loop + [loop[0]])} has no way out; "
-                          f"give one of these turns a branch to a later turn or to {END}", "error"))
+                          msg("cli_drill_loop", loop=" → ".join(loop + [loop[0]]), end=END), "error"))
         for turn in spec.turns:
             if drill.turns[turn.id].chat == chat and turn.id not in reachable:
                 found.append((("turns", index_of[turn.id], "id"),
-                              f"turn '{turn.id}' is never reached: no branch or earlier turn leads to it",
+                              msg("cli_drill_unreachable", id=turn.id),
                               "warning"))
     return found
 
@@ -184,14 +182,13 @@ def _check_models(spec: DrillSpec, drill: CompiledDrill, error) -> None:
         text = normalise(turn.model)
         for checkpoint in compiled.checkpoints:
             if not any(find_alternative(text, alt) for alt in checkpoint.rule.alternatives):
-                error(("turns", index, "model"), f"the model reply does not satisfy checkpoint "
-                      f"'{checkpoint.id}'; add the words it uses to that checkpoint's any, or reword it")
+                error(("turns", index, "model"), msg("cli_drill_model_misses", id=checkpoint.id))
         for avoid in compiled.avoids:
             for alternative in avoid.rule.alternatives:
                 spans = find_alternative(text, alternative)
                 if spans:
                     said = "、".join(turn.model[start:end] for start, end in spans)
                     error(("turns", index, "model"),
-                          f"the model reply says '{said}', which avoid[{avoid.index}] forbids")
+                          msg("cli_drill_model_avoids", said=said, index=avoid.index))
                     break
 

@@ -36,6 +36,7 @@ from cstrain.drills.compiled import MAX_VISITS, SINGLE_CHAT, CompiledDrill, Comp
 from cstrain.drills.text import count_chars, find_alternative, normalise
 from cstrain.format.drill import DrillSpec, Weights
 from cstrain.grading.expr import round_half_up
+from cstrain.i18n import msg
 
 REPLY_LIMIT = 2_000
 """Characters (code points) a reply may have; the browser refuses more as it is typed."""
@@ -194,36 +195,41 @@ def open_turns(drill: CompiledDrill, replies: list) -> dict[str, tuple[str, floa
     return waiting
 
 
+def _bad(where: str, message) -> ValueError:
+    """A transcript that cannot be scored: ``where: message``, said in the reader's language."""
+    return ValueError(msg("cli_field_message", field=where, message=message))
+
+
 def parse_replies(drill: CompiledDrill, replies: Any) -> list[Reply]:
     if not isinstance(replies, list):
-        raise ValueError("replies: expected a list")
+        raise _bad("replies", msg("val_expected_list"))
     if len(replies) > MAX_REPLIES:
-        raise ValueError(f"replies: more than {MAX_REPLIES}")
+        raise _bad("replies", msg("cli_drill_too_many_replies", limit=MAX_REPLIES))
     parsed: list[Reply] = []
     last = 0.0
     for index, item in enumerate(replies):
         where = f"replies[{index}]"
         if not isinstance(item, dict):
-            raise ValueError(f"{where}: expected an object")
+            raise _bad(where, msg("cli_drill_expected_object"))
         unknown = sorted(set(item) - _REPLY_KEYS, key=str)
         if unknown:
-            raise ValueError(f"{where}: unknown key {unknown[0]!r}")
+            raise _bad(where, msg("cli_drill_unknown_key", key=repr(unknown[0])))
         chat = item.get("chat", SINGLE_CHAT if not drill.spec.peak else None)
         if chat not in drill.chat_ids:
-            raise ValueError(f"{where}.chat: expected one of {', '.join(drill.chat_ids)}")
+            raise _bad(f"{where}.chat", msg("cli_drill_expected_chat", chats=", ".join(drill.chat_ids)))
         text = item.get("text")
         if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"{where}.text: expected the reply's text")
+            raise _bad(f"{where}.text", msg("cli_drill_expected_text"))
         if len(text) > REPLY_LIMIT:
-            raise ValueError(f"{where}.text: longer than {REPLY_LIMIT} characters")
+            raise _bad(f"{where}.text", msg("cli_drill_text_long", limit=REPLY_LIMIT))
         at = _seconds(item.get("at"), f"{where}.at")
         if at + EPSILON < last:
-            raise ValueError(f"{where}.at: {at:g} s is before the previous reply; list replies as sent")
+            raise _bad(f"{where}.at", msg("cli_drill_reply_order", at=f"{at:g}"))
         began = item.get("began")
         if began is not None:
             began = _seconds(began, f"{where}.began")
             if began > at + EPSILON:
-                raise ValueError(f"{where}.began: after the reply was sent")
+                raise _bad(f"{where}.began", msg("cli_drill_began_late"))
         parsed.append(Reply(chat, text, at, began))
         last = at
     return parsed
@@ -231,9 +237,9 @@ def parse_replies(drill: CompiledDrill, replies: Any) -> list[Reply]:
 
 def _seconds(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{where}: expected seconds since the drill started")
+        raise _bad(where, msg("cli_drill_expected_seconds"))
     if not 0 <= value <= MAX_SECONDS:
-        raise ValueError(f"{where}: expected 0 to {MAX_SECONDS} seconds")
+        raise _bad(where, msg("cli_drill_seconds_range", limit=MAX_SECONDS))
     return float(value)
 
 
@@ -252,8 +258,8 @@ def _walk(drill: CompiledDrill, chat: str, replies: list[Reply], checker) -> lis
             result = _unanswered(drill, turn, visits[turn_id], arrived)
         else:
             if reply.at + EPSILON < arrived:
-                raise ValueError(f"replies: reply {index + 1} to chat {chat} is sent at {reply.at:g} s, "
-                                 f"before turn '{turn_id}' arrived at {arrived:g} s")
+                raise _bad("replies", msg("cli_drill_reply_early", number=index + 1, chat=chat,
+                                          at=f"{reply.at:g}", turn=turn_id, arrived=f"{arrived:g}"))
             result = _score_turn(drill, turn, visits[turn_id], arrived, reply, checker)
             last_sent = reply.at
         results.append(result)
@@ -262,7 +268,7 @@ def _walk(drill: CompiledDrill, chat: str, replies: list[Reply], checker) -> lis
             turn_id = None
     extra = next(pending, None)
     if extra is not None:
-        raise ValueError(f"replies: reply {extra[0] + 1} to chat {chat} comes after the chat ended")
+        raise _bad("replies", msg("cli_drill_reply_after_end", number=extra[0] + 1, chat=chat))
     return results
 
 

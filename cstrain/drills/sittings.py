@@ -34,6 +34,7 @@ from cstrain.catalog import Catalog, Drill
 from cstrain.drills.score import EPSILON, score_drill
 from cstrain.errors import Conflict, Invalid, NotFound
 from cstrain.grading.expr import round_half_up
+from cstrain.i18n import msg
 from cstrain.store.schema import drill_sittings, learners
 from cstrain.tracking.attempts import attempt_key
 from cstrain.tracking.drill_attempts import drill_attempt_by_id, insert_drill_attempt, score_attempt
@@ -44,12 +45,11 @@ GRACE = 5.0  # seconds past a turn's last moment that a reply in flight still co
 def find_exam_drill(catalog: Catalog, ref: str, module: str | None) -> Drill:
     drill = catalog.drills.get(ref)
     if drill is None:
-        raise NotFound(f'no drill "{ref}" on this site')
+        raise NotFound(msg("cli_drill_not_on_site", ref=ref))
     if drill.spec.mode != "exam":
-        raise Invalid(f'drill "{ref}" is a practice drill: the browser runs it; send its attempts '
-                      "to POST /api/drill-attempts")
+        raise Invalid(msg("cli_drill_practice_not_exam", ref=ref))
     if module is not None and module not in {m.full_id for m in catalog.modules if m.meta.drill == ref}:
-        raise Invalid(f'module "{module}" does not use drill "{ref}"')
+        raise Invalid(msg("cli_drill_module_unused", module=module, ref=ref))
     return drill
 
 
@@ -91,13 +91,12 @@ def _elapsed(sitting: Row, now: datetime) -> float:
 def _state(conn: Connection, catalog: Catalog, sitting: Row, now: datetime) -> State:
     drill = catalog.drills.get(sitting.drill)
     if drill is None:
-        raise NotFound(f'drill "{sitting.drill}" is no longer on this site')
+        raise NotFound(msg("cli_drill_gone", ref=sitting.drill))
     elapsed = _elapsed(sitting, now)
     try:
         result = score_drill(drill.compiled, sitting.replies, None)
     except ValueError:  # the drill was edited (and the server restarted) since the sitting began
-        raise Conflict(f'drill "{sitting.drill}" was edited after this sitting began; ask your '
-                       "mentor to look at it") from None
+        raise Conflict(msg("cli_drill_edited_sitting", ref=sitting.drill)) from None
     waiting, seen = [], set()
     for turn in result.turns:
         if not turn.answered and turn.chat not in seen:
@@ -127,7 +126,7 @@ def _row(conn: Connection, sitting_id: str, learner_id: str, lock: bool = False)
                                             drill_sittings.c.learner_id == learner_id)
     found = conn.execute(query.with_for_update() if lock else query).first()
     if found is None:  # another learner's sitting is the same 404 as none
-        raise NotFound(f"no drill sitting {sitting_id!r} of yours")
+        raise NotFound(msg("cli_drill_no_sitting", id=repr(sitting_id)))
     return found
 
 
@@ -162,7 +161,7 @@ def start(store, catalog: Catalog, checker, learner_id: str, ref: str, module: s
                 module=module, started_at=now, replies=[], attempt_id=None))
             return _state(conn, catalog, _row(conn, sitting_id, learner_id), now), False
     # raised after a sitting that ran out was closed and committed
-    raise Conflict(f'no sittings of drill "{ref}" left: {limit} allowed, all used')
+    raise Conflict(msg("cli_drill_sittings_used", ref=ref, limit=limit))
 
 
 def view(store, catalog: Catalog, checker, learner_id: str, sitting_id: str, now: datetime) -> State:
@@ -180,18 +179,17 @@ def reply(store, catalog: Catalog, checker, learner_id: str, sitting_id: str, ch
     with store.write() as conn:
         state = _state(conn, catalog, _row(conn, sitting_id, learner_id, lock=True), now)
         if state.closed:
-            raise Conflict("this sitting is closed; its result is final")
+            raise Conflict(msg("cli_drill_sitting_closed"))
         chat = chat or state.drill.compiled.chat_ids[0]
         waiting = next((w for w in state.waiting if w.chat == chat), None)
         if waiting is None or waiting.turn != turn:
             if any(t.turn == turn and t.answered for t in state.shown if t.chat == chat):
-                refusal = Conflict(f"turn '{turn}' is answered already: a reply counts once")
+                refusal = Conflict(msg("cli_drill_turn_answered", turn=turn))
             else:
-                refusal = Conflict(f"turn '{turn}' is not waiting for a reply: its time is over "
-                                   "or the chat went on")
+                refusal = Conflict(msg("cli_drill_turn_not_waiting", turn=turn))
             _settle(conn, catalog, checker, state, now)
         elif state.elapsed + EPSILON < waiting.arrives:
-            raise Invalid(f"the buyer's message of turn '{turn}' has not arrived yet")
+            raise Invalid(msg("cli_drill_not_arrived", turn=turn))
         else:
             item = {"chat": chat, "text": text, "at": state.elapsed}
             if len(state.drill.compiled.chat_ids) == 1:

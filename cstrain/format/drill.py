@@ -16,6 +16,7 @@ from pydantic import Field, PositiveInt, StringConstraints, WithJsonSchema, fiel
 
 from cstrain.format.base import ID_PATTERN, Id, Percent, SourceModel, Tag, Text
 from cstrain.format.cjk import join_cjk_lines
+from cstrain.i18n import msg
 
 PLATFORMS = ("taobao", "tmall", "jd", "pinduoduo", "douyin", "kuaishou", "other")
 END = "end"
@@ -167,7 +168,7 @@ class Weights(SourceModel):
     @model_validator(mode="after")
     def _some_points(self):
         if self.total <= 0:
-            raise ValueError("at least one part needs points, or no turn is worth anything")
+            raise ValueError(msg("cli_drill_no_points"))
         return self
 
     @property

@@ -109,15 +109,12 @@ class _Figure(_Question):
         asked = decimals_asked(self.prompt)
         if asked is not None and self.decimals != asked:
             found.append(("decimals" if self.decimals is not None else "prompt", (
-                f"the prompt asks for {asked} decimal(s) but the question says decimals: "
-                f"{self.decimals}" if self.decimals is not None else
-                f"the prompt asks for {asked} decimal(s): add decimals: {asked}, so the key is "
-                "rounded to it and an answer a unit off is wrong")))
+                msg("cli_src_decimals_differ", asked=asked, decimals=self.decimals)
+                if self.decimals is not None else msg("cli_src_decimals_missing", asked=asked))))
         precision = next((n for n in (self.decimals, self._rounded_by(), asked) if n is not None), None)
         if precision is not None and self.tolerance >= 10 ** -precision - 1e-12:
-            found.append(("tolerance", f"tolerance {self.tolerance:g} is a whole unit at "
-                                       f"{precision} decimal(s): an answer a unit off counts as "
-                                       "right; leave tolerance out and set decimals"))
+            found.append(("tolerance", msg("cli_src_tolerance_unit", tolerance=f"{self.tolerance:g}",
+                                           precision=precision)))
         return found
 
 
@@ -200,8 +197,8 @@ class CalculatedQuestion(_Figure):
             if empty is not None:
                 name, before, reason = empty
                 when = ", ".join(f"{k} = {v:g}" for k, v in before.items())
-                errors.append(((name,), f"{reason}" + (f" when {when}" if when else "")
-                               + "; change the bounds so every draw has a value"))
+                errors.append(((name,), msg("cli_grade_empty_range_when", reason=reason, when=when)
+                               if when else msg("cli_grade_empty_range", reason=reason)))
         if errors:
             raise ValidationError.from_exception_data("variables", [InitErrorDetails(
                 type=PydanticCustomError("value_error", "{message}", {"message": message}),

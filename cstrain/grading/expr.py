@@ -96,7 +96,7 @@ def round_half_up(value: float, digits: int = 0) -> float:
     """
     value = float(value)
     if not math.isfinite(value):
-        raise ValueError("cannot round a value that is not finite")
+        raise ValueError(msg("cli_grade_round_infinite"))
     if value == math.floor(value):
         return value  # a whole number (every double from 2^52 on is one) has nothing to round
     figure = decimal.Decimal(repr(value))
@@ -116,10 +116,21 @@ def evaluate(tree: list, values: dict[str, float]) -> float:
     except ExpressionError:
         raise
     except (ArithmeticError, ValueError, RecursionError) as exc:  # 0 ** -1, 1e6 ** 64, round(inf)
-        raise ExpressionError(f"cannot compute: {exc}") from None
+        raise ExpressionError(msg("cli_grade_cannot_compute", detail=_why(exc))) from None
     if not isinstance(result, float) or not math.isfinite(result):
-        raise ExpressionError("the result is not a finite number")
+        raise ExpressionError(msg("cli_grade_result_infinite"))
     return result
+
+
+def _why(exc: Exception):
+    """Python's arithmetic error said as one of ours (its own text is English)."""
+    if isinstance(exc, ZeroDivisionError):  # 0 ** -1
+        return msg("cli_grade_division_by_zero")
+    if isinstance(exc, OverflowError):
+        return msg("cli_grade_too_large")
+    if isinstance(exc, RecursionError):
+        return msg("cli_grade_too_deep")
+    return exc.args[0] if exc.args else str(exc)  # round_half_up's msg()
 
 
 def _evaluate(tree: list, values: dict[str, float]) -> float:
@@ -128,7 +139,7 @@ def _evaluate(tree: list, values: dict[str, float]) -> float:
         return float(tree[1])
     if kind == "var":
         if tree[1] not in values:
-            raise ExpressionError(f"variable '{tree[1]}' has no value")
+            raise ExpressionError(msg("cli_grade_no_value", name=tree[1]))
         return float(values[tree[1]])
     if kind == "neg":
         return -_evaluate(tree[1], values)
@@ -138,20 +149,20 @@ def _evaluate(tree: list, values: dict[str, float]) -> float:
         if name == "round":
             digits = args[1] if len(args) > 1 else 0
             if digits not in range(11):
-                raise ExpressionError("round() keeps 0 to 10 decimals")
+                raise ExpressionError(msg("cli_grade_round_digits"))
             return round_half_up(args[0], int(digits))
         if name == "abs":
             return abs(args[0])
         return min(args) if name == "min" else max(args)
     left, right = _evaluate(tree[1], values), _evaluate(tree[2], values)
     if not (math.isfinite(left) and math.isfinite(right)):
-        raise ExpressionError("a value is not a finite number")
+        raise ExpressionError(msg("cli_grade_value_infinite"))
     if kind in ("/", "//", "%") and right == 0:
-        raise ExpressionError("division by zero")
+        raise ExpressionError(msg("cli_grade_division_by_zero"))
     if kind == "**" and (abs(right) > 64 or abs(left) > 1e6):
-        raise ExpressionError("power too large")
+        raise ExpressionError(msg("cli_grade_power"))
     if kind == "**" and left < 0 and right != int(right):
-        raise ExpressionError("a negative number to a fractional power")
+        raise ExpressionError(msg("cli_grade_negative_power"))
     if kind == "+":
         return left + right
     if kind == "-":

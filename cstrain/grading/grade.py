@@ -22,6 +22,7 @@ from cstrain import questions
 from cstrain.format.quiz import QuizSpec
 from cstrain.grading import expr
 from cstrain.grading.responses import EPSILON, normalise_text, parse_number
+from cstrain.i18n import msg
 
 __all__ = ["AttemptResult", "EPSILON", "grade_attempt", "mark", "normalise_text", "parse_number"]
 
@@ -46,9 +47,9 @@ def grade_attempt(quiz: QuizSpec, question_ids: list[str], responses: dict[str, 
     by_id = {question.id: question for question in quiz.questions}
     unknown = [qid for qid in question_ids if qid not in by_id]
     if unknown:
-        raise ValueError(f"unknown question id(s): {', '.join(unknown)}")
+        raise ValueError(msg("cli_grade_unknown_ids", ids=", ".join(unknown)))
     if len(set(question_ids)) != len(question_ids):
-        raise ValueError("a question id is listed twice")
+        raise ValueError(msg("cli_grade_id_twice"))
     marks = {qid: mark(by_id[qid], responses.get(qid)) for qid in question_ids}
     max_score = sum(by_id[qid].points for qid in question_ids)
     score = expr.round_half_up(sum(marks.values()), 4)

@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping, Protocol
 
 from cstrain.grading import expr
 from cstrain.grading.responses import EPSILON, is_number
+from cstrain.i18n import msg
 
 RANDOM_DRAWS = 500
 """How many random draws :func:`empty_range` tries after the corners."""
@@ -39,11 +40,9 @@ def dependency_problems(specs: Mapping[str, Spec]) -> list[tuple[str, str | None
             used = expr.variables(tree)
             unknown = sorted(used - set(specs))
             if unknown:
-                problems.append((name, field, f"uses undefined variable(s) {', '.join(unknown)}; "
-                                              "a bound may use the other variables of the question"))
+                problems.append((name, field, msg("cli_grade_bound_undefined", names=", ".join(unknown))))
             if name in used:
-                problems.append((name, field, f"uses '{name}' itself; a bound may use only the "
-                                              "other variables"))
+                problems.append((name, field, msg("cli_grade_bound_self", name=name)))
     if problems:
         return problems
     uses = _uses(specs)
@@ -53,8 +52,7 @@ def dependency_problems(specs: Mapping[str, Spec]) -> list[tuple[str, str | None
         stuck = _in_circles(uses)
         for name in stuck:
             circle = " → ".join(_circle_from(name, uses, stuck))
-            problems.append((name, None, f"the bounds depend on each other in a circle ({circle}): "
-                                         "one of them must be a number"))
+            problems.append((name, None, msg("cli_grade_bound_circle", circle=circle)))
     return problems
 
 
@@ -142,11 +140,13 @@ def _walk(specs: Mapping[str, Spec], order: list[str],
         try:
             low, high = bounds(spec, values)
         except expr.ExpressionError as exc:
-            raise _Empty(name, dict(values), f"its bounds cannot be worked out ({exc})") from None
+            raise _Empty(name, dict(values), msg("cli_grade_bounds_unworkable",
+                                                 detail=exc.args[0] if exc.args else str(exc))) from None
         first, last = grid(low, high, spec.decimals)
         if first > last:
-            raise _Empty(name, dict(values), f"min {low:g} is larger than max {high:g}" if low > high
-                         else f"no value with {spec.decimals} decimal(s) lies from {low:g} to {high:g}")
+            raise _Empty(name, dict(values), msg("val_min_over_max", min=f"{low:g}", max=f"{high:g}")
+                         if low > high else msg("cli_grade_no_grid_value", decimals=spec.decimals,
+                                                low=f"{low:g}", high=f"{high:g}"))
         values[name] = _value(choose(position, first, last), spec.decimals)
     return values
 

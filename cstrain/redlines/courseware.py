@@ -12,6 +12,7 @@ from pathlib import Path
 from cstrain.catalog import Catalog
 from cstrain.errors import Problem, ValidationFailed
 from cstrain.format.replies import REPLIES_DIR
+from cstrain.i18n import msg
 from cstrain.redlines import load_checker
 from cstrain.redlines.lint import check_replies
 from cstrain.redlines.sources import (Reply, drill_replies, library_replies, markdown_replies,
@@ -34,7 +35,7 @@ def courseware_replies(root: Path, catalog: Catalog) -> tuple[list[Reply], list[
     for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         rel = path.relative_to(root).as_posix()
         if path.suffix != ".yml":
-            problems.append(Problem(rel, 0, "quick-reply libraries end in .yml; rename it"))
+            problems.append(Problem(rel, 0, msg("cli_redline_library_suffix")))
             continue
         try:
             replies.extend(library_replies(load_yaml(read_text(path, rel), rel), rel))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cstrain.errors import Problem
+from cstrain.i18n import msg, render, tr
 from cstrain.redlines.checker import Checker, Hit
 from cstrain.redlines.sources import Reply, read_replies, readable
 
@@ -24,13 +25,20 @@ class Finding:
     def line(self) -> int:
         return self.reply.line
 
-    def describe(self) -> str:
-        """``rule-id: «matched text» — why (source)``"""
+    def describe(self):
+        """``rule-id: «matched text» — why (source)``, a message said in the shower's language
+        (the explanation and source are in the checker's language already)."""
         hit = self.hit
-        return f"{hit.rule}: «{hit.matched}» — {hit.explanation} ({hit.source})"
+        return msg("cli_redline_hit", rule=hit.rule, matched=hit.matched,
+                   explanation=hit.explanation, source=hit.source)
 
     def __str__(self) -> str:
         return f"{self.reply.path}:{self.line}: {self.hit.severity}: {self.describe()}"
+
+    def shown(self) -> str:
+        """The finding as ``cstrain lint`` prints it, in the command's language."""
+        severity = tr("cli_redline_error" if self.hit.severity == "error" else "cli_redline_warning")
+        return f"{self.reply.path}:{self.line}: {severity}{render(self.describe())}"
 
     def to_dict(self) -> dict:
         return {"path": self.reply.path, "line": self.line, **self.hit.to_dict()}

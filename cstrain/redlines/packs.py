@@ -31,6 +31,7 @@ from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from cstrain.errors import Problem, SourceError
 from cstrain.format.base import Id, SourceModel, Text
+from cstrain.i18n import msg
 from cstrain.source import Located, load_yaml, read_text
 
 PACK_DIR = Path(__file__).parent / "packs"
@@ -66,7 +67,7 @@ class Context(SourceModel):
     def _one_scope(self):
         given = [scope for scope in SCOPES if getattr(self, scope) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of {', '.join(SCOPES)}")
+            raise ValueError(msg("cli_redline_one_scope", scopes=", ".join(SCOPES)))
         return self
 
     @property
@@ -158,7 +159,7 @@ def read(path: Path, rel: str, model) -> tuple[Loaded | None, list[Problem]]:
     if located.data is None and model is TeamSpec:
         return Loaded(rel, TeamSpec(), located), []
     if not isinstance(located.data, dict):
-        return None, [Problem(rel, 1, "expected a mapping of fields (key: value lines)")]
+        return None, [Problem(rel, 1, msg("val_expected_fields"))]
     fields = {(): list(model.model_fields)}
     if isinstance(located.data.get("rules"), list):
         for index in range(len(located.data["rules"])):

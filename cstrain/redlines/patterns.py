@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
+from cstrain.i18n import msg
 from cstrain.redlines.normalize import (BOUNDARIES, SENTENCE_BOUNDARIES, SYNTAX_CHARACTERS, escape,
                                         fold_char)
 
@@ -76,14 +77,13 @@ def expand(pattern: str, terms: Mapping[str, str]) -> str:
                 elif name in terms:
                     out.append(terms[name])
                 else:
-                    raise PatternError(f"{{{name}}} is not a term list; defined: "
-                                       + ", ".join(sorted([*BUILTINS, *terms])))
+                    raise PatternError(msg("cli_redline_not_term_list", name=name,
+                                           defined=", ".join(sorted([*BUILTINS, *terms]))))
                 i = placeholder.end()
                 continue
             quantifier = _QUANTIFIER.match(pattern, i)
             if not quantifier:
-                raise PatternError(f"'{{' at {i + 1} starts neither a {{term_list}} nor a "
-                                   "{m,n} count; write \\{ for the character")
+                raise PatternError(msg("cli_redline_brace", position=i + 1))
             out.append(quantifier.group())
             i = quantifier.end()
             continue
@@ -91,8 +91,7 @@ def expand(pattern: str, terms: Mapping[str, str]) -> str:
             if pattern.startswith("(?", i):
                 opener = next((o for o in _GROUP_OPENERS if pattern.startswith(o, i)), None)
                 if opener is None:
-                    raise PatternError("only (?: ), (?= ), (?! ), (?<= ) and (?<! ) groups work in "
-                                       "both engines: no named groups or inline flags")
+                    raise PatternError(msg("cli_redline_group"))
                 out.append(opener)
                 i += len(opener)
                 continue
@@ -100,10 +99,9 @@ def expand(pattern: str, terms: Mapping[str, str]) -> str:
             i += 1
             continue
         if char in "^$":
-            raise PatternError(f"'{char}' is not allowed; a pattern finds text anywhere in a reply: "
-                               "{start} and {end} are the start and the end of a clause")
+            raise PatternError(msg("cli_redline_anchor", char=char))
         if char in "]}":
-            raise PatternError(f"a lone '{char}'; write \\{char} for the character")
+            raise PatternError(msg("cli_redline_lone", char=char))
         if char in ")|*+?.":
             out.append(char)
             i += 1
@@ -116,7 +114,7 @@ def expand(pattern: str, terms: Mapping[str, str]) -> str:
 
 def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
     if i + 1 >= len(pattern):
-        raise PatternError("the pattern ends with a lone '\\'")
+        raise PatternError(msg("cli_redline_trailing_backslash"))
     nxt = pattern[i + 1]
     if nxt in _SYNTAX_ESCAPES or (in_class and nxt == "-"):
         return pattern[i:i + 2], i + 2
@@ -125,10 +123,9 @@ def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
         _check_text(char)
         return pattern[i:i + 6], i + 6
     if nxt in "dwsbDWSB":
-        hint = {"d": "[0-9]", "D": "[^0-9]"}.get(nxt, "an explicit class such as [a-z0-9]")
-        raise PatternError(f"\\{nxt} means different things in Python and JavaScript; write {hint}")
-    raise PatternError(f"\\{nxt} is not an escape both engines read; escape only syntax "
-                       "characters, or write \\uXXXX")
+        hint = {"d": "[0-9]", "D": "[^0-9]"}.get(nxt) or msg("cli_redline_explicit_class")
+        raise PatternError(msg("cli_redline_escape_differs", char=nxt, hint=hint))
+    raise PatternError(msg("cli_redline_escape_unknown", char=nxt))
 
 
 def _class(pattern: str, i: int) -> tuple[str, int]:
@@ -139,12 +136,12 @@ def _class(pattern: str, i: int) -> tuple[str, int]:
         out.append("^\\n")
         i += 1
     if i < len(pattern) and pattern[i] == "]":
-        raise PatternError("a class cannot start with ']' (JavaScript reads [] as empty); write \\]")
+        raise PatternError(msg("cli_redline_class_bracket"))
     while i < len(pattern):
         char = pattern[i]
         if char == "]":
             if len(out) == 1 or out == ["[", "^\\n"]:
-                raise PatternError("an empty class")
+                raise PatternError(msg("cli_redline_class_empty"))
             out.append("]")
             return "".join(out), i + 1
         if char == "\\":
@@ -152,29 +149,27 @@ def _class(pattern: str, i: int) -> tuple[str, int]:
             out.append(escape)
             continue
         if char == "[":
-            raise PatternError("'[' inside a class; write \\[")
+            raise PatternError(msg("cli_redline_class_nested"))
         if char == "-" or (char == "^" and i > start + 1):
             out.append(char)
         else:
             _check_text(char)
             out.append(char)
         i += 1
-    raise PatternError(f"the class opened at {start + 1} is not closed")
+    raise PatternError(msg("cli_redline_class_open", position=start + 1))
 
 
 def _check_text(char: str) -> None:
     if char in "\n\r":
-        raise PatternError("a line break never belongs to a hit; {end} is the end of a clause")
+        raise PatternError(msg("cli_redline_line_break"))
     folded = fold_char(char)
     if folded == char:
         return
     if char.isspace():
-        raise PatternError("spaces are removed from replies before matching; leave them out "
-                           "(write 微信, not 微 信)")
+        raise PatternError(msg("cli_redline_space"))
     if not folded:
-        raise PatternError(f"'{char}' (U+{ord(char):04X}) is removed from replies before matching, "
-                           "so a pattern can never meet it; leave it out")
-    raise PatternError(f"'{char}' becomes '{folded}' before matching; write '{folded}'")
+        raise PatternError(msg("cli_redline_removed_char", char=char, code=f"{ord(char):04X}"))
+    raise PatternError(msg("cli_redline_folded", char=char, folded=folded))
 
 
 def min_width(regex: str) -> int:

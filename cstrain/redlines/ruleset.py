@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cstrain.errors import Problem, ValidationFailed
+from cstrain.i18n import msg
 from cstrain.redlines import packs
 from cstrain.redlines.normalize import Homophones, fold_char, normalize
 from cstrain.redlines.packs import Localized, Source, TeamSpec
@@ -65,6 +66,12 @@ class _Builder:
     def problem(self, rel: str, line: int, message: str) -> None:
         self.problems.append(Problem(rel, line, message))
 
+    def field_problem(self, rel: str, line: int, field: str, message) -> None:
+        """``field: message``; a :class:`PatternError`'s message as it was raised."""
+        if isinstance(message, Exception):
+            message = message.args[0] if message.args else str(message)
+        self.problem(rel, line, msg("cli_field_message", field=field, message=message))
+
     # -- shared.yml ------------------------------------------------------------------------
     def shared(self, loaded: packs.Loaded) -> None:
         spec, rel, located = loaded.spec, loaded.rel, loaded.located
@@ -75,8 +82,8 @@ class _Builder:
                 line = located.line(("homophones", usual) + ((index - 1,) if index else ()))
                 folded = "".join(fold_char(char) for char in variant)
                 if folded != variant:
-                    self.problem(rel, line, f"homophones: write '{variant}' as it looks after "
-                                            f"folding: '{folded}'")
+                    self.problem(rel, line, msg("cli_redline_homophone_fold", variant=variant,
+                                                folded=folded))
                 elif index:
                     pairs.append((variant, usual))
         self.homophones = Homophones(pairs)
@@ -88,7 +95,8 @@ class _Builder:
             line = loaded.located.line(("terms", name))
             if name in self.term_defs:
                 _, other, other_line, _ = self.term_defs[name]
-                self.problem(loaded.rel, line, f"terms: '{name}' is already defined in {other}:{other_line}")
+                self.problem(loaded.rel, line, msg("cli_redline_term_twice", name=name,
+                                                   other=f"{other}:{other_line}"))
                 continue
             self.term_defs[name] = (list(entries), loaded.rel, line, False)
 
@@ -97,8 +105,7 @@ class _Builder:
             line = loaded.located.line(("add", name))
             if name not in self.term_defs:
                 known = ", ".join(sorted(self.term_defs))
-                self.problem(loaded.rel, line, f"add: '{name}' is not a term list of the packs; "
-                                               f"they are: {known}")
+                self.problem(loaded.rel, line, msg("cli_redline_add_unknown", name=name, known=known))
                 continue
             entries, rel, def_line, _ = self.term_defs[name]
             added = [literal(self.normal(word)) for word in words if self.normal(word)]
@@ -113,7 +120,7 @@ class _Builder:
             return self.resolved[name]
         entries, rel, line, _ = self.term_defs[name]
         if name in self.resolving:
-            raise PatternError(f"term list '{name}' refers to itself")
+            raise PatternError(msg("cli_redline_term_self", name=name))
         self.resolving.add(name)
         try:
             alternatives = []
@@ -121,7 +128,7 @@ class _Builder:
                 try:
                     alternatives.append(self.expand(entry))
                 except PatternError as exc:
-                    self.problem(rel, line, f"terms.{name}[{index}]: {exc}")
+                    self.field_problem(rel, line, f"terms.{name}[{index}]", exc)
         finally:
             self.resolving.discard(name)
         self.resolved[name] = term_alternation(alternatives)
@@ -135,14 +142,13 @@ class _Builder:
             source = self.expand(pattern)
             regex = re.compile(source)
         except PatternError as exc:
-            self.problem(rel, line, f"{where}: {exc}")
+            self.field_problem(rel, line, where, exc)
             return None
         except re.error as exc:
-            self.problem(rel, line, f"{where}: not a valid pattern: {exc}")
+            self.field_problem(rel, line, where, msg("cli_redline_invalid_pattern", detail=str(exc)))
             return None
         if hit and min_width(regex.pattern) == 0:
-            self.problem(rel, line, f"{where}: the pattern can match nothing at all; a hit "
-                                    "needs at least one character")
+            self.field_problem(rel, line, where, msg("cli_redline_empty_match"))
             return None
         return source
 
@@ -165,13 +171,13 @@ class _Builder:
             ok = True
             if spec.id in self.rule_where:
                 other_rel, other_line = self.rule_where[spec.id]
-                self.problem(rel, line, f"rules[{index}].id: '{spec.id}' is already a rule "
-                                        f"({other_rel}:{other_line})")
+                self.field_problem(rel, line, f"rules[{index}].id", msg(
+                    "cli_redline_rule_twice", id=spec.id, other=f"{other_rel}:{other_line}"))
                 ok = False
             if spec.category not in self.categories:
-                self.problem(rel, located.line(path + ("category",)),
-                             f"rules[{index}].category: '{spec.category}' is not a category; use one of "
-                             + ", ".join(self.categories))
+                self.field_problem(rel, located.line(path + ("category",)), f"rules[{index}].category",
+                                   msg("cli_redline_not_category", category=spec.category,
+                                       categories=", ".join(self.categories)))
                 ok = False
             patterns = [self.compile(p, rel, located.line(path + ("patterns", j)),
                                      f"rules[{index}].patterns[{j}]", hit=True)
@@ -261,8 +267,8 @@ def build_ruleset(root: Path | None = None, pack_dir: Path | None = None) -> Rul
         spec, located = team.spec, team.located
         for index, rule_id in enumerate(spec.disable):
             if rule_id not in builder.rule_where:
-                builder.problem(team.rel, located.line(("disable", index)),
-                                f"disable[{index}]: no rule has id '{rule_id}'")
+                builder.field_problem(team.rel, located.line(("disable", index)), f"disable[{index}]",
+                                      msg("cli_redline_disable_unknown", id=rule_id))
         disabled = tuple(spec.disable)
         allow = tuple(sorted({builder.normal(word) for word in spec.allow} - {""}))
     # every term list, even one no rule uses, is checked
@@ -271,7 +277,7 @@ def build_ruleset(root: Path | None = None, pack_dir: Path | None = None) -> Rul
             builder.term(name)
         except PatternError as exc:
             _, rel, line, _ = builder.term_defs[name]
-            builder.problem(rel, line, f"terms.{name}: {exc}")
+            builder.field_problem(rel, line, f"terms.{name}", exc)
     if builder.problems:
         raise ValidationFailed(builder.problems)
     rules = tuple(rule for rule in builder.rules if rule.id not in disabled)

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from cstrain.errors import Problem, RecordsRefused, SourceError, ValidationFailed
 from cstrain.format.replies import ReplyLibrary
+from cstrain.i18n import msg
 from cstrain.source import Located, load_yaml
 from cstrain.questions import TYPES
 from cstrain.source.text import decode
@@ -54,14 +55,15 @@ def read_replies(path: Path, label: str) -> list[Reply]:
     """The replies in one file, by its kind (see the module's docstring)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise ValidationFailed([Problem(label, 0, f"cstrain lint reads {', '.join(SUFFIXES[:-1])} "
-                                                  f"files, not {suffix or 'files without an extension'}")])
+        raise ValidationFailed([Problem(label, 0, msg(
+            "cli_redline_suffix", suffixes=", ".join(SUFFIXES[:-1]),
+            suffix=suffix or msg("cli_redline_no_suffix")))])
     if suffix in (".csv", ".xlsx"):
         replies = _table_replies(path, label)
     else:
         text = _read_text(path, label)
         if not text.strip():
-            raise ValidationFailed([Problem(label, 0, "the file is empty")])
+            raise ValidationFailed([Problem(label, 0, msg("cli_redline_empty_file"))])
         if suffix == ".txt":
             replies = [Reply(label, number, line) for number, line in enumerate(text.split("\n"), 1)
                        if line.strip()]
@@ -79,18 +81,17 @@ def _read_text(path: Path, label: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(Problem(label, 0, f"cannot read file: {exc.strerror}")) from None
+        raise SourceError(Problem(label, 0, msg("val_cannot_read", reason=exc.strerror))) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceError(Problem(label, 1, 'the file is UTF-16 ("Unicode text"); save it as UTF-8'))
+        raise SourceError(Problem(label, 1, msg("cli_redline_utf16")))
     if b"\x00" in data:
-        raise SourceError(Problem(label, 0, "the file holds NUL bytes: it is not text (a picture, "
-                                            "a Word or Excel file?); save the replies as .txt or .csv"))
+        raise SourceError(Problem(label, 0, msg("cli_redline_binary")))
     return decode(data, label)
 
 
 def _check_lengths(replies: list[Reply]) -> None:
-    long = [Problem(r.path, r.line, f"this reply is {len(r.text):,} characters long; cstrain checks "
-                                    f"replies of up to {MAX_REPLY:,} (one reply per line?)")
+    long = [Problem(r.path, r.line, msg("cli_redline_too_long", length=f"{len(r.text):,}",
+                                        limit=f"{MAX_REPLY:,}"))
             for r in replies if len(r.text) > MAX_REPLY]
     if long:
         raise ValidationFailed(long)
@@ -123,8 +124,7 @@ def yaml_replies(located: Located, label: str) -> list[Reply]:
         return quiz_replies(located, label)
     if isinstance(data, dict) and "replies" in data:
         return library_replies(located, label)
-    raise ValidationFailed([Problem(label, 1, "neither a quiz file (questions:) nor a quick-reply "
-                                              "library (replies:); nothing here is a model reply")])
+    raise ValidationFailed([Problem(label, 1, msg("cli_redline_not_replies"))])
 
 
 def quiz_replies(located: Located, label: str) -> list[Reply]:
@@ -132,7 +132,8 @@ def quiz_replies(located: Located, label: str) -> list[Reply]:
     choice), except where ``redlines: false``."""
     questions = located.data.get("questions")
     if not isinstance(questions, list):
-        raise ValidationFailed([Problem(label, located.line(("questions",)), "questions: expected a list")])
+        raise ValidationFailed([Problem(label, located.line(("questions",)), msg(
+            "cli_field_message", field="questions", message=msg("val_expected_list")))])
     replies = []
     for index, question in enumerate(questions):
         kind = TYPES.get(question.get("type")) if isinstance(question, dict) else None
@@ -164,7 +165,7 @@ def load_library(located: Located, label: str) -> ReplyLibrary:
     from cstrain.catalog.problems import validation_problems
 
     if not isinstance(located.data, dict):
-        raise ValidationFailed([Problem(label, 1, "expected a mapping with title and replies")])
+        raise ValidationFailed([Problem(label, 1, msg("cli_redline_library_mapping"))])
     problems = []
     entries = located.data.get("replies")
     seen: dict[str, int] = {}
@@ -175,8 +176,9 @@ def load_library(located: Located, label: str) -> ReplyLibrary:
         if isinstance(code, (str, int)):
             line = located.line(("replies", index, "code"))
             if str(code) in seen:
-                problems.append(Problem(label, line, f"replies[{index}].code: '{code}' is already used "
-                                                     f"on line {seen[str(code)]}"))
+                problems.append(Problem(label, line, msg(
+                    "cli_field_message", field=f"replies[{index}].code",
+                    message=msg("cli_redline_code_twice", code=code, line=seen[str(code)]))))
             else:
                 seen[str(code)] = line
     try:
@@ -202,10 +204,9 @@ def _table_replies(path: Path, label: str) -> list[Reply]:
     keys = [header_key(name) for name in table.header]
     column = next((keys.index(header_key(name)) for name in TEXT_COLUMNS if header_key(name) in keys), None)
     if column is None:
-        raise ValidationFailed([Problem(label, table.header_line, (
-            "no column of replies; the first row must name it "
-            + ", ".join(TEXT_COLUMNS[:5]) + " or text (found: "
-            + (", ".join(name for name in table.header if name) or "nothing") + ")"))])
+        raise ValidationFailed([Problem(label, table.header_line, msg(
+            "cli_redline_no_column", names=", ".join(TEXT_COLUMNS[:5]),
+            found=", ".join(name for name in table.header if name) or msg("cli_redline_nothing")))])
     return [Reply(label, row.line, str(row.get(column))) for row in table.rows if str(row.get(column)).strip()]
 
 

@@ -16,6 +16,7 @@ from mkdocs.exceptions import MkDocsException
 
 from cstrain.catalog import Catalog
 from cstrain.errors import BuildError, ValidationFailed
+from cstrain.i18n import msg
 from cstrain.project import Project
 from cstrain.site.config import theme_problems
 from cstrain.site.handover import Handover, handing_over
@@ -60,8 +61,8 @@ def build_site(project: Project, site_dir: str | Path | None = None, tags: list[
     plugin = _configure(project.plugin(config), config, tags=list(tags) if tags else None, team=team)
     unknown = sorted(set(plugin.config.tags) - set(catalog.all_tags()))
     if unknown:
-        raise BuildError(f"no course or module has the tag(s) {', '.join(unknown)}; "
-                         f"tags in use: {', '.join(catalog.all_tags()) or 'none'}")
+        raise BuildError(msg("cli_build_unknown_tags", tags=", ".join(unknown),
+                             used=", ".join(catalog.all_tags()) or msg("cli_build_no_tags")))
     final = Path(config.site_dir)
     staging = final.parent / f".{final.name}.building-{os.getpid()}"
     config["site_dir"] = str(staging)
@@ -76,7 +77,7 @@ def build_site(project: Project, site_dir: str | Path | None = None, tags: list[
             config.plugins.on_shutdown()
     except MkDocsException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"the build failed, the previous site is kept: {exc}") from None
+        raise BuildError(msg("cli_build_failed", detail=str(exc))) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -91,7 +92,8 @@ def _configure(plugin, config, **settings):
     chosen = {name: value for name, value in settings.items() if value is not None}
     errors, _ = plugin.load_config({**plugin.config, **chosen}, config.config_file_path)
     if errors:
-        raise BuildError("; ".join(f"plugins.cstrain.{name}: {error}" for name, error in errors))
+        raise BuildError(msg("cli_build_bad_settings",
+                             details="; ".join(f"plugins.cstrain.{name}: {error}" for name, error in errors)))
     return plugin
 
 

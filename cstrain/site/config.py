@@ -41,18 +41,15 @@ class CstrainConfig(base.Config):
 def theme_problems(config) -> list:
     """Warnings about mkdocs.yml settings that hurt learners (offline use, page weight)."""
     from cstrain.errors import Problem
+    from cstrain.i18n import msg
 
     problems = []
     theme = config.theme
     if theme.name != "material":
-        problems.append(Problem("mkdocs.yml", 0, f"theme '{theme.name}' is not material; "
-                                "quizzes and navigation are designed for Material", "warning"))
+        problems.append(Problem("mkdocs.yml", 0, msg("cli_build_not_material", name=theme.name), "warning"))
         return problems
     if theme["font"] is not False:
-        problems.append(Problem("mkdocs.yml", 0, "theme.font is not false, so every page loads Google "
-                                "Fonts, which an offline intranet cannot reach; set 'font: false'",
-                                "warning"))
+        problems.append(Problem("mkdocs.yml", 0, msg("cli_build_font"), "warning"))
     if "navigation.prune" not in (theme["features"] or []):
-        problems.append(Problem("mkdocs.yml", 0, "theme.features lacks navigation.prune, so every page "
-                                "carries the whole navigation; add it", "warning"))
+        problems.append(Problem("mkdocs.yml", 0, msg("cli_build_prune"), "warning"))
     return problems

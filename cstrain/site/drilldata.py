@@ -16,6 +16,7 @@ from pathlib import Path
 from cstrain.catalog import Catalog, Drill, Module
 from cstrain.errors import Problem, ValidationFailed
 from cstrain.format.replies import REPLIES_DIR
+from cstrain.i18n import msg
 from cstrain.redlines import load_checker
 from cstrain.redlines.sources import load_library, readable
 from cstrain.source import load_yaml, read_text
@@ -84,7 +85,7 @@ def quick_replies(root: Path) -> list[dict]:
     for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         rel = path.relative_to(root).as_posix()
         if path.suffix != ".yml":
-            problems.append(Problem(rel, 0, "quick-reply libraries end in .yml; rename it"))
+            problems.append(Problem(rel, 0, msg("cli_redline_library_suffix")))
             continue
         try:
             library = load_library(load_yaml(read_text(path, rel), rel), rel)

@@ -21,7 +21,7 @@ from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
 from cstrain.format.cjk import join_cjk_markdown
 from cstrain.format.replies import REPLIES_DIR
-from cstrain.i18n import language_for, strings_for
+from cstrain.i18n import language_for, strings_for, tr
 from cstrain.site import render, scripts, searchindex
 from cstrain.site.config import CstrainConfig, theme_problems
 from cstrain.site.drilldata import drill_entries, quick_replies, redline_rules
@@ -68,6 +68,11 @@ def _keep_words_whole(words) -> None:
         jieba.add_word(word)
 
 
+def _problems_text(exc: ValidationFailed) -> str:
+    """What MkDocs prints for courseware with errors, in the command's language."""
+    return "\n".join([tr("cli_build_courseware_problems"), *(p.shown() for p in exc.problems)])
+
+
 def _module_script(path: str) -> ExtraScriptValue:
     script = ExtraScriptValue(path)
     script.type = "module"
@@ -100,9 +105,9 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
                 catalog = load_catalog(self.root, Path(config.docs_dir), self.quizzes_dir,
                                        self.config.tracks)
             except ValidationFailed as exc:
-                raise PluginError("cstrain found problems in the courseware:\n" + str(exc)) from None
+                raise PluginError(_problems_text(exc)) from None
             for warning in catalog.warnings:
-                log.warning(str(warning))
+                log.warning(warning.shown())
         self._progress = handover.progress if handover else None
         self.catalog = catalog.select(self.config.tags)
         _keep_words_whole(self.catalog.all_tags())
@@ -111,10 +116,10 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
             self.quick_replies = quick_replies(self.root)
             self.redline_rules = redline_rules(self.root, language_for(config.theme["language"]))
         except ValidationFailed as exc:
-            raise PluginError("cstrain found problems in the courseware:\n" + str(exc)) from None
+            raise PluginError(_problems_text(exc)) from None
         self.markup = Markup()
         for problem in theme_problems(config):
-            log.warning(str(problem))
+            log.warning(problem.shown())
         config.nav = None  # set in on_files, once the files are known
         config.extra_css = [f"{ASSET_DIR}/quiz.css", f"{ASSET_DIR}/drill.css", *config.extra_css]
         config.extra_javascript = [*(_module_script(f"{SCRIPT_DIR}/{entry}")

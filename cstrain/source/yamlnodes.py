@@ -88,7 +88,7 @@ class _Builder:
         except ValueError as exc:  # a date such as 2024-13-45, or !!int abc
             detail = str(exc)
         except Exception:  # noqa: BLE001 - PyYAML's constructors trust the text an explicit tag names
-            detail = f"not a valid {node.tag.rsplit(':', 1)[-1]}"
+            detail = msg("cli_src_not_valid_tag", tag=node.tag.rsplit(":", 1)[-1])
         self.fail(node, msg("val_bad_value", value=node.value, detail=detail))
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:

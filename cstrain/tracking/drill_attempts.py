@@ -29,6 +29,7 @@ from cstrain.catalog import Catalog, Drill
 from cstrain.drills.score import EPSILON, DrillResult, parse_replies, score_drill
 from cstrain.errors import Conflict, Invalid, NotFound
 from cstrain.grading.expr import round_half_up
+from cstrain.i18n import msg
 from cstrain.store.engine import upsert
 from cstrain.store.schema import drill_attempts, drill_rescores, drill_turns
 from cstrain.tracking import clock
@@ -144,13 +145,12 @@ def find_practice_drill(catalog: Catalog, ref: str, module: str | None) -> Drill
     """The practice drill ``ref``, taken on ``module`` (a module that names it) if given."""
     drill = catalog.drills.get(ref)
     if drill is None:
-        raise Invalid(f'no drill "{ref}" on this site')
+        raise Invalid(msg("cli_drill_not_on_site", ref=ref))
     if drill.spec.mode == "exam":
-        raise Invalid(f'drill "{ref}" is an exam drill: the server runs it; take it through '
-                      f"POST /api/drills/{ref}/sittings")
+        raise Invalid(msg("cli_drill_exam_not_practice", ref=ref))
     if module is not None and module not in {m.full_id for m in catalog.modules
                                              if m.meta.drill == ref}:
-        raise Invalid(f'module "{module}" does not use drill "{ref}"')
+        raise Invalid(msg("cli_drill_module_unused", module=module, ref=ref))
     return drill
 
 
@@ -168,13 +168,12 @@ def record_drill_attempt(store, catalog: Catalog, checker, learner_id: str,
     if stored is None:
         drill = find_practice_drill(catalog, sent.drill, sent.module)
         if sent.version != drill.version:
-            raise Conflict(f'drill "{drill.ref}" was edited after this attempt (its version then: '
-                           f"{sent.version}, now: {drill.version}), so it cannot be scored again; "
-                           "reload the page and take the drill again")
+            raise Conflict(msg("cli_drill_edited_attempt", ref=drill.ref, then=sent.version,
+                               now=drill.version))
         try:
             scored = score_attempt(drill, sent.module, sent.replies, checker)
         except ValueError as error:
-            raise Invalid(str(error)) from None
+            raise Invalid(error.args[0]) from None  # a msg() of the scorer
         received = clock.now()
         with store.write() as conn:
             created = insert_drill_attempt(
@@ -186,8 +185,7 @@ def record_drill_attempt(store, catalog: Catalog, checker, learner_id: str,
             return RecordedDrill(stored, True)
     if (stored.drill, stored.drill_version, stored.module, stored.replies) != (
             sent.drill, sent.version, sent.module, sent.replies):
-        raise Conflict(f"drill attempt {sent.id} is already recorded with another transcript; "
-                       "a new attempt needs a new id")
+        raise Conflict(msg("cli_drill_attempt_twice", id=sent.id))
     return RecordedDrill(stored, False)
 
 
@@ -296,29 +294,27 @@ def rescore_turn(conn: Connection, attempt: Row, change: Rescore, by: str, at: d
     scorer failed needs all three parts when it is passed."""
     comment = change.comment.strip()
     if not comment:
-        raise Invalid("comment: say why the turn is re-scored (人工复核 needs a reason)")
+        raise Invalid(msg("cli_drill_comment_needed"))
     if len(comment) > COMMENT_LENGTH:
-        raise Invalid(f"comment: at most {COMMENT_LENGTH} characters")
+        raise Invalid(msg("cli_drill_comment_long", limit=COMMENT_LENGTH))
     turns = turns_of(conn, [attempt.id])[attempt.id]
     rescores = rescores_of(conn, [attempt.id])[attempt.id]
     turn = next((row for row in turns if row.position == change.position), None)
     if turn is None:
-        raise NotFound(f"this attempt has no turn {change.position}")
+        raise NotFound(msg("cli_drill_no_turn", position=change.position))
     if not turn.answered:
-        raise Invalid(f"turn {change.position} ('{turn.turn}') was never answered: there is no "
-                      "reply to re-score")
+        raise Invalid(msg("cli_drill_turn_unanswered", position=change.position, turn=turn.turn))
     now = counted_turns(turns, rescores)[change.position]
     values = {}
     for name in PARTS:
         given = getattr(change, name)
         most = float(attempt.weights.get(name, 0))
         if given is not None and not (math.isfinite(given) and 0 <= given <= most):
-            raise Invalid(f"{name}: between 0 and {most:g} points for this drill")
+            raise Invalid(msg("cli_drill_part_range", name=name, most=f"{most:g}"))
         values[name] = round_half_up(given, 2) if given is not None else getattr(now, name)
     failed = now.failed if change.failed is None else change.failed
     if now.failed and not failed and any(getattr(change, name) is None for name in PARTS):
-        raise Invalid("this turn was failed, so its parts were 0: give content, speed and "
-                      "compliance with failed: false")
+        raise Invalid(msg("cli_drill_failed_parts"))
     conn.execute(drill_rescores.insert().values(
         attempt_id=attempt.id, position=change.position, failed=failed, comment=comment,
         rescored_by=by, rescored_at=at, **values))

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
 from cstrain.errors import Problem
+from cstrain.i18n import msg
 from cstrain.tracking import clock
 from cstrain.tracking.attempts import attempt_key
 from cstrain.tracking.drill_attempts import (ScoredDrill, insert_drill_attempt,
@@ -48,9 +49,8 @@ def score_file_drills(catalog: Catalog, checker, files: list[ResultsFile],
                 other = first[key]
                 if (other.drill, other.version, other.replies) != (attempt.drill, attempt.version,
                                                                    attempt.replies):
-                    problems.append(Problem(attempt.path, attempt.line, (
-                        f"{attempt.where} is also at {other.path}:{other.line} with another "
-                        "transcript; keep the file the browser wrote")))
+                    problems.append(Problem(attempt.path, attempt.line, msg(
+                        "cli_drill_import_twice", where=attempt.where, other=f"{other.path}:{other.line}")))
                 continue
             first[key] = attempt
             found.append(_score_one(catalog, checker, file.learner_id, attempt, skip_outdated))
@@ -59,30 +59,28 @@ def score_file_drills(catalog: Catalog, checker, files: list[ResultsFile],
 
 def _score_one(catalog: Catalog, checker, learner_id: str, attempt: FileDrillAttempt,
                skip_outdated: bool) -> ScoredFileDrill:
-    def refused(message: str, level: str = "error", outdated: bool = False) -> ScoredFileDrill:
-        return ScoredFileDrill(learner_id, attempt, None,
-                               [Problem(attempt.path, attempt.line, f"{attempt.where}: {message}", level)],
+    def refused(message, level: str = "error", outdated: bool = False) -> ScoredFileDrill:
+        said = msg("cli_field_message", field=attempt.where, message=message)
+        return ScoredFileDrill(learner_id, attempt, None, [Problem(attempt.path, attempt.line, said, level)],
                                outdated)
 
     drill = catalog.drills.get(attempt.drill)
     if drill is None:
-        return refused(f'no drill "{attempt.drill}" in this project')
+        return refused(msg("cli_drill_not_in_project", ref=attempt.drill))
     if drill.spec.mode == "exam":
-        return refused(f'drill "{drill.ref}" is an exam drill: the team server runs it, and '
-                       "its attempts are never imported from a file")
+        return refused(msg("cli_drill_import_exam", ref=drill.ref))
     if attempt.module is not None and attempt.module not in {
             m.full_id for m in catalog.modules if m.meta.drill == drill.ref}:
-        return refused(f'module "{attempt.module}" does not use drill "{drill.ref}"')
+        return refused(msg("cli_drill_module_unused", module=attempt.module, ref=drill.ref))
     if attempt.version != drill.version:
-        message = (f'drill "{drill.ref}" was edited after this attempt (its version then: '
-                   f"{attempt.version}, now: {drill.version}), so it cannot be scored again")
+        versions = {"ref": drill.ref, "then": attempt.version, "now": drill.version}
         if skip_outdated:
-            return refused(message + "; left out", "warning", outdated=True)
-        return refused(message + "; import with --skip-outdated to leave such attempts out")
+            return refused(msg("cli_drill_import_edited_skip", **versions), "warning", outdated=True)
+        return refused(msg("cli_drill_import_edited", **versions))
     try:
         scored = score_attempt(drill, attempt.module, attempt.replies, checker)
     except ValueError as error:
-        return refused(str(error))
+        return refused(error.args[0])  # a msg() of the scorer
     return ScoredFileDrill(learner_id, attempt, scored, [])
 
 
