@@ -11,12 +11,10 @@ from pathlib import Path
 
 from cstrain.catalog import Catalog
 from cstrain.errors import Problem, ValidationFailed
-from cstrain.format.replies import REPLIES_DIR
-from cstrain.i18n import msg
 from cstrain.redlines import load_checker
 from cstrain.redlines.lint import check_replies
 from cstrain.redlines.sources import (Reply, drill_replies, library_replies, markdown_replies,
-                                      quiz_replies, readable)
+                                      project_libraries, quiz_replies)
 from cstrain.source import load_yaml, read_text
 
 
@@ -24,23 +22,14 @@ def courseware_replies(root: Path, catalog: Catalog) -> tuple[list[Reply], list[
     """The model replies of the catalog's modules and quizzes and of ``replies/*.yml``, and the
     problems of the quick-reply libraries that cannot be used."""
     replies: list[Reply] = []
-    problems: list[Problem] = []
     for module in catalog.modules:
         replies.extend(markdown_replies(read_text(root / module.rel, module.rel), module.rel))
     for quiz in catalog.quizzes.values():
         replies.extend(quiz_replies(load_yaml(read_text(root / quiz.rel, quiz.rel), quiz.rel), quiz.rel))
     for drill in catalog.drills.values():
         replies.extend(drill_replies(load_yaml(read_text(root / drill.rel, drill.rel), drill.rel), drill.rel))
-    folder = root / REPLIES_DIR
-    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-        rel = path.relative_to(root).as_posix()
-        if path.suffix != ".yml":
-            problems.append(Problem(rel, 0, msg("cli_redline_library_suffix")))
-            continue
-        try:
-            replies.extend(library_replies(load_yaml(read_text(path, rel), rel), rel))
-        except Exception as exc:  # noqa: BLE001 - readable() re-raises anything not a user error
-            problems.extend(readable(exc))
+    libraries, problems = project_libraries(root, library_replies)
+    replies.extend(reply for library in libraries for reply in library)
     return replies, problems
 
 

@@ -20,15 +20,18 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from pydantic import ValidationError
 
 from cstrain.errors import Problem, RecordsRefused, SourceError, ValidationFailed
-from cstrain.format.replies import ReplyLibrary
+from cstrain.format.replies import REPLIES_DIR, ReplyLibrary
 from cstrain.i18n import msg
-from cstrain.source import Located, load_yaml
+from cstrain.source import Located, load_yaml, read_text
 from cstrain.questions import TYPES
 from cstrain.source.text import decode
+
+T = TypeVar("T")
 
 MAX_REPLY = 5_000
 """The longest reply checked, in characters: a longer "reply" is a file read the wrong way."""
@@ -195,6 +198,24 @@ def library_replies(located: Located, label: str) -> list[Reply]:
     library = load_library(located, label)
     return [Reply(label, located.line(("replies", index, "text")), reply.text)
             for index, reply in enumerate(library.replies)]
+
+
+def project_libraries(root: Path, read: Callable[[Located, str], T]) -> tuple[list[T], list[Problem]]:
+    """What ``read(located, path)`` makes of each quick-reply library of the project
+    (``replies/*.yml``, in name order), and the problems of the libraries it cannot read."""
+    folder = Path(root) / REPLIES_DIR
+    made: list[T] = []
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        if path.suffix != ".yml":
+            problems.append(Problem(rel, 0, msg("cli_redline_library_suffix")))
+            continue
+        try:
+            made.append(read(load_yaml(read_text(path, rel), rel), rel))
+        except Exception as exc:  # noqa: BLE001 - readable() re-raises anything not a user error
+            problems.extend(readable(exc))
+    return made, problems
 
 
 def _table_replies(path: Path, label: str) -> list[Reply]:

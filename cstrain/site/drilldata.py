@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cstrain.catalog import Catalog, Drill, Module
-from cstrain.errors import Problem, ValidationFailed
-from cstrain.format.replies import REPLIES_DIR
-from cstrain.i18n import msg
+from cstrain.errors import ValidationFailed
 from cstrain.redlines import load_checker
-from cstrain.redlines.sources import load_library, readable
-from cstrain.source import load_yaml, read_text
+from cstrain.redlines.sources import load_library, project_libraries
 
 OTHER_TRACK = ""
 """The group of a drill no module names and whose folder is no track."""
@@ -80,23 +77,11 @@ def client_drill(entry: DrillEntry, module: Module | None, has_quiz: bool) -> di
 def quick_replies(root: Path) -> list[dict]:
     """The team's quick-reply libraries (``replies/*.yml``) as the 快捷短语 panel shows them.
     Raises :class:`ValidationFailed` with every problem of a broken library."""
-    folder = Path(root) / REPLIES_DIR
-    libraries, problems = [], []
-    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-        rel = path.relative_to(root).as_posix()
-        if path.suffix != ".yml":
-            problems.append(Problem(rel, 0, msg("cli_redline_library_suffix")))
-            continue
-        try:
-            library = load_library(load_yaml(read_text(path, rel), rel), rel)
-        except Exception as exc:  # noqa: BLE001 - readable() re-raises anything not a user error
-            problems.extend(readable(exc))
-            continue
-        libraries.append({"title": library.title,
-                          "replies": [reply.model_dump(mode="json") for reply in library.replies]})
+    libraries, problems = project_libraries(root, load_library)
     if problems:
         raise ValidationFailed(problems)
-    return libraries
+    return [{"title": library.title, "replies": [reply.model_dump(mode="json") for reply in library.replies]}
+            for library in libraries]
 
 
 def redline_rules(root: Path, language: str) -> dict:
