@@ -1,5 +1,6 @@
 """What the built site contains: real MkDocs builds of small projects."""
 import json
+import os
 import posixpath
 import re
 import subprocess
@@ -172,6 +173,20 @@ def test_plain_mkdocs_build_stops_on_broken_sources(starter):
                             cwd=starter, capture_output=True, text=True)
     assert result.returncode == 1
     assert "courses/pre-sales/03-stray.md:1: module file is not listed" in result.stderr
+
+
+@pytest.mark.parametrize("language, expected", [("zh", "没有列在"), ("en", "module file is not listed")])
+def test_plain_mkdocs_speaks_the_sites_language(starter, language, expected):
+    # no cstrain command chose a language: the problems read in the site's theme.language
+    config = starter / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: zh", f"language: {language}"),
+                      encoding="utf-8")
+    (starter / "courses/pre-sales/03-stray.md").write_text("# stray\n", encoding="utf-8")
+    env = {name: value for name, value in os.environ.items() if name != "CSTRAIN_LANG"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(starter / "plain")],
+                            cwd=starter, capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert "courses/pre-sales/03-stray.md:1: " in result.stderr and expected in result.stderr, result.stderr
 
 
 def test_pages_carry_only_their_own_branch_of_the_nav(starter):

@@ -67,10 +67,16 @@ def env_language() -> str | None:
     return language_for(value) if value else None
 
 
+def chosen_language() -> str | None:
+    """The language someone asked for: :func:`speaking` (a cstrain command's) or
+    ``$CSTRAIN_LANG``; None when nobody did, and the project's own applies."""
+    return _speaking.get() or env_language()
+
+
 def current_language() -> str:
     """The language of the command running here (:func:`speaking`), else ``$CSTRAIN_LANG``,
     else Chinese."""
-    return _speaking.get() or env_language() or LANGUAGES[0]
+    return chosen_language() or LANGUAGES[0]
 
 
 @contextmanager

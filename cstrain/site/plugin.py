@@ -21,7 +21,7 @@ from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
 from cstrain.format.cjk import join_cjk_markdown
 from cstrain.format.replies import REPLIES_DIR
-from cstrain.i18n import language_for, strings_for, tr
+from cstrain.i18n import chosen_language, language_for, speaking, strings_for, tr
 from cstrain.site import render, scripts, searchindex
 from cstrain.site.config import CstrainConfig, theme_problems
 from cstrain.site.drilldata import drill_entries, quick_replies, redline_rules
@@ -93,6 +93,12 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config):
+        # under cstrain the command's language; under plain mkdocs, the site's
+        language = chosen_language() or language_for(config.theme["language"])
+        with speaking(language):
+            return self._configure(config)
+
+    def _configure(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self._script_hashes = set()
         self._page_modules = {}
