@@ -1,11 +1,13 @@
 """Chinese text wrapped over several source lines joins without a stray space
-(cstrain/format/cjk.py): drill texts as the drill file is read (a folded, plain or literal YAML
+(cstrain/source/cjk.py): drill texts as the drill file is read (a folded, plain or literal YAML
 scalar), and module paragraphs as the site renders them."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from cstrain.format.cjk import join_cjk_lines, join_cjk_markdown
+from cstrain.source.cjk import join_cjk_lines, join_cjk_markdown
 from cstrain.source.yamlnodes import load_yaml
 
 DRILL = """title: 首次回复
@@ -68,6 +70,88 @@ def test_a_drill_read_from_yaml_has_no_stray_space_but_its_phrases_stay():
     assert turn.expect[0].label == "有称呼、有回应"
     assert turn.model == "亲，在的～请问您想要什么颜色？"
     assert turn.expect[0].any == ["亲", "在 的"]  # phrases to match are as written
+
+
+FOLDED = """plain: 第一行中文
+  第二行中文 English
+  继续 48
+  小时
+
+  新段落
+folded: >
+  折叠的中文，
+  第二行
+double: "引号里的
+  中文"
+single: 'it''s 单引号的
+  跨行'
+escaped: "转义\\t的
+  中文"
+indented: >
+  更多
+    缩进的
+  行
+literal: |
+  字面
+  不变
+spaced: 我问有没有货啊 白色L的
+phrases: [亲, 在 的]
+"""
+
+
+def test_yaml_folds_between_chinese_characters_join_without_a_space():
+    data = load_yaml(FOLDED, "x.yml").data
+    assert data["plain"] == "第一行中文第二行中文 English 继续 48 小时\n新段落"
+    assert data["folded"] == "折叠的中文，第二行\n"
+    assert data["double"] == "引号里的中文"
+    assert data["single"] == "it's 单引号的跨行"
+    assert data["literal"] == "字面\n不变\n"  # the lines are the author's
+    assert data["spaced"] == "我问有没有货啊 白色L的" and data["phrases"] == ["亲", "在 的"]
+    # a fold this code does not model (an escape, more-indented lines) stays as YAML made it
+    assert data["escaped"] == "转义\t的 中文"
+    assert data["indented"] == "更多\n  缩进的\n行\n"
+
+
+def test_refolding_changes_nothing_but_breaks_between_chinese_characters():
+    # every scalar style, with and without CJK, both parsers: the only change from PyYAML's
+    # result is a removed space where a line broke between two CJK characters
+    import random
+
+    import yaml
+
+    rng = random.Random(5)
+    words = ["中文", "买家", "48", "L码", "Size", "亲", "，", "：", "it's", "“好”", "a b", "#x"]
+    for _ in range(300):
+        lines = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(2, 4))]
+        for style in ("plain", ">", "'", '"'):
+            body = "\n  ".join(line.replace("'", "''") if style == "'" else line.replace('"', '\\"')
+                                for line in lines)
+            text = {"plain": f"k: {body}\n", ">": f"k: >\n  {body}\n",
+                    "'": f"k: '{body}'\n", '"': f'k: "{body}"\n'}[style]
+            try:
+                expected = yaml.safe_load(text)
+            except yaml.YAMLError:
+                continue
+            if not isinstance(expected, dict) or not isinstance(expected.get("k"), str):
+                continue
+            got = load_yaml(text, "x.yml").data["k"]
+            assert _with_spaces_removed(expected["k"], got) <= len(lines) - 1, text
+
+
+def _with_spaces_removed(longer: str, shorter: str) -> int:
+    """How many spaces ``shorter`` lacks, ``longer`` being ``shorter`` with spaces put back
+    between two CJK characters only (else the test fails)."""
+    cjk = re.compile(r"[\u4e00-\u9fff，：“”]")
+    removed, i = 0, 0
+    for position, char in enumerate(longer):
+        if i < len(shorter) and shorter[i] == char:
+            i += 1
+            continue
+        assert char == " " and cjk.fullmatch(longer[position - 1]) and cjk.fullmatch(longer[position + 1]), (
+            longer, shorter)
+        removed += 1
+    assert i == len(shorter), (longer, shorter)
+    return removed
 
 
 def test_module_markdown_joins_paragraph_lines_only():

@@ -15,7 +15,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, PositiveInt, StringConstraints, WithJsonSchema, field_validator, model_validator
 
 from cstrain.format.base import ID_PATTERN, Id, Percent, SourceModel, Tag, Text
-from cstrain.format.cjk import join_cjk_lines
+from cstrain.source.cjk import join_cjk_lines
 from cstrain.i18n import msg
 
 PLATFORMS = ("taobao", "tmall", "jd", "pinduoduo", "douyin", "kuaishou", "other")
@@ -44,7 +44,7 @@ _NOT_PROSE = frozenset({"any", "synonyms", "id", "chat", "next", "tags", "mode"}
 
 def _joined(value, key=None):
     """The drill's text as written, with line breaks between Chinese characters joined without
-    a space (:func:`~cstrain.format.cjk.join_cjk_lines`): briefs, cards, personas, buyer
+    a space (:func:`~cstrain.source.cjk.join_cjk_lines`): briefs, cards, personas, buyer
     messages, labels, reasons and model replies. Phrases to match, ids and mapping keys stay as
     written."""
     if key in _NOT_PROSE:

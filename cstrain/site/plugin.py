@@ -19,7 +19,7 @@ from mkdocs.utils import get_relative_url
 from cstrain import csp
 from cstrain.catalog import Catalog, load_catalog
 from cstrain.errors import ValidationFailed
-from cstrain.format.cjk import join_cjk_markdown
+from cstrain.source.cjk import join_cjk_markdown
 from cstrain.format.replies import REPLIES_DIR
 from cstrain.i18n import chosen_language, language_for, speaking, strings_for, tr
 from cstrain.site import render, scripts, searchindex
@@ -231,7 +231,7 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
 
     # -- pages -------------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, page, config, files: Files) -> str:
-        """A module's paragraphs wrapped in Chinese join without a stray space (format/cjk.py)."""
+        """A module's paragraphs wrapped in Chinese join without a stray space (source/cjk.py)."""
         return join_cjk_markdown(markdown) if page.file.src_uri in self._modules else markdown
 
     def on_page_content(self, html: str, page, config, files: Files) -> str:

@@ -13,6 +13,7 @@ import yaml
 
 from cstrain.errors import Problem, SourceError
 from cstrain.i18n import msg, tr
+from cstrain.source.cjk import refold
 from cstrain.source.yamlerrors import explain
 
 MAX_NODES = 200_000
@@ -54,8 +55,10 @@ def _tab_line(text: str, exc: yaml.MarkedYAMLError) -> int:
 
 
 class _Builder:
-    def __init__(self, rel: str):
+    def __init__(self, rel: str, text: str):
         self.rel = rel
+        self.text = text
+        self._lines: list[str] | None = None
         self.count = 0
         self.lines: dict[Path, int] = {}
         self.scalars = yaml.constructor.SafeConstructor()
@@ -80,6 +83,8 @@ class _Builder:
         if node.tag == _STR:
             # what SafeConstructor returns for text, without its per-node bookkeeping: most
             # values and nearly all keys are text, and this is the loader's innermost loop
+            if node.start_mark.line != node.end_mark.line and node.style != "|":
+                return self._refolded(node)
             return node.value
         try:
             return self.scalars.construct_object(node)
@@ -90,6 +95,16 @@ class _Builder:
         except Exception:  # noqa: BLE001 - PyYAML's constructors trust the text an explicit tag names
             detail = msg("cli_src_not_valid_tag", tag=node.tag.rsplit(":", 1)[-1])
         self.fail(node, msg("val_bad_value", value=node.value, detail=detail))
+
+    def _refolded(self, node: yaml.ScalarNode) -> str:
+        """A text folded over several lines, a break between two Chinese characters joined
+        without the space YAML puts there (cstrain/source/cjk.py)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        start, end = node.start_mark, node.end_mark
+        region = [self._lines[start.line][start.column:], *self._lines[start.line + 1:end.line],
+                  self._lines[end.line][:end.column] if end.line < len(self._lines) else ""]
+        return refold(node.value, region, node.style)
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
         result: dict = {}
@@ -163,7 +178,7 @@ def load_yaml(text: str, rel: str) -> Located:
         raise SourceError(Problem(rel, 1, tr("yaml_nested"))) from None
     if node is None:
         return Located(None, {(): 1})
-    builder = _Builder(rel)
+    builder = _Builder(rel, text)
     try:
         data = builder.build(node, ())
     except RecursionError:

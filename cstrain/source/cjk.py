@@ -1,14 +1,15 @@
 """Joining the lines of Chinese text.
 
-Chinese is written without spaces between words, but source text is wrapped over several lines:
-a Markdown soft line break (a literal ``|`` block, a module paragraph) reaches the page as a
-newline, which the browser shows as a space between two Chinese characters. As Markdown
-renderers for CJK do, a break between two CJK characters joins without a space; a break next to
-a Latin letter or digit stays a space ("48 小时" keeps its). Blank lines (paragraphs) are kept.
+Chinese is written without spaces between words, but source text is wrapped over several lines.
+As Markdown renderers for CJK do, a line break between two CJK characters joins without a space;
+a break next to a Latin letter or digit stays a space ("48 小时" keeps its). Blank lines
+(paragraphs) are kept. This applies to a Markdown soft line break (a module paragraph, a literal
+``|`` block of a drill), which reaches the page as a newline the browser shows as a space, and to
+the folds of a YAML plain, quoted or folded (``>``) scalar, which YAML turns into spaces
+(:func:`refold`, used by the YAML loader).
 
 A space written between two Chinese characters is kept: a buyer's "我问有没有货啊 白色L的" means
-it. So a YAML folded (``>``) or plain scalar, which PyYAML has already folded into spaces before
-this code sees it, keeps those spaces: write wrapped Chinese as a literal ``|`` block.
+it. Only line breaks are joined.
 """
 from __future__ import annotations
 
@@ -23,6 +24,46 @@ CJK = ("\u2e80-\u2fdf"      # CJK radicals, Kangxi radicals
        "\u2018\u2019\u201c\u201d\u2014\u2026")  # “” ‘’ — … as Chinese text uses them
 _CJK = f"[{CJK}]"
 _LINE_BREAK = re.compile(rf"(?<={_CJK})[ \t]*\n[ \t]*(?={_CJK})")
+
+
+_ONE_CJK = re.compile(_CJK)
+
+
+def _both_cjk(before: str, after: str) -> bool:
+    return bool(before and after and _ONE_CJK.fullmatch(before[-1]) and _ONE_CJK.fullmatch(after[0]))
+
+
+def refold(value: str, region: list[str], style: str | None) -> str:
+    """A YAML scalar folded again with breaks between two CJK characters joined: ``value`` is
+    what the parser made of ``region``, the scalar's source lines from its first character to
+    its last (quotes and a ``>`` header line included), ``style`` its YAML style (None or "" plain,
+    ``'``, ``"``, ``>``). When folding the lines by YAML's rule does not give ``value`` (escapes,
+    more-indented lines of a ``>`` block …), ``value`` is returned as it is: only a fold this code
+    understands is changed."""
+    if style == ">":
+        region = region[1:]
+    elif style in ("'", '"'):
+        region = [region[0][1:], *region[1:-1], region[-1][:-1]]
+        if style == "'":
+            region = [line.replace("''", "'") for line in region]
+    lines = [line.strip(" \t") for line in region]
+    while lines and not lines[-1]:
+        lines.pop()
+    standard, joined, blank = "", "", 0
+    for line in lines:
+        if not line:
+            blank += 1
+            continue
+        if not standard:
+            standard = joined = "\n" * blank
+        elif blank:
+            standard, joined = standard + "\n" * blank, joined + "\n" * blank
+        else:
+            standard += " "
+            joined += "" if _both_cjk(joined, line) else " "
+        standard, joined, blank = standard + line, joined + line, 0
+    core = value.rstrip("\n") if style == ">" else value
+    return joined + value[len(core):] if standard == core else value
 
 
 def join_cjk_lines(text: str) -> str:
