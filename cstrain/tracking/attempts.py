@@ -16,10 +16,10 @@ from sqlalchemy.engine import Connection, Row
 from cstrain.catalog import Module, Quiz
 from cstrain.grading.grade import AttemptResult
 from cstrain.store.engine import upsert
+from cstrain.store.rows import grouped, present
 from cstrain.store.schema import answers, attempts
 from cstrain.tracking import clock
 
-_CHUNK = 500  # ids per IN (…): well under SQLite's and PostgreSQL's parameter limits
 
 
 def attempt_key(learner_id: str, attempt_id: str) -> str:
@@ -76,11 +76,7 @@ def attempt_by_id(conn: Connection, attempt_id: int) -> Row:
 
 def recorded_keys(conn: Connection, keys: list[str]) -> set[str]:
     """The keys among ``keys`` the store holds."""
-    found: set[str] = set()
-    for chunk in chunks(keys):
-        found.update(conn.execute(sa.select(attempts.c.idempotency_key)
-                                  .where(attempts.c.idempotency_key.in_(chunk))).scalars())
-    return found
+    return present(conn, attempts.c.idempotency_key, keys)
 
 
 def learner_attempts(conn: Connection, learner_id: str, *, module: str | None = None,
@@ -97,15 +93,4 @@ def learner_attempts(conn: Connection, learner_id: str, *, module: str | None = 
 
 def answers_of(conn: Connection, attempt_ids: Iterable[int]) -> dict[int, list[Row]]:
     """Each attempt's answers in the order the questions were shown."""
-    ids = list(attempt_ids)
-    found: dict[int, list[Row]] = {attempt_id: [] for attempt_id in ids}
-    for chunk in chunks(ids):
-        for row in conn.execute(sa.select(answers).where(answers.c.attempt_id.in_(chunk))
-                                .order_by(answers.c.attempt_id, answers.c.position)):
-            found[row.attempt_id].append(row)
-    return found
-
-
-def chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+    return grouped(conn, answers.c.attempt_id, attempt_ids, answers.c.position)

@@ -31,9 +31,10 @@ from cstrain.errors import Conflict, Invalid, NotFound
 from cstrain.grading.expr import round_half_up
 from cstrain.i18n import msg
 from cstrain.store.engine import upsert
+from cstrain.store.rows import grouped, present
 from cstrain.store.schema import drill_attempts, drill_rescores, drill_turns
 from cstrain.tracking import clock
-from cstrain.tracking.attempts import attempt_key, chunks
+from cstrain.tracking.attempts import attempt_key
 
 PARTS = ("content", "speed", "compliance")
 COMMENT_LENGTH = 1000
@@ -200,11 +201,8 @@ def drill_attempt_by_id(conn: Connection, attempt_id: int) -> Row | None:
 
 
 def recorded_drill_keys(conn: Connection, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in chunks(keys):
-        found.update(conn.execute(sa.select(drill_attempts.c.idempotency_key)
-                                  .where(drill_attempts.c.idempotency_key.in_(chunk))).scalars())
-    return found
+    """The keys among ``keys`` the store holds."""
+    return present(conn, drill_attempts.c.idempotency_key, keys)
 
 
 def learner_drill_attempts(conn: Connection, learner_id: str, *, drill: str | None = None,
@@ -219,24 +217,12 @@ def learner_drill_attempts(conn: Connection, learner_id: str, *, drill: str | No
 
 def turns_of(conn: Connection, attempt_ids: Iterable[int]) -> dict[int, list[Row]]:
     """Each attempt's turns, in the order of its result."""
-    ids = list(attempt_ids)
-    found: dict[int, list[Row]] = {attempt_id: [] for attempt_id in ids}
-    for chunk in chunks(ids):
-        for row in conn.execute(sa.select(drill_turns).where(drill_turns.c.attempt_id.in_(chunk))
-                                .order_by(drill_turns.c.attempt_id, drill_turns.c.position)):
-            found[row.attempt_id].append(row)
-    return found
+    return grouped(conn, drill_turns.c.attempt_id, attempt_ids, drill_turns.c.position)
 
 
 def rescores_of(conn: Connection, attempt_ids: Iterable[int]) -> dict[int, list[Row]]:
     """Each attempt's re-scores, oldest first (all of them: the history stays)."""
-    ids = list(attempt_ids)
-    found: dict[int, list[Row]] = {attempt_id: [] for attempt_id in ids}
-    for chunk in chunks(ids):
-        for row in conn.execute(sa.select(drill_rescores).where(drill_rescores.c.attempt_id.in_(chunk))
-                                .order_by(drill_rescores.c.attempt_id, drill_rescores.c.id)):
-            found[row.attempt_id].append(row)
-    return found
+    return grouped(conn, drill_rescores.c.attempt_id, attempt_ids, drill_rescores.c.id)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from cstrain.errors import CstrainError, Problem, SourceError, ValidationFailed
 from cstrain.format.base import SourceModel, Text
 from cstrain.i18n import msg
 from cstrain.source.text import read_text
+from cstrain.store.rows import chunks
 from cstrain.source.yamlnodes import load_yaml
 from cstrain.store.schema import UTCDateTime, attempts, learners
 from cstrain.tracking import clock
@@ -45,7 +46,6 @@ from cstrain.tracking.assignments import Target, check_target
 from cstrain.tracking.status import ModuleStatus, module_statuses
 
 LADDER_FILE = "team/levels.yml"
-_CHUNK = 500  # learners per query, as in status.py
 
 # What a level still lacks, in the learners' words: one place for the CLI and the site.
 TEXT = {
@@ -387,8 +387,7 @@ def evaluate_levels(conn: Connection, catalog: Catalog, ladder: Ladder,
         wanted = set(learner_ids)
         people = [p for p in conn.execute(query) if p.id in wanted]
     result = []
-    for start in range(0, len(people), _CHUNK):
-        chunk = people[start:start + _CHUNK]
+    for chunk in chunks(people):
         ids = [p.id for p in chunk]
         by_learner: dict[str, dict[str, ModuleStatus]] = {lid: {} for lid in ids}
         for status in module_statuses(conn, catalog, ids):

@@ -25,8 +25,9 @@ from cstrain.errors import Problem, RecordsRefused
 from cstrain.grading.grade import grade_attempt
 from cstrain.i18n import msg
 from cstrain.store.engine import upsert
+from cstrain.store.rows import chunks
 from cstrain.store.schema import attempts, learners, visits
-from cstrain.tracking.attempts import (GradedRows, attempt_key, chunks, graded_rows, insert_attempt,
+from cstrain.tracking.attempts import (GradedRows, attempt_key, graded_rows, insert_attempt,
                                        recorded_keys)
 from cstrain.tracking.drill_import import insert_file_drills, new_drill_attempts, score_file_drills
 from cstrain.tracking.resultsfile import FileAttempt, ResultsFile, read_results_file, shown

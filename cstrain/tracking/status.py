@@ -29,13 +29,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.catalog import Catalog
+from cstrain.store.rows import chunks
 from cstrain.store.schema import assignments, attempts, drill_attempts, learners, signoffs, visits
 from cstrain.tracking import clock
 from cstrain.tracking.targets import target_modules
 
 MODULE_STATES = ("not_started", "in_progress", "completed", "passed", "failed")
 ASSIGNMENT_STATES = ("open", "done_on_time", "done_late", "overdue")
-_CHUNK = 500  # learners per query: memory stays bounded on a 1,000+ roster
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,8 @@ def _active_learner_ids(conn: Connection, learner_ids: Iterable[str] | None) -> 
         return sorted(conn.execute(query).scalars())
     wanted = sorted(set(learner_ids))
     found: list[str] = []
-    for start in range(0, len(wanted), _CHUNK):  # the rows asked for, not the whole roster
-        found.extend(conn.execute(query.where(learners.c.id.in_(wanted[start:start + _CHUNK]))).scalars())
+    for chunk in chunks(wanted):  # the rows asked for, not the whole roster
+        found.extend(conn.execute(query.where(learners.c.id.in_(chunk))).scalars())
     return sorted(found)
 
 
@@ -168,8 +168,7 @@ def module_statuses(conn: Connection, catalog: Catalog,
     modules = [(m.full_id, catalog.quiz_for(m) is not None, m.meta.drill if catalog.drill_for(m) else None)
                for m in catalog.modules]
     ids = _active_learner_ids(conn, learner_ids)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
+    for chunk in chunks(ids):
         tried, drilled, seen, signed = _facts(conn, chunk)
         begun = set(tried) | set(seen) | set(signed) if begun_only else None
         for learner_id in chunk:
@@ -204,8 +203,7 @@ def assignment_statuses(conn: Connection, catalog: Catalog, learner_ids: Iterabl
     ids = _active_learner_ids(conn, learner_ids)
     covers: dict[tuple[str, str], list[str]] = {}
     result = []
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
+    for chunk in chunks(ids):
         rows = conn.execute(
             sa.select(assignments).where(assignments.c.learner_id.in_(chunk),
                                          assignments.c.withdrawn_at.is_(None))
