@@ -43,6 +43,11 @@ def test_the_shipped_library_in_the_quick_reply_panel(browser, site, size):
         search = page.get_by_label("搜索快捷短语")
         assert search.evaluate("n => n === document.activeElement")
         assert page.locator(".cstrain-quick-item").count() == total
+        # grouped by library, in file order, each group named for screen readers too
+        titles = [library["title"] for library in quick_replies(REPO)]
+        assert page.locator(".cstrain-quick-group-title").all_inner_texts() == titles
+        assert page.get_by_role("group", name=titles[0]).locator(".cstrain-quick-item").count() == len(
+            quick_replies(REPO)[0]["replies"])
         assert page.locator(".cstrain-quick-count").inner_text() == f"{total} 条"
         assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
         assert axe_violations(page, ".cstrain-quick-panel") == []

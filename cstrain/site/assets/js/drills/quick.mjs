@@ -28,18 +28,26 @@ function matches(reply, words) {
 export function quickPanel(insert) {
   const replies = allReplies();
   const searchId = nextId("quick-search");
-  const list = el("ul", {class: "cstrain-quick-list"});
+  const list = el("div", {class: "cstrain-quick-list"});
   const count = el("p", {class: "cstrain-quick-count", role: "status"});
   const search = el("input", {type: "search", id: searchId, class: "cstrain-quick-search", autocomplete: "off"});
   const show = () => {
     const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const shown = replies.filter((reply) => matches(reply, words));
-    list.replaceChildren(...shown.map((reply) => el("li", {},
-      el("button", {type: "button", class: "cstrain-quick-item", "data-code": reply.code,
-                    on: {click: () => insert(reply.text)}},
-        el("span", {class: "cstrain-quick-code", text: "/" + reply.code}), " ",
-        el("span", {class: "cstrain-quick-title", text: reply.title}),
-        el("span", {class: "cstrain-quick-text", text: reply.text})))));
+    // grouped by library, as a 千牛 panel groups its phrases: 欢迎语, 物流, 售后 …
+    const groups = LIBRARIES.map((library) => shown.filter((reply) => reply.library === library.title))
+      .filter((group) => group.length);
+    list.replaceChildren(...groups.map((group) => {
+      const titleId = nextId("quick-group");
+      return el("div", {class: "cstrain-quick-group", role: "group", "aria-labelledby": titleId},
+        el("p", {class: "cstrain-quick-group-title", id: titleId, text: group[0].library}),
+        el("ul", {}, group.map((reply) => el("li", {},
+          el("button", {type: "button", class: "cstrain-quick-item", "data-code": reply.code,
+                        on: {click: () => insert(reply.text)}},
+            el("span", {class: "cstrain-quick-code", text: "/" + reply.code}), " ",
+            el("span", {class: "cstrain-quick-title", text: reply.title}),
+            el("span", {class: "cstrain-quick-text", text: reply.text}))))));
+    }));
     count.textContent = replies.length ? t("drill_quick_count", {n: shown.length}) : t("drill_quick_none");
   };
   search.addEventListener("input", show);
