@@ -208,6 +208,8 @@ def output(target: str | Path) -> Iterator[BinaryIO]:
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
+        if not path.parent.is_dir():
+            raise CstrainError(msg("cli_team_no_folder", target=target, folder=path.parent)) from None
         raise CstrainError(msg("cli_team_cannot_write_here", target=target,
                                  reason=exc.strerror)) from None
     try:

@@ -38,10 +38,7 @@ class TeamContext:
     _checker: Checker | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.language is None:
-            self.language = i18n.language_for(theme_language(self.root))
-        elif self.language not in i18n.LANGUAGES:
-            raise ValueError(f"no strings for language {self.language!r}")
+        self.language = i18n.language_for(self.language or theme_language(self.root))
 
     def checker(self) -> Checker:
         """The red-line checker every drill attempt is scored with, loaded once."""
