@@ -1,5 +1,5 @@
 """The team side speaks the project's language (issue 15 item 1): the team server
-(cstrain/server), tracking, the store, reports and invites.
+(cstrain/server), tracking, the store, reports, invites and exam sittings.
 
 - A guard read from the code with ast: in these files no :class:`~cstrain.errors.Problem`
   message and no :class:`~cstrain.errors.CstrainError` is made from a plain string or
@@ -32,9 +32,10 @@ from cstrain.store.schema import learners
 from test_cli_lang import CHINESE, OURS, untranslated
 
 PACKAGE = Path(__file__).parents[1] / "cstrain"
-# the team side: not the drill import/attempt records, which another change covers
+# the team side (and the exam sittings the server runs): not the drill import/attempt records,
+# which another change covers
 FILES = sorted(
-    path for folder in ("server", "tracking", "store", "reports", "invites")
+    path for folder in ("server", "tracking", "store", "reports", "invites", "exams")
     for path in (PACKAGE / folder).rglob("*.py")
     if path.name not in ("drill_import.py", "drill_attempts.py"))
 ERRORS = {name for name, value in vars(errors).items()

@@ -122,6 +122,15 @@ def test_refusals_of_the_records_themselves(app, catalog, language, signed_in):
          language, "the Idempotency-Key header must be the attempt's id", "请求头必须和这次作答的 id 相同")
 
 
+def test_exam_refusals(app, language, signed_in):
+    learner = signed_in("KF1")
+    said(learner.get("/api/exams/pre-sales/gone"), 404, language,
+         'no quiz "pre-sales/gone" on this site', "这个网站上没有测验“pre-sales/gone”")
+    said(learner.get(f"/api/exams/{QUIZ}"), 422, language, "is a practice quiz: the browser grades it",
+         "是练习：由浏览器评分")
+    said(learner.get("/api/sittings/0000"), 404, language, "no such exam sitting", "没有这场考试")
+
+
 def test_a_mentors_refusals(app, language, signed_in):
     mentor = signed_in("M1")
     said(mentor.get("/api/learners/KF404"), 404, language,
