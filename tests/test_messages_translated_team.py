@@ -293,4 +293,9 @@ def test_lang_after_the_command_for_help_and_usage_errors(starter, monkeypatch):
     assert shown.output.startswith("用法：cstrain progress") and "cstrain 使用的语言" in shown.output
     wrong = run("progress", "--bogus", "--lang", "en")
     assert wrong.exit_code == 2 and "No such option" in wrong.output
+    assert wrong.output.startswith("Usage: cstrain progress")  # the usage line too
     assert CHINESE.search(run("progress", "--bogus").output)
+    proxy = run("serve", "--project", starter, "--proxy", "nope", "--lang", "zh")
+    assert proxy.exit_code == 2 and "'nope' 不是 IP 地址或网段" in proxy.output
+    proxy = run("serve", "--project", starter, "--lang", "en", "--proxy", "nope")
+    assert proxy.exit_code == 2 and "'nope' is not an IP address or network" in proxy.output

@@ -243,10 +243,10 @@ class Group(Localized, click.Group):
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             language = _error_language(exc.ctx)
-            if language == "en":
-                exc.show()
-            else:
-                with i18n.speaking(language):
+            with i18n.speaking(language):  # the usage line's "Usage:" too
+                if language == "en":
+                    exc.show()
+                else:
                     _show_usage_error(exc)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:

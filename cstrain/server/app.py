@@ -95,9 +95,11 @@ def _validation_message(exc: RequestValidationError, language: str) -> str:
     (:mod:`cstrain.catalog.problems`), at most five, in ``language``."""
     parts = []
     for error in exc.errors()[:5]:
-        loc = tuple(p for p in error.get("loc", ()) if p != "body")
-        where = ".".join(str(p) for p in loc)
-        said = msg("cli_api_bad_json") if error.get("type") == "json_invalid" else error_message(error)
+        if error.get("type") == "json_invalid":  # its place is a character offset: no field
+            parts.append(msg("cli_api_bad_json"))
+            continue
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        said = error_message(error)
         parts.append(msg("cli_field_message", field=where, message=said) if where else said)
     return "; ".join(str(render(part, language)) for part in parts) or (
         msg("cli_api_bad_request").in_language(language))
