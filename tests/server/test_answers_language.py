@@ -78,7 +78,7 @@ def test_sign_in_and_session_refusals(client, app, language, signed_in):
          "not signed in: open your personal sign-in link again", "还没有登录")
     learner = signed_in("KF1")
     said(learner.get("/api/team/progress"), 403, language,
-         "this page is for mentors and supervisors", "只给师傅和主管看")
+         "this page is for mentors and supervisors", "只给带教师傅和主管看")
     no_token = signed_in("KF1", csrf=False)
     said(no_token.post("/api/visits", json={"module": QUIZ, "visited_at": "2026-11-20T10:00:00Z"}),
          403, language, "missing or wrong X-CSRF-Token", "请刷新页面后再试")
