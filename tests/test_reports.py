@@ -434,7 +434,7 @@ def test_cli_mistakes(team, starter, tmp_path):
     assert result.exit_code == 1
     assert "options of the items report" in result.output
     result = run(["attempts", "-o", str(tmp_path / "missing" / "a.csv")], team, starter)
-    assert result.exit_code == 1 and "cannot write" in result.output
+    assert result.exit_code == 1 and "does not exist; create it or choose another place" in result.output
     result = run(["grades", "-o", "-"], team, starter)
     assert result.exit_code == 2  # click's usage error names the reports
 

@@ -153,3 +153,9 @@ def validation_problems(exc: ValidationError, located: Located, rel: str,
         problems.append(Problem(rel, line, msg("cli_field_message", field=where, message=message)
                                 if where else message))
     return problems
+
+
+def error_message(error: dict):
+    """One pydantic error (an item of ``ValidationError.errors()``) as cstrain says it, without
+    its place: the team server's request validation says what source files are told."""
+    return _message(error, _clean_loc(tuple(error.get("loc", ()))), {})

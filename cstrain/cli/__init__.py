@@ -10,7 +10,6 @@ import click
 from cstrain.cli.help import Group
 
 from cstrain import __version__
-from cstrain.i18n import LANGUAGES
 from cstrain.cli import common  # noqa: F401  (sets the environment MkDocs reads on import)
 from cstrain.cli import levels, lint, notify, reports, results, roster, store, team, tracking
 from cstrain.cli.courseware import build, check, init, preview, schema
@@ -18,10 +17,6 @@ from cstrain.cli.courseware import build, check, init, preview, schema
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cstrain")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None, expose_value=False,
-              is_eager=True, callback=common.remember_language,
-              help="The language cstrain speaks (default: $CSTRAIN_LANG, else theme.language "
-                   "in the project's mkdocs.yml, else zh).")
 def cli():
     """cstrain: training courseware for e-commerce customer-service teams.
 

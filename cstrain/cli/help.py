@@ -118,10 +118,53 @@ def _key(ctx: click.Context) -> str:
     return " ".join(ctx.command_path.split()[1:])
 
 
+LANG_HELP = ("The language cstrain speaks (default: $CSTRAIN_LANG, else theme.language in the "
+             "project's mkdocs.yml, else zh).")
+"""The help of ``--lang``; its Chinese is the ``"click"`` entry of zh.help.json."""
+
+
+def _lang_option() -> click.Option:
+    """``--lang``, which every command takes, before or after its name (``cstrain --lang en
+    progress``, ``cstrain progress --lang en``)."""
+    from cstrain.cli.common import remember_language
+
+    return click.Option(["--lang"], type=click.Choice(i18n.LANGUAGES), default=None,
+                        expose_value=False, is_eager=True, callback=remember_language,
+                        help=LANG_HELP)
+
+
+def _language_asked(args: list[str]) -> str | None:
+    """The last ``--lang X`` (or ``--lang=X``) among a command line's arguments, so that the
+    language is known before any other option is read: ``--help --lang en`` speaks English."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else (
+            args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
+        if value in i18n.LANGUAGES:
+            found = value
+    return found
+
+
 class Localized:
-    """A command whose help speaks the command's language (a mixin for click's classes)."""
+    """A command whose help speaks the command's language (a mixin for click's classes); every
+    one takes ``--lang``."""
 
     context_class = Context
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not any(param.name == "lang" for param in self.params):
+            self.params.append(_lang_option())
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from cstrain.cli.common import LANG_KEY
+
+        language = _language_asked(args)
+        if language:
+            ctx.meta[LANG_KEY] = language
+        return super().parse_args(ctx, args)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         from cstrain.cli.common import command_language
@@ -200,10 +243,10 @@ class Group(Localized, click.Group):
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             language = _error_language(exc.ctx)
-            if language == "en":
-                exc.show()
-            else:
-                with i18n.speaking(language):
+            with i18n.speaking(language):  # the usage line's "Usage:" too
+                if language == "en":
+                    exc.show()
+                else:
                     _show_usage_error(exc)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:

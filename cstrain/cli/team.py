@@ -164,7 +164,7 @@ def _proxies(ctx, param, values):
     try:
         proxy_networks(values)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(exc.args[0]) from None  # a msg(), said when shown
     return tuple(values)
 
 

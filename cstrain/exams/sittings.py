@@ -17,6 +17,7 @@ from cstrain.catalog import Catalog, Module, Quiz
 from cstrain.errors import Conflict, Invalid, NotFound
 from cstrain.exams.papers import SECURE_RANDOM, draw_sitting, original_response
 from cstrain.grading.grade import grade_attempt
+from cstrain.i18n import msg
 from cstrain.store import Store
 from cstrain.store.schema import attempts, exam_sittings, learners
 from cstrain.tracking.attempts import (answers_of, attempt_by_id, attempt_key, graded_rows,
@@ -30,18 +31,17 @@ def find_exam(catalog: Catalog, ref: str, module_id: str | None) -> tuple[Quiz, 
     several modules use the quiz)."""
     quiz = catalog.quizzes.get(ref)
     if quiz is None:
-        raise NotFound(f'no quiz "{ref}" on this site')
+        raise NotFound(msg("cli_team_exam_no_quiz", quiz=ref))
     if quiz.spec.mode != "exam":
-        raise Invalid(f'quiz "{ref}" is a practice quiz: the browser grades it; '
-                      "send its attempts to POST /api/attempts")
+        raise Invalid(msg("cli_team_exam_practice", quiz=ref))
     users = [m for m in catalog.modules if m.meta.quiz == ref]
     if module_id is not None:
         module = next((m for m in users if m.full_id == module_id), None)
         if module is None:
-            raise Invalid(f'module "{module_id}" does not use quiz "{ref}"')
+            raise Invalid(msg("cli_team_exam_not_used", module=module_id, quiz=ref))
         return quiz, module
     if len(users) != 1:
-        raise Invalid(f'quiz "{ref}" is used by {len(users)} modules: name the module')
+        raise Invalid(msg("cli_team_exam_which_module", quiz=ref, count=len(users)))
     return quiz, users[0]
 
 
@@ -132,7 +132,7 @@ def look(store: Store, catalog: Catalog, learner_id: str, sitting_id: str,
         state = "closed" if sitting.attempt_id is not None else _settle(conn, catalog, sitting, now)
         if state != "dropped":
             return _closed(conn, catalog, _find_sitting(conn, sitting_id, learner_id))
-    raise NotFound("this exam was changed after the sitting started; start it again")
+    raise NotFound(msg("cli_team_exam_changed"))
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -163,16 +163,11 @@ def start(store: Store, catalog: Catalog, learner_id: str, quiz: Quiz, module: M
                 deadline=now + timedelta(seconds=limit) if limit else None))
             return Open(_find_sitting(conn, sitting_id, learner_id), False, used + 1)
     # after the commit: sittings that ran out were closed meanwhile
-    raise Conflict(f"you have used all {quiz.spec.attempts} attempt(s) at this exam")
+    raise Conflict(msg("cli_team_exam_used_up", attempts=quiz.spec.attempts))
 
 
-_SUBMIT_REFUSED = {
-    "closed": "this exam sitting is already submitted; its result is at GET /api/sittings/{id}",
-    "expired": "time is up: answers sent after the time limit are not counted; the result is at "
-               "GET /api/sittings/{id}",
-    "dropped": "this exam was changed after the sitting started, so it cannot be graded; it does "
-               "not count: start it again",
-}
+_SUBMIT_REFUSED = {"closed": "cli_team_exam_submitted", "expired": "cli_team_exam_time_up",
+                   "dropped": "cli_team_exam_dropped"}
 
 
 def submit(store: Store, catalog: Catalog, learner_id: str, sitting_id: str,
@@ -186,7 +181,7 @@ def submit(store: Store, catalog: Catalog, learner_id: str, sitting_id: str,
         if sitting.attempt_id is None:
             unknown = sorted(set(given) - set(sitting.questions))
             if unknown:
-                raise Invalid("not questions of this sitting: " + ", ".join(unknown[:10]))
+                raise Invalid(msg("cli_team_exam_not_its_questions", ids=", ".join(unknown[:10])))
             state = _settle(conn, catalog, sitting, now)
         if state == "open":
             by_id = {q.id: q for q in catalog.quizzes[sitting.quiz].spec.questions}
@@ -196,7 +191,7 @@ def submit(store: Store, catalog: Catalog, learner_id: str, sitting_id: str,
             _record(conn, catalog, sitting, responses, now)
             return _closed(conn, catalog, _find_sitting(conn, sitting_id, learner_id))
     # after the commit, so a sitting that ran out stays closed
-    raise Conflict(_SUBMIT_REFUSED[state].replace("{id}", sitting_id))
+    raise Conflict(msg(_SUBMIT_REFUSED[state], id=sitting_id))
 
 
 # --- inside a transaction ---------------------------------------------------------------------
@@ -206,7 +201,7 @@ def _find_sitting(conn: Connection, sitting_id: str, learner_id: str) -> Row:
     row = conn.execute(sa.select(exam_sittings).where(
         exam_sittings.c.id == sitting_id, exam_sittings.c.learner_id == learner_id)).first()
     if row is None:
-        raise NotFound("no such exam sitting")
+        raise NotFound(msg("cli_team_exam_no_sitting"))
     return row
 
 

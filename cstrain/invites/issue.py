@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import BinaryIO, Callable, Iterator, Sequence
+from typing import BinaryIO, Callable, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -21,6 +21,7 @@ from cstrain.errors import Invalid
 from cstrain.i18n import msg
 from cstrain.invites.sheet import Slip, page_count, render_sheet
 from cstrain.reports.csvout import write_csv
+from cstrain.reports.wording import Wording
 from cstrain.server import auth
 from cstrain.store.schema import learners
 from cstrain.tracking import clock
@@ -28,8 +29,10 @@ from cstrain.tracking.assignments import Audience, select_learners
 from cstrain.tracking.order import natural_key
 from cstrain.tracking.roster_settings import ROLES
 
-# the invite CSV: the first six columns as they always were, then the roster's facts a
-# supervisor needs to hand each link over; phone only when the roster holds numbers
+# the invite CSV's columns (keys of cstrain.reports.wording, which names them in the report's
+# language: 工号, 姓名 … in Chinese, these keys in English): the first six as they always were,
+# then the roster's facts a supervisor needs to hand each link over; phone only when the roster
+# holds numbers
 CSV_COLUMNS = ("learner_id", "learner_name", "role", "code", "link", "expires_at", "team",
                "mentor_id", "mentor_name")
 PHONE_COLUMN = "phone"
@@ -75,19 +78,27 @@ class InviteBatch:
     def has_phones(self) -> bool:
         return any(i.phone for i in self.invitations)
 
-    def csv(self, order: Sequence[Invitation] | None = None
-            ) -> tuple[Iterator[tuple], tuple[str, ...]]:
-        """The CSV's rows (in ``order``, else as issued) and columns: :data:`CSV_COLUMNS`, and
-        ``phone`` last when any of these people has a number on the roster."""
-        phones = self.has_phones
-        columns = CSV_COLUMNS + ((PHONE_COLUMN,) if phones else ())
+    def columns(self) -> tuple[str, ...]:
+        """:data:`CSV_COLUMNS`, and ``phone`` last when any of these people has a number on
+        the roster."""
+        return CSV_COLUMNS + ((PHONE_COLUMN,) if self.has_phones else ())
+
+    def csv(self, order: Sequence[Invitation] | None = None, language: str | None = None
+            ) -> tuple[Iterable[Sequence], tuple[str, ...]]:
+        """The CSV's rows (in ``order``, else as issued) and header (:meth:`columns`) in
+        ``language`` (default: the command's), as every report is written
+        (:mod:`cstrain.reports.wording`): Chinese headers, roles and Excel's times, or for
+        ``en`` the column keys, raw roles and ISO times."""
+        columns = self.columns()
+        phones = PHONE_COLUMN in columns
 
         def rows():
             for i in self.invitations if order is None else order:
                 row = (i.learner_id, i.name, i.role, i.code, i.link, clock.local_iso(i.expires_at),
                        i.team, i.mentor_id or "", i.mentor_name or "")
                 yield row + ((i.phone or "",) if phones else ())
-        return rows(), columns
+        wording = Wording(language)
+        return wording.rows(columns, rows()), wording.labels(columns)
 
 
 def invitees(conn: Connection, audience: Audience, roles: Sequence[str] = ()) -> list[str]:
@@ -157,13 +168,14 @@ def _roster_facts(conn: Connection, ids: list[str]) -> dict[str, tuple]:
 
 
 def write_files(batch: InviteBatch, csv_out: BinaryIO | None, sheet_out: BinaryIO | None,
-                today: date | None = None, progress: Callable[[int], None] | None = None) -> int:
-    """Write the batch's CSV and printable sheet (either may be None), people in the order
-    they are handed out; returns the sheet's page count (0 without a sheet). ``progress`` is
-    told how many QR codes are about to be drawn."""
+                today: date | None = None, progress: Callable[[int], None] | None = None,
+                language: str | None = None) -> int:
+    """Write the batch's CSV (in ``language``, default the command's) and printable sheet
+    (either may be None), people in the order they are handed out; returns the sheet's page
+    count (0 without a sheet). ``progress`` is told how many QR codes are about to be drawn."""
     handed = sorted_for_handing_out(batch.invitations)
     if csv_out is not None:
-        write_csv(*batch.csv(handed), csv_out)
+        write_csv(*batch.csv(handed, language), csv_out)
     if sheet_out is None:
         return 0
     slips = [i.slip for i in handed]

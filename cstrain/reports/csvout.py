@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Sequence
 
 from cstrain.errors import CstrainError
+from cstrain.i18n import msg
 from cstrain.tracking import clock
 
 BOM = "\ufeff"
@@ -207,7 +208,10 @@ def output(target: str | Path) -> Iterator[BinaryIO]:
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
-        raise CstrainError(f"{target}: cannot write here: {exc.strerror}") from None
+        if not path.parent.is_dir():
+            raise CstrainError(msg("cli_team_no_folder", target=target, folder=path.parent)) from None
+        raise CstrainError(msg("cli_team_cannot_write_here", target=target,
+                                 reason=exc.strerror)) from None
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
             yield handle
@@ -216,7 +220,8 @@ def output(target: str | Path) -> Iterator[BinaryIO]:
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
         if isinstance(exc, OSError):  # a full disk, or a folder in the way
-            raise CstrainError(f"{target}: cannot write: {exc.strerror or exc}") from None
+            raise CstrainError(msg("cli_team_cannot_write", target=target,
+                                     reason=exc.strerror or exc)) from None
         raise
 
 

@@ -90,6 +90,8 @@ def _labels(t: Mapping[str, str]) -> dict[str, str]:
         "replies": t["report_replies"], "hit": t["report_hit"], "missed": t["report_missed"],
         "missed_percent": t["report_missed_percent"], "median_seconds": t["report_median_seconds"],
         "role": t["report_role"], "phone": t["report_phone"],
+        # the invite CSV's (cstrain invite --csv)
+        "code": t["report_code"], "link": t["report_link"], "expires_at": t["report_expires_at"],
         # the terminal tables' (cstrain progress, assignments, levels)
         "id": t["report_id"], "learner": t["report_learner"], "name": t["report_name"],
         "due": t["report_due"], "done": t["report_done"],

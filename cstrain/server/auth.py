@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.errors import CstrainError, NotSignedIn, TooMany
+from cstrain.i18n import msg
 from cstrain.store import Store
 from cstrain.store.limits import SigninLimit
 from cstrain.store.schema import invites, learners, sessions
@@ -82,7 +83,7 @@ def new_invites(conn: Connection, learner_ids: list[str], days: int = INVITE_DAY
     caller can print a long batch outside the write transaction. Everyone must be on the
     roster and active."""
     if days < 1 or days > 365:
-        raise CstrainError("--days: a code lasts 1 to 365 days")
+        raise CstrainError(msg("cli_api_days"))
     expires = clock.now() + timedelta(days=days)
     people = _active_people(conn, learner_ids)
     return [Invite(lid, people[lid].name, people[lid].role, new_code(), expires)
@@ -113,10 +114,10 @@ def _active_people(conn: Connection, learner_ids: list[str]) -> dict:
             .where(learners.c.id.in_(chunk)))})
     missing = [lid for lid in learner_ids if lid not in people]
     if missing:
-        raise CstrainError(f"not on the roster: {', '.join(missing)}")
+        raise CstrainError(msg("cli_api_not_on_roster", ids=", ".join(missing)))
     inactive = [lid for lid in learner_ids if not people[lid].active]
     if inactive:
-        raise CstrainError(f"no longer active on the roster: {', '.join(inactive)}")
+        raise CstrainError(msg("cli_audience_inactive", ids=", ".join(inactive)))
     return people
 
 
@@ -193,13 +194,12 @@ def sign_in_limited(store: Store, code: str, address: str, limit: SigninLimit) -
     with store.write() as conn:
         wait = limit.hold(conn, address, now)
         if wait is not None:
-            raise TooMany("too many wrong sign-in codes from this address; wait a minute and "
-                          "try again", wait)
+            raise TooMany(msg("cli_api_too_many_codes"), wait)
         session = sign_in(conn, code)
         if session is None:
             limit.count(conn, address, now)
     if session is None:
-        raise NotSignedIn("this code is wrong, expired or revoked; ask your mentor for a new one")
+        raise NotSignedIn(msg("cli_api_wrong_code"))
     return session
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cstrain import i18n
 from cstrain.catalog import Catalog
+from cstrain.project import theme_language
 from cstrain.redlines import Checker, load_checker
 from cstrain.server.guards import MAX_BODY, Network
 from cstrain.store import Store
@@ -30,7 +32,13 @@ class TeamContext:
     api_docs: bool = False  # /api/openapi.json and /api/docs for mentors (cstrain serve --api-docs)
     # the project: its team/redlines.yml joins the shipped red lines drill attempts are scored with
     root: Path | None = None
+    # the team's language (zh, en): every refusal's {"detail": …} is said in it; by default the
+    # project's theme.language (Chinese without one), never the server process's $CSTRAIN_LANG
+    language: str | None = None
     _checker: Checker | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.language = i18n.language_for(self.language or theme_language(self.root))
 
     def checker(self) -> Checker:
         """The red-line checker every drill attempt is scored with, loaded once."""

@@ -19,6 +19,7 @@ from fastapi import Depends, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from cstrain.errors import Forbidden, NotSignedIn
+from cstrain.i18n import msg
 from cstrain.server import auth, scopes
 from cstrain.server.context import TeamContext
 
@@ -39,7 +40,7 @@ def viewer(request: Request, ctx: Team) -> auth.Viewer:
     with ctx.store.read() as conn:
         found = auth.viewer_for(conn, token)
     if found is None:
-        raise NotSignedIn("not signed in: open your personal sign-in link again")
+        raise NotSignedIn(msg("cli_api_not_signed_in"))
     return found
 
 
@@ -55,7 +56,7 @@ def same_origin(request: Request) -> bool:
 async def writer(request: Request, who: Annotated[auth.Viewer, Depends(viewer)],
                  x_csrf_token: Annotated[Optional[str], Header()] = None) -> auth.Viewer:
     if not same_origin(request) or not auth.csrf_ok(who, x_csrf_token):
-        raise Forbidden("missing or wrong X-CSRF-Token: reload the page and try again")
+        raise Forbidden(msg("cli_api_csrf"))
     return who
 
 
@@ -103,7 +104,7 @@ class Strict(BaseModel):
         while pending:  # iterative: a body may nest as deep as the JSON parser allows
             value = pending.pop()
             if isinstance(value, float) and not math.isfinite(value):
-                raise ValueError("numbers must be finite (no NaN or Infinity)")
+                raise ValueError(msg("cli_api_finite"))
             if isinstance(value, dict):
                 pending.extend(value.values())
             elif isinstance(value, list):

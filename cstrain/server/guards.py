@@ -11,16 +11,19 @@ import json
 import re
 from typing import Iterable
 
+from cstrain.i18n import msg
+
 MAX_BODY = 256 * 1024  # an exam of 100 questions with long fill-in answers is ~30 KB
 
 
 class BodyLimit:
     """ASGI middleware: refuse any request body over ``limit`` bytes with 413, whether it
-    announces its length or streams it."""
+    announces its length or streams it; the refusal is said in ``language`` (the team's)."""
 
-    def __init__(self, app, limit: int = MAX_BODY):
+    def __init__(self, app, limit: int = MAX_BODY, language: str = "zh"):
         self.app = app
         self.limit = limit
+        self.language = language
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -32,7 +35,7 @@ class BodyLimit:
                 except ValueError:
                     too_big = True
                 if too_big:
-                    return await _refuse(send, self.limit)
+                    return await _refuse(send, self.limit, self.language)
         # Read the whole body first (it is small by definition), so an oversized stream is
         # refused here with 413 instead of surfacing as a parse error inside the app.
         chunks, seen = [], 0
@@ -42,7 +45,7 @@ class BodyLimit:
                 return  # the client went away
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                return await _refuse(send, self.limit)
+                return await _refuse(send, self.limit, self.language)
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
                 break
@@ -59,8 +62,9 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def _refuse(send, limit: int) -> None:
-    body = json.dumps({"detail": f"request body over {limit // 1024} KB"}).encode()
+async def _refuse(send, limit: int, language: str) -> None:
+    detail = msg("cli_api_body_too_big", kb=limit // 1024).in_language(language)
+    body = json.dumps({"detail": detail}).encode()
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
@@ -78,8 +82,7 @@ def proxy_networks(proxies: Iterable[str]) -> tuple[Network, ...]:
         try:
             networks.append(ipaddress.ip_network(proxy.strip(), strict=False))
         except ValueError:
-            raise ValueError(f"{proxy!r} is not an IP address or network (e.g. 127.0.0.1, "
-                             "10.0.0.0/24)") from None
+            raise ValueError(msg("cli_api_bad_proxy", proxy=repr(proxy))) from None
     return tuple(networks)
 
 

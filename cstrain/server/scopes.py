@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from cstrain.errors import Forbidden, NotFound
+from cstrain.i18n import msg
 from cstrain.server.auth import Viewer
 from cstrain.store.schema import learners
 
@@ -29,14 +30,14 @@ from cstrain.store.schema import learners
 def require_mentor(viewer: Viewer) -> Viewer:
     """The dashboard's API is for mentors and supervisors: a learner gets 403."""
     if not viewer.is_mentor:
-        raise Forbidden("this page is for mentors and supervisors")
+        raise Forbidden(msg("cli_api_mentors_only"))
     return viewer
 
 
 def require_supervisor(viewer: Viewer) -> Viewer:
     """Item statistics cover every team: supervisors only (403)."""
     if not viewer.is_supervisor:
-        raise Forbidden("item statistics are for supervisors")
+        raise Forbidden(msg("cli_api_supervisors_only"))
     return viewer
 
 
@@ -77,7 +78,7 @@ def narrowing(viewer: Viewer, team: str | None, cohort: str | None, mentor: str 
 
 
 def not_found(learner_id: str) -> NotFound:
-    return NotFound(f"no learner {learner_id!r} among the people you can see")
+    return NotFound(msg("cli_api_no_learner", id=repr(learner_id)))
 
 
 def _person(conn: Connection, viewer: Viewer, learner_id: str, clause) -> Row:
@@ -96,5 +97,5 @@ def require_overseen(conn: Connection, viewer: Viewer, learner_id: str) -> Row:
     """The roster row of ``learner_id`` if ``viewer`` may act on their records (assign, withdraw,
     sign off): someone they oversee, never themself (403); anyone else is a 404."""
     if learner_id == viewer.learner_id:
-        raise Forbidden("you cannot assign or sign off your own training; ask your mentor")
+        raise Forbidden(msg("cli_api_own_training"))
     return _person(conn, viewer, learner_id, overseen_clause(viewer))

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cstrain.errors import StoreError
+from cstrain.i18n import msg
 from cstrain.store import schema
 
 
@@ -179,8 +180,7 @@ def current_version(conn: Connection) -> int | None:
     inspector = sa.inspect(conn)
     if not inspector.has_table("cstrain_schema"):
         if inspector.get_table_names():
-            raise StoreError("this database holds tables but is not a cstrain store; "
-                             "give cstrain an empty database")
+            raise StoreError(msg("cli_team_not_a_store"))
         return None
     return conn.execute(sa.select(sa.func.max(version_table.c.version))).scalar_one()
 
@@ -210,8 +210,8 @@ def upgrade(store) -> int:
     if found == target:
         return target
     if found is not None and found > target:
-        raise StoreError(f"the store at {store.location} has schema version {found}, newer than "
-                         f"this cstrain understands ({target}); upgrade cstrain")
+        raise StoreError(msg("cli_team_store_newer", location=store.location, found=found,
+                             target=target))
     if found is not None and store.is_sqlite:
         _backup_sqlite(store, found)
     with store.write() as conn:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cstrain.errors import CstrainError
+from cstrain.i18n import msg
 
 DEFAULT_ZONE = "Asia/Shanghai"
 
@@ -20,7 +21,7 @@ def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise CstrainError(f"CSTRAIN_TZ={name}: not a time zone name (e.g. Asia/Shanghai)") from None
+        raise CstrainError(msg("cli_team_bad_zone", name=name)) from None
 
 
 def team_zone() -> ZoneInfo:

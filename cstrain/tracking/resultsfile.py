@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cstrain.errors import Problem
-from cstrain.i18n import msg
+from cstrain.i18n import Message, msg
 from cstrain.tracking.ids import learner_id as normal_learner_id
 
 FORMAT = "cstrain-results"
@@ -229,17 +229,17 @@ def value_lines(text: str, depth: int = 3) -> dict[tuple, int]:
 
 # --- JSON → records -------------------------------------------------------------------------
 
-def _kind(value: Any) -> str:
+def _kind(value: Any):
     """A JSON value's type in the words of someone who opened the file in an editor."""
     if value is None:
-        return "null"
+        return msg("cli_team_kind_null")
     if isinstance(value, bool):
-        return "true/false"
+        return msg("cli_team_kind_bool")
     if isinstance(value, (int, float)):
-        return "a number"
+        return msg("cli_team_kind_number")
     if isinstance(value, str):
-        return "text"
-    return "a list" if isinstance(value, list) else "an object"
+        return msg("cli_team_kind_text")
+    return msg("cli_team_kind_list") if isinstance(value, list) else msg("cli_team_kind_object")
 
 
 def _has_control(text: str) -> bool:
@@ -254,23 +254,22 @@ def shown(text: str, limit: int = 40) -> str:
                    for char in text)
 
 
-def parse_time(value: Any) -> datetime | str:
+def parse_time(value: Any) -> datetime | Message:
     """An aware UTC time from ISO 8601 text, or why the value is not one."""
     if not isinstance(value, str):
-        return f"must be a time, not {_kind(value)}"
+        return msg("cli_team_time_kind", kind=_kind(value))
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return (f'"{shown(value)}" is not a time: the browser writes ISO 8601 like '
-                "2026-11-22T10:30:00.000Z")
+        return msg("cli_team_time_bad", value=shown(value))
     if moment.tzinfo is None:
-        return f'"{shown(value)}" has no time zone: the browser writes UTC, ending in Z'
+        return msg("cli_team_time_no_zone", value=shown(value))
     try:
         moment = moment.astimezone(timezone.utc)
     except OverflowError:
         moment = None
     if moment is None or not EARLIEST <= moment < LATEST:
-        return f'"{shown(value)}" is not a time between 2000 and 2100'
+        return msg("cli_team_time_range", value=shown(value))
     return moment
 
 
@@ -281,7 +280,7 @@ class _Reader:
         self.result = result
         self.lines = lines
 
-    def problem(self, path: tuple, message: str, level: str = "error") -> None:
+    def problem(self, path: tuple, message: Message, level: str = "error") -> None:
         line = next((self.lines[path[:n]] for n in range(len(path), -1, -1)
                      if path[:n] in self.lines), 0)
         self.result.problems.append(Problem(self.result.path, line, message, level))
@@ -293,27 +292,27 @@ class _Reader:
         version = data.get("version")
         if type(version) is not int or version != VERSION:  # true == 1 in Python, not here
             newer = type(version) is int and version > VERSION
-            self.problem(("version",), f"results file version {version} is newer than this "
-                         f"cstrain reads ({VERSION}); upgrade cstrain" if newer else
-                         f"results file version {json.dumps(version)} is not one cstrain "
-                         f"knows (it reads version {VERSION})")
+            self.problem(("version",), msg("cli_team_results_newer", version=version, reads=VERSION)
+                         if newer else msg("cli_team_results_version", version=json.dumps(version),
+                                           reads=VERSION))
             return
         self.read_learner(data.get("learner"))
         attempts = data.get("attempts")
         if not isinstance(attempts, list):
-            self.problem(("attempts",), f"attempts must be a list, not {_kind(attempts)}")
+            self.problem(("attempts",), msg("cli_team_must_be_list", name="attempts", kind=_kind(attempts)))
         else:
             for index, item in enumerate(attempts):
                 self.read_attempt(index, item)
         drills = data.get("drill_attempts", [])  # since issue 12; a file without it has none
         if not isinstance(drills, list):
-            self.problem(("drill_attempts",), f"drill_attempts must be a list, not {_kind(drills)}")
+            self.problem(("drill_attempts",), msg("cli_team_must_be_list", name="drill_attempts",
+                                                 kind=_kind(drills)))
         else:
             for index, item in enumerate(drills):
                 self.read_drill_attempt(index, item)
         modules = data.get("modules", {})
         if not isinstance(modules, dict):
-            self.problem(("modules",), f"modules must be an object, not {_kind(modules)}")
+            self.problem(("modules",), msg("cli_team_must_be_object", name="modules", kind=_kind(modules)))
         else:
             for module, item in modules.items():
                 self.read_visit(module, item)
@@ -327,50 +326,49 @@ class _Reader:
         if isinstance(learner_id, str):
             learner_id = normal_learner_id(learner_id)
         if not isinstance(learner_id, str) or not learner_id:
-            self.problem(where, "the file has no learner id (工号): the learner should enter it "
-                                "on 我的学习, press 保存, and download the file again")
+            self.problem(where, msg("cli_team_results_no_learner"))
         elif len(learner_id) > LEARNER_ID_LENGTH or _has_control(learner_id):
-            self.problem(where, f'learner id "{shown(learner_id, 20)}" is not a 工号 (at most '
-                                f"{LEARNER_ID_LENGTH} characters, no control characters)")
+            self.problem(where, msg("cli_team_results_bad_learner", value=shown(learner_id, 20),
+                                    limit=LEARNER_ID_LENGTH))
         else:
             self.result.learner_id = learner_id
 
     def read_attempt(self, index: int, item: Any) -> None:
         here = ("attempts", index)
         if not isinstance(item, dict):
-            self.problem(here, f"attempts[{index}] must be an object, not {_kind(item)}")
+            self.problem(here, msg("cli_team_must_be_object", name=f"attempts[{index}]",
+                                   kind=_kind(item)))
             return
         raw_id = item.get("id")
         label = f"attempts[{index}]" + (f" (id {shown(raw_id)})" if isinstance(raw_id, str) else "")
         before = len(self.result.problems)
 
-        def bad(name: str, message: str) -> None:
-            self.problem(here + (name,), f"{label}: {message}")
+        def bad(name: str, message: Message) -> None:
+            self.problem(here + (name,), msg("cli_field_message", field=label, message=message))
 
         missing = [name for name in ATTEMPT_FIELDS if name not in item]
         if missing:
-            self.problem(here, f"{label}: missing {', '.join(missing)}")
+            self.problem(here, msg("cli_field_message", field=label, message=msg(
+                "cli_team_missing_fields", names=", ".join(missing))))
         if "id" in item and not (isinstance(raw_id, str) and ATTEMPT_ID.fullmatch(raw_id)):
-            bad("id", "id must be the text the browser wrote (letters, digits, '.', '_' or '-', "
-                      f"at most 100), not {shown(json.dumps(raw_id, ensure_ascii=False))}")
+            bad("id", msg("cli_team_attempt_id_not", value=shown(json.dumps(raw_id, ensure_ascii=False))))
         for name in ("quiz", "version", "module"):
             if name in item and not isinstance(item[name], str):
-                bad(name, f"{name} must be text, not {_kind(item[name])}")
+                bad(name, msg("cli_team_must_be_text", name=name, kind=_kind(item[name])))
         times = {}
         for name in ("started_at", "submitted_at"):
             if name in item:
                 times[name] = parse_time(item[name])
                 if isinstance(times[name], str):
-                    bad(name, f"{name} {times[name]}")
+                    bad(name, msg("cli_team_named_time", name=name, problem=times[name]))
         questions = item.get("questions")
         if "questions" in item and not (isinstance(questions, list) and questions
                                         and all(isinstance(q, str) for q in questions)):
-            bad("questions", "questions must be a non-empty list of question ids (text), not "
-                             + ("a list like this" if isinstance(questions, list)
-                                else _kind(questions)))
+            bad("questions", msg("cli_team_questions_list", kind=msg("cli_team_kind_such_list")
+                                 if isinstance(questions, list) else _kind(questions)))
         responses = item.get("responses")
         if "responses" in item and not isinstance(responses, dict):
-            bad("responses", f"responses must be an object, not {_kind(responses)}")
+            bad("responses", msg("cli_team_must_be_object", name="responses", kind=_kind(responses)))
         if len(self.result.problems) > before:
             return
         score, maximum = item.get("score"), item.get("max_score")
@@ -384,27 +382,31 @@ class _Reader:
     def read_drill_attempt(self, index: int, item: Any) -> None:
         here = ("drill_attempts", index)
         if not isinstance(item, dict):
-            self.problem(here, f"drill_attempts[{index}] must be an object, not {_kind(item)}")
+            self.problem(here, msg("cli_team_must_be_object", name=f"drill_attempts[{index}]",
+                                   kind=_kind(item)))
             return
         raw_id = item.get("id")
         label = f"drill_attempts[{index}]" + (f" (id {shown(raw_id)})" if isinstance(raw_id, str) else "")
         before = len(self.result.problems)
         missing = [name for name in DRILL_ATTEMPT_FIELDS if name not in item]
         if missing:
-            self.problem(here, f"{label}: missing {', '.join(missing)}")
+            self.problem(here, msg("cli_field_message", field=label, message=msg(
+                "cli_team_missing_fields", names=", ".join(missing))))
         if "id" in item and not (isinstance(raw_id, str) and ATTEMPT_ID.fullmatch(raw_id)):
-            self.problem(here + ("id",), f"{label}: id must be the text the browser wrote (letters, "
-                                         "digits, '.', '_' or '-', at most 100)")
+            self.problem(here + ("id",), msg("cli_field_message", field=label,
+                                             message=msg("cli_team_attempt_id")))
         for name in ("drill", "version", "module"):
             value = item.get(name)
             if name in item and not (isinstance(value, str) or (name == "module" and value is None)):
-                self.problem(here + (name,), f"{label}: {name} must be text, not {_kind(value)}")
+                self.problem(here + (name,), msg("cli_field_message", field=label, message=msg(
+                    "cli_team_must_be_text", name=name, kind=_kind(value))))
         times = {"started_at": None}
         for name in ("started_at", "submitted_at"):
             if item.get(name) is not None:
                 times[name] = parse_time(item[name])
                 if isinstance(times[name], str):
-                    self.problem(here + (name,), f"{label}: {name} {times[name]}")
+                    self.problem(here + (name,), msg("cli_field_message", field=label, message=msg(
+                        "cli_team_named_time", name=name, problem=times[name])))
         if len(self.result.problems) > before:
             return
         self.result.drill_attempts.append(FileDrillAttempt(
@@ -415,14 +417,17 @@ class _Reader:
     def read_visit(self, module: str, item: Any) -> None:
         here = ("modules", module)
         if not isinstance(item, dict):
-            self.problem(here, f'modules "{shown(module)}" must be an object, not {_kind(item)}')
+            self.problem(here, msg("cli_team_must_be_object", name=f'modules "{shown(module)}"',
+                                   kind=_kind(item)))
             return
         times = {}
         for name in ("visited_at", "completed_at"):
             value = item.get(name)
             times[name] = None if value is None else parse_time(value)
             if isinstance(times[name], str):
-                self.problem(here + (name,), f'modules "{shown(module)}": {name} {times[name]}')
+                self.problem(here + (name,), msg("cli_field_message", field=f'modules "{shown(module)}"',
+                                                 message=msg("cli_team_named_time", name=name,
+                                                             problem=times[name])))
                 return
         if times["visited_at"] or times["completed_at"]:
             self.result.visits.append(FileVisit(self.result.path, self.lines.get(here, 0), module,

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Row
 
 from cstrain.catalog import Catalog
 from cstrain.errors import Invalid, NotFound
+from cstrain.i18n import msg
 from cstrain.store.engine import upsert
 from cstrain.store.schema import learners, signoffs
 from cstrain.tracking import clock
@@ -42,9 +43,10 @@ def sign_off(conn: Connection, catalog: Catalog, person: Row, module: str, signe
              note: str = "") -> Signoff:
     """Sign off ``module`` for ``person`` (a roster row, still active)."""
     if module not in {m.full_id for m in catalog.modules}:
-        raise Invalid(f"module: no module {module!r} in the courseware")
+        raise Invalid(msg("cli_field_message", field="module", message=msg("cli_team_no_module",
+                                                                          module=repr(module))))
     if not person.active:
-        raise Invalid(f"{person.id} is no longer active on the roster")
+        raise Invalid(msg("cli_audience_inactive", ids=person.id))
     values = dict(signed_by=signed_by, signed_at=clock.now(), note=note.strip())
     # an upsert: two clicks arriving together on PostgreSQL must not collide on the key
     conn.execute(upsert(conn, signoffs).values(learner_id=person.id, module=module, **values)
@@ -58,4 +60,4 @@ def take_back(conn: Connection, learner_id: str, module: str) -> None:
     gone = conn.execute(signoffs.delete().where(signoffs.c.learner_id == learner_id,
                                                 signoffs.c.module == module)).rowcount
     if not gone:
-        raise NotFound(f"{module} is not signed off for {learner_id}")
+        raise NotFound(msg("cli_team_not_signed_off", module=module, id=learner_id))

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Row
 
 from cstrain.catalog import Catalog
 from cstrain.errors import Conflict, CstrainError, Invalid
+from cstrain.i18n import Message, msg
 from cstrain.store import Store
 from cstrain.store.schema import attempts, visits
 from cstrain.tracking import clock
@@ -63,26 +64,31 @@ def record_attempt(store: Store, catalog: Catalog, learner_id: str, attempt: Fil
             raise refusal
         answers = answers_of(conn, [stored.id])[stored.id]
     if retry and not _same(stored, answers, attempt):
-        raise Conflict(f"attempt {attempt.id} is already recorded with other answers; "
-                       "a new attempt needs a new id")
+        raise Conflict(msg("cli_team_attempt_other_answers", id=attempt.id))
     return Recorded(stored, answers, created=not retry)
 
 
 def _check(catalog: Catalog, learner_id: str, attempt: FileAttempt) -> tuple[CstrainError | None, Graded | None]:
     quiz = catalog.quizzes.get(attempt.quiz)
     if quiz is not None and quiz.spec.mode == "exam":
-        return Invalid(f'quiz "{quiz.ref}" is an exam: take it through '
-                       f"POST /api/exams/{quiz.ref}/sittings"), None
+        return Invalid(msg("cli_team_quiz_is_exam", quiz=quiz.ref)), None
     modules = {module.full_id: module for module in catalog.modules}
     graded = grade_one(catalog, modules, learner_id, attempt, skip_outdated=True)
     if graded.outdated:
-        return Conflict(f'quiz "{attempt.quiz}" was edited after this attempt (its version then: '
-                        f"{attempt.version}, now: {quiz.version}), so it cannot be graded again; "
-                        "reload the page and take the quiz again"), None
+        return Conflict(msg("cli_team_quiz_edited", quiz=attempt.quiz, then=attempt.version,
+                            now=quiz.version)), None
     errors = [p for p in graded.problems if p.level == "error"]
     if errors:
-        return Invalid(errors[0].message.removeprefix(f"{attempt.where}: ")), None
+        return Invalid(_unplaced(errors[0].message, attempt.where)), None
     return None, graded
+
+
+def _unplaced(message, where: str):
+    """The importer's message without the attempt it names (the request is the attempt)."""
+    if isinstance(message, Message) and message.key == "cli_field_message" \
+            and message.params.get("field") == where:
+        return message.params["message"]
+    return message.removeprefix(f"{where}: ")
 
 
 def _same(stored: Row, answers: list[Row], attempt: FileAttempt) -> bool:
@@ -99,7 +105,7 @@ def record_visit(store: Store, catalog: Catalog, learner_id: str, module: str,
     ``completed_at`` is kept as ``client_completed_at``. The earliest times recorded stay (so
     sending it again, or from a second device, changes nothing); returns the visit as stored."""
     if module not in {m.full_id for m in catalog.modules}:
-        raise Invalid(f'module "{module}" is not on this site')
+        raise Invalid(msg("cli_team_module_not_here", module=module))
     received = clock.now()
     completed = received if completed_at is not None else None
     file = ResultsFile(WHERE, learner_id=learner_id,

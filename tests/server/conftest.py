@@ -3,7 +3,8 @@ store (SQLite, then PostgreSQL: the ``store`` fixture of tests/conftest.py), the
 signed-in clients.
 
 A test module changes what it needs by defining a fixture of the same name: ``roster`` (its
-people), ``project`` (e.g. with an exam added), ``limiter`` (the sign-in rate limit).
+people), ``project`` (e.g. with an exam added), ``limiter`` (the sign-in rate limit),
+``team_language`` (the language its answers are in).
 """
 from __future__ import annotations
 
@@ -84,8 +85,17 @@ def limiter() -> SigninLimit:
 
 
 @pytest.fixture
-def app(people, catalog, limiter):
-    return create_app(TeamContext(store=people, catalog=catalog, signin_limit=limiter))
+def team_language() -> str | None:
+    """The language the app answers in: English, as the CLI's tests are (tests/conftest.py), so
+    the tests that pin a refusal's words read them in English; None: the project's
+    ``theme.language`` (tests/server/test_answers_language.py)."""
+    return "en"
+
+
+@pytest.fixture
+def app(people, catalog, limiter, team_language):
+    return create_app(TeamContext(store=people, catalog=catalog, signin_limit=limiter,
+                                  language=team_language))
 
 
 @pytest.fixture

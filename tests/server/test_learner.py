@@ -231,7 +231,7 @@ def test_a_second_device_learns_when_the_module_was_opened_and_marked_read(catal
     ({"module": "pre-sales/gone", "visited_at": "2026-11-20T12:00:00Z"}, "not on this site"),
     ({"module": MODULE}, "give visited_at, completed_at or both"),
     ({"module": MODULE, "visited_at": "noon"}, "is not a time"),
-    ({"module": MODULE, "visited_at": 5}, "string"),
+    ({"module": MODULE, "visited_at": 5}, "expected text, got a number"),
 ])
 def test_malformed_visits_are_a_clear_4xx(app, body, words, signed_in):
     response = signed_in().post("/api/visits", json=body)

@@ -15,12 +15,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from cstrain.errors import NotFound
+from cstrain.i18n import msg
 from cstrain.server.deps import Mentor, Team
 
 
 async def _switched_on(ctx: Team) -> None:
     if not ctx.api_docs:
-        raise NotFound("Not Found")
+        raise NotFound(msg("cli_api_not_found"))
 
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(_switched_on)])

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 from cstrain.drills import sittings
 from cstrain.drills.score import MAX_REPLIES, MAX_SECONDS, REPLY_LIMIT
 from cstrain.errors import Forbidden, Invalid, NotFound
+from cstrain.i18n import msg
 from cstrain.server import scopes
 from cstrain.server.deps import (DENIED, PLAIN, SIGNED_IN, LearnerId, Mentor, MentorWriter, Strict,
                                  Team, Viewer, Writer)
@@ -68,7 +69,7 @@ class DrillAttemptIn(Strict):
     @classmethod
     def _id(cls, value: str) -> str:
         if not ATTEMPT_ID.fullmatch(value):
-            raise ValueError("letters, digits, '.', '_' or '-', at most 100 (the browser writes a UUID)")
+            raise ValueError(msg("cli_api_attempt_id"))
         return value
 
     @field_validator("started_at", "submitted_at")
@@ -213,7 +214,7 @@ def post_drill_attempt(body: DrillAttemptIn, who: Writer, ctx: Team, response: R
     (the server runs it), an unknown drill or module, or a transcript the drill cannot produce
     is a 422."""
     if idempotency_key is not None and idempotency_key != body.id:
-        raise Invalid("the Idempotency-Key header must be the attempt's id")
+        raise Invalid(msg("cli_api_idempotency_key"))
     sent = SentDrillAttempt(
         id=body.id, drill=body.drill, version=body.version, module=body.module,
         started_at=_time(body.started_at), submitted_at=_time(body.submitted_at),
@@ -270,13 +271,13 @@ def rescore(attempt_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: RescoreI
     mentor's score (reports, module status); the scorer's and every earlier re-score stay.
     Nobody re-scores their own attempt (403); an attempt of someone outside the mentor's group
     is the same 404 as one that does not exist."""
-    missing = NotFound(f"no drill attempt {attempt_id} among the people you can see")
+    missing = NotFound(msg("cli_api_no_drill_attempt", id=attempt_id))
     with ctx.store.write() as conn:
         attempt = drill_attempt_by_id(conn, attempt_id)
         if attempt is None:
             raise missing
         if attempt.learner_id == who.learner_id:
-            raise Forbidden("you cannot re-score your own drill attempt; ask your mentor")
+            raise Forbidden(msg("cli_api_own_rescore"))
         try:
             scopes.require_overseen(conn, who, attempt.learner_id)
         except NotFound:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from cstrain.errors import Invalid
+from cstrain.i18n import msg
 from cstrain.server.deps import PLAIN, SIGNED_IN, Strict, Team, Viewer, Writer
 from cstrain.server.views import AssignmentOut, assignments_out
 from cstrain.tracking import clock, sync
@@ -88,7 +89,7 @@ class AttemptIn(Strict):
     @classmethod
     def _id(cls, value: str) -> str:
         if not ATTEMPT_ID.fullmatch(value):
-            raise ValueError("letters, digits, '.', '_' or '-', at most 100 (the browser writes a UUID)")
+            raise ValueError(msg("cli_api_attempt_id"))
         return value
 
     @field_validator("started_at", "submitted_at")
@@ -140,7 +141,7 @@ def post_attempt(body: AttemptIn, who: Writer, ctx: Team, response: Response,
     other answers is a 409. An exam, an unknown quiz, module or question, or a quiz edited since
     the attempt is refused with what is wrong."""
     if idempotency_key is not None and idempotency_key != body.id:
-        raise Invalid("the Idempotency-Key header must be the attempt's id")
+        raise Invalid(msg("cli_api_idempotency_key"))
     attempt = FileAttempt(path=sync.WHERE, line=0, index=0, id=body.id, quiz=body.quiz,
                           version=body.version, module=body.module,
                           started_at=_time(body.started_at), submitted_at=_time(body.submitted_at),
@@ -179,7 +180,7 @@ class VisitIn(Strict):
     @model_validator(mode="after")
     def _something(self):
         if self.visited_at is None and self.completed_at is None:
-            raise ValueError("give visited_at, completed_at or both")
+            raise ValueError(msg("cli_api_visit_times"))
         return self
 
 

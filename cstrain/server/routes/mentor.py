@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cstrain import questions
 from cstrain.errors import Invalid
+from cstrain.i18n import msg
 from cstrain.server import scopes
 from cstrain.server.deps import (DENIED, PLAIN, LearnerId, Mentor, MentorWriter, Name, Strict,
                                  Team)
@@ -294,7 +295,7 @@ class AssignIn(Strict):
     @model_validator(mode="after")
     def _someone(self):
         if not (self.learner_ids or self.team or self.cohort):
-            raise ValueError("say who: learner_ids, team or cohort")
+            raise ValueError(msg("cli_api_say_who"))
         return self
 
 
@@ -311,11 +312,11 @@ def post_assignment(body: AssignIn, who: MentorWriter, ctx: Team) -> AssignOut:
     """Assign a target to people the viewer oversees; assigning it again moves the due date."""
     today = clock.today()
     if body.due_on < today:
-        raise Invalid(f"due_on: {body.due_on} is in the past (today is {today})")
+        raise Invalid(msg("cli_api_due_past", due=body.due_on.isoformat(), today=today.isoformat()))
     if body.due_on > today + timedelta(days=MAX_DUE_DAYS):
-        raise Invalid("due_on: more than two years ahead")
+        raise Invalid(msg("cli_api_due_far"))
     # the same assignment made by another request at the same moment
-    with ctx.store.write(conflict="this was just assigned by someone else; reload and check") as conn:
+    with ctx.store.write(conflict=msg("cli_api_assigned_meanwhile")) as conn:
         named = [scopes.require_overseen(conn, who, lid).id for lid in dict.fromkeys(body.learner_ids)]
         result = assign(conn, ctx.catalog, [Target(body.target_kind, body.target)],
                         Audience(tuple(named), team=body.team, cohort=body.cohort), body.due_on,

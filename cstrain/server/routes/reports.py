@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from cstrain import i18n
 from cstrain.errors import NotFound
+from cstrain.i18n import msg
 from cstrain.project import theme_language
 from cstrain.reports.exports import REPORTS, export
 from cstrain.reports.items import ITEMS_COLUMNS, items_report
@@ -31,7 +32,7 @@ def report(name: str, who: Mentor, ctx: Team, request: Request, team: Name = Non
     the server's language: ``$CSTRAIN_LANG``, else the project's ``theme.language``, else
     Chinese."""
     if name not in REPORTS:
-        raise NotFound(f"no report {name!r}: {', '.join(REPORTS)}")
+        raise NotFound(msg("cli_api_no_report", name=repr(name), reports=", ".join(REPORTS)))
     if name == "items":
         scopes.require_supervisor(who)
     options = scopes.narrowing(who, team, cohort, mentor)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from cstrain.errors import Forbidden
+from cstrain.i18n import msg
 from cstrain.server import auth
 from cstrain.server.deps import COOKIE, DENIED, SIGNED_IN, Strict, Team, Viewer, Writer, same_origin
 
@@ -36,7 +37,7 @@ def sign_in(body: SignIn, request: Request, response: Response, ctx: Team) -> Me
     address, counted in the store so that every server process agrees: past the limit every
     code waits (429 with Retry-After), the right one too, so guessing never pays."""
     if not same_origin(request):
-        raise Forbidden("sign-in from another site is refused")
+        raise Forbidden(msg("cli_api_cross_site"))
     client = request.client.host if request.client else "?"
     session = auth.sign_in_limited(ctx.store, body.code, client, ctx.signin_limit)
     secure = ctx.secure_cookies or request.url.scheme == "https"  # https: maybe via the proxy
