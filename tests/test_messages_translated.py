@@ -5,8 +5,8 @@ Read with ``ast``: in the files of :data:`FILES`, a ``Problem(...)`` message, an
 :mod:`cstrain.errors` (or one of the ValueErrors whose text reaches a user: PatternError,
 ExpressionError, ValueError) raised, and a message handed to the loaders' reporting helpers
 (``error``, ``warn``, ``problem`` …) must not be a string literal, an f-string, a sum of
-strings or ``str(...)``. The list is the files made to speak the project's language so far;
-it is meant to grow to the whole package.
+strings, ``"…".format(…)`` or ``str(...)``. Every module of the package is read; the few
+messages no user ever sees (a bug's) are listed in :data:`INTERNAL`.
 """
 from __future__ import annotations
 
@@ -19,25 +19,8 @@ import pytest
 from cstrain import errors
 
 ROOT = Path(__file__).parents[1]
-FILES = [
-    # red lines: the checker, its rule files and files of replies (cstrain lint / check)
-    "cstrain/redlines/__init__.py", "cstrain/redlines/anchors.py", "cstrain/redlines/checker.py",
-    "cstrain/redlines/courseware.py", "cstrain/redlines/lint.py", "cstrain/redlines/normalize.py",
-    "cstrain/redlines/packs.py", "cstrain/redlines/patterns.py", "cstrain/redlines/ruleset.py",
-    "cstrain/redlines/sources.py",
-    # drills
-    "cstrain/format/drill.py", "cstrain/drills/check.py", "cstrain/drills/compiled.py",
-    "cstrain/drills/score.py", "cstrain/drills/sittings.py", "cstrain/drills/text.py",
-    "cstrain/site/drilldata.py", "cstrain/tracking/drill_import.py", "cstrain/tracking/drill_attempts.py",
-    "cstrain/catalog/drills.py",
-    # grading
-    "cstrain/grading/expr.py", "cstrain/grading/variables.py", "cstrain/grading/grade.py",
-    # source files
-    "cstrain/source/yamlnodes.py", "cstrain/source/text.py", "cstrain/source/frontmatter.py",
-    "cstrain/format/quiz.py", "cstrain/catalog/load.py", "cstrain/catalog/problems.py",
-    # the site build
-    "cstrain/site/build.py", "cstrain/site/config.py", "cstrain/site/plugin.py",
-]
+FILES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "cstrain").rglob("*.py"))
+"""Every module of the package."""
 # exceptions whose message is shown to a user
 SHOWN = {name for name, value in vars(errors).items()
          if inspect.isclass(value) and issubclass(value, errors.CstrainError)} | {
@@ -48,6 +31,10 @@ REPORTERS = {"error", "warn", "problem", "field_problem", "refused", "fail", "_b
 INTERNAL = {
     ("cstrain/redlines/checker.py", "language must be one of"),  # the CLI offers only zh and en
     ("cstrain/grading/variables.py", "depend on each other"),  # caught: dependency_problems says it
+    ("cstrain/i18n/__init__.py", "for language"),  # a language cstrain has no strings for: a bug
+    ("cstrain/reports/csvout.py", "naive datetime"),  # the store gives aware times only
+    ("cstrain/reports/items.py", "sort must be one of"),  # the CLI and the API offer only SORTS
+    ("cstrain/store/schema.py", "timezone-aware"),  # cstrain writes aware times only
 }
 
 
@@ -61,6 +48,8 @@ def _literal(node: ast.AST) -> bool:
         return _literal(node.left) or _literal(node.right)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str":
         return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _literal(node.func.value)
     if isinstance(node, ast.IfExp):
         return _literal(node.body) or _literal(node.orelse)
     return False
@@ -91,6 +80,9 @@ def english_messages(source: str, rel: str = "<code>") -> list[str]:
         if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             if _name(node.exc.func) in SHOWN and node.exc.args:
                 flag(node, node.exc.args[0])
+            for keyword in node.exc.keywords if _name(node.exc.func) in SHOWN else ():
+                if keyword.arg == "message":
+                    flag(node, keyword.value)
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             # refusal = Conflict("…"), raised later
             if _name(node.value.func) in SHOWN - {"ValueError"} and node.value.args:

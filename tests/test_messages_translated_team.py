@@ -1,11 +1,7 @@
 """The team side speaks the project's language (issue 15 item 1): the team server
 (cstrain/server), tracking, the store, reports, invites and exam sittings.
 
-- A guard read from the code with ast: in these files no :class:`~cstrain.errors.Problem`
-  message and no :class:`~cstrain.errors.CstrainError` is made from a plain string or
-  f-string, only from a :func:`cstrain.i18n.msg` (said in the reader's language where it is
-  shown), and on the server no validator's ValueError either (it becomes a request's
-  ``detail``). :data:`FILES` is the list to widen to the whole package.
+- The guard that every message is a :func:`cstrain.i18n.msg` is tests/test_messages_translated.py.
 - Real commands in zh and en: a refused results file, a bad time zone, a store too new, a report
   that cannot be written, the invite CSV's columns, and ``--lang`` after the command's name.
 
@@ -13,105 +9,22 @@ The server's own answers in both languages are tests/server/test_answers_languag
 """
 from __future__ import annotations
 
-import ast
 import csv
 import io
 import json
 import re
 import sqlite3
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from cstrain import errors
 from cstrain.cli import cli
 from cstrain.store import open_store
 from cstrain.store.schema import learners
 from test_cli_lang import CHINESE, OURS, untranslated
 
-PACKAGE = Path(__file__).parents[1] / "cstrain"
-# the team side (and the exam sittings the server runs): not the drill import/attempt records,
-# which another change covers
-FILES = sorted(
-    path for folder in ("server", "tracking", "store", "reports", "invites", "exams")
-    for path in (PACKAGE / folder).rglob("*.py")
-    if path.name not in ("drill_import.py", "drill_attempts.py"))
-ERRORS = {name for name, value in vars(errors).items()
-          if isinstance(value, type) and issubclass(value, errors.CstrainError)}
 LANGS = pytest.mark.parametrize("language", ["zh", "en"])
-
-
-# --- the guard ------------------------------------------------------------------------------
-
-def _literal(node: ast.AST) -> bool:
-    """Text written in the code: "…", f"…", "…" + x, "…".format(…), "…" % x."""
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, str) and bool(node.value)
-    if isinstance(node, ast.JoinedStr):
-        return True
-    if isinstance(node, ast.BinOp):
-        return _literal(node.left) or _literal(node.right)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return node.func.attr == "format" and _literal(node.func.value)
-    return False
-
-
-def _name(func: ast.AST) -> str:
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-
-
-def untranslated_messages(source: str, *, value_errors: bool = False) -> list[str]:
-    """``line: what`` for each message made from text written in the code: a Problem's message
-    (third argument or ``message=``), a cstrain error's first argument, and with
-    ``value_errors`` a ValueError's."""
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.Call):
-            continue
-        name = _name(node.func)
-        if name == "Problem":
-            said = node.args[2:3] + [k.value for k in node.keywords if k.arg == "message"]
-        elif name in ERRORS or (value_errors and name == "ValueError"):
-            said = node.args[:1] + [k.value for k in node.keywords if k.arg == "message"]
-        else:
-            continue
-        found += [(node.lineno, f"{node.lineno}: {name}({ast.unparse(arg)[:60]})")
-                  for arg in said if _literal(arg)]
-    return [text for _, text in sorted(found)]
-
-
-def test_the_guard_finds_plain_text_and_spares_messages():
-    bad = '''
-raise NotFound(f"no learner {x!r}")
-missing = Invalid("due_on: in the past")
-problems.append(Problem(path, 3, "the file has no learner id"))
-Problem(path, line=0, message="x" + y)
-raise Forbidden("you cannot {}".format(x))
-raise ValueError("say who")
-'''
-    assert [line.split(":")[0] for line in untranslated_messages(bad, value_errors=True)] == [
-        "2", "3", "4", "5", "6", "7"]
-    assert len(untranslated_messages(bad)) == 5  # ValueError only where asked
-    good = '''
-raise NotFound(msg("cli_api_no_learner", id=repr(x)))
-problems.append(Problem(path, 3, msg("cli_team_results_no_learner"), "warning"))
-raise RecordsRefused(problems)
-raise TooMany(msg("cli_api_too_many_codes"), wait)
-raise StoreError(message)
-raise ValueError(msg("cli_api_say_who"))
-raise RuntimeError(f"report {name} failed part-way")
-'''
-    assert untranslated_messages(good, value_errors=True) == []
-
-
-def test_the_team_side_raises_only_messages():
-    assert len(FILES) > 40 and ERRORS >= {"CstrainError", "NotFound", "StoreError", "TooMany"}
-    found = {str(path.relative_to(PACKAGE)): untranslated_messages(
-        path.read_text(encoding="utf-8"), value_errors=path.parts[-2:-1] in (("server",), ("routes",)))
-        for path in FILES}
-    assert {path: lines for path, lines in found.items() if lines} == {}
 
 
 # --- the commands, in both languages --------------------------------------------------------

@@ -73,7 +73,7 @@ def export(project_dir, db, report, out, bom, team, cohort, mentor, all_attempts
     if report == "items":
         options.update(all_attempts=all_attempts, sort=sort)
     elif all_attempts or sort != "quiz":
-        raise CstrainError("--all-attempts and --sort are options of the items report")
+        raise CstrainError(i18n.msg("cli_export_items_options"))
     catalog = find_project(project_dir).load_catalog()
     try:
         with open_project_store(project_dir, db) as store, output(out) as handle, \

@@ -128,8 +128,7 @@ def load_plan(path: Path, rel: str, catalog: Catalog) -> PlanSpec:
         try:
             check_target(catalog, target)
         except CstrainError as exc:
-            problems.append(Problem(rel, located.line(("targets", index, target.kind)),
-                                    exc.args[0] if exc.args else str(exc)))
+            problems.append(Problem(rel, located.line(("targets", index, target.kind)), exc.args[0]))
     if problems:
         raise ValidationFailed(problems)
     plan._due_lines = {index: located.line(("targets", index, "due"))
