@@ -12,16 +12,19 @@ Who may see whom beyond that is :mod:`cstrain.server.scopes`.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Annotated, Any, Optional
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from cstrain.errors import Forbidden, NotSignedIn
 from cstrain.i18n import msg
 from cstrain.server import auth, scopes
 from cstrain.server.context import TeamContext
+from cstrain.tracking import clock
+from cstrain.tracking.resultsfile import ATTEMPT_ID, parse_time
 
 COOKIE = "cstrain_session"
 
@@ -88,6 +91,35 @@ DENIED = {401: {}, 403: {}}
 PLAIN = r"^[^\x00-\x1f\x7f]*$"
 Name = Annotated[Optional[str], Query(max_length=200, pattern=PLAIN)]
 LearnerId = Annotated[str, Path(min_length=1, max_length=64, pattern=PLAIN)]
+
+
+def device_time(value: str | None) -> datetime | None:
+    """A time a browser sent (ISO 8601 with a zone), or None: a device clock ahead of the
+    server's cannot date anything in the future. A time that cannot be read is a ValueError."""
+    if value is None:
+        return None
+    moment = parse_time(value)
+    if isinstance(moment, str):
+        raise ValueError(moment)
+    return min(moment, clock.now())
+
+
+def _readable_time(value: str) -> str:
+    device_time(value)
+    return value
+
+
+def _attempt_id(value: str) -> str:
+    if not ATTEMPT_ID.fullmatch(value):
+        raise ValueError(msg("cli_api_attempt_id"))
+    return value
+
+
+AttemptId = Annotated[str, Field(max_length=100, description="Random, made by the browser; the idempotency key"),
+                      AfterValidator(_attempt_id)]
+"""An attempt's id as the browser makes it (a UUID): the attempt's idempotency key."""
+DeviceTime = Annotated[str, Field(max_length=40, description="ISO 8601 with a zone"), AfterValidator(_readable_time)]
+"""A time as the learner's device gave it; :func:`device_time` reads it."""
 
 
 class Strict(BaseModel):

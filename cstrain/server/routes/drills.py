@@ -13,34 +13,25 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Optional
 
 from fastapi import APIRouter, Header, Path, Query, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from cstrain.drills import sittings
 from cstrain.drills.score import MAX_REPLIES, MAX_SECONDS, REPLY_LIMIT
 from cstrain.errors import Forbidden, Invalid, NotFound
 from cstrain.i18n import msg
 from cstrain.server import scopes
-from cstrain.server.deps import (DENIED, PLAIN, SIGNED_IN, LearnerId, Mentor, MentorWriter, Strict,
-                                 Team, Viewer, Writer)
+from cstrain.server.deps import (DENIED, PLAIN, SIGNED_IN, AttemptId, DeviceTime, LearnerId, Mentor,
+                                 MentorWriter, Strict, Team, Viewer, Writer, device_time)
 from cstrain.tracking import clock
 from cstrain.tracking.drill_attempts import (COMMENT_LENGTH, Rescore, SentDrillAttempt,
                                              counted_turns, drill_attempt_by_id,
                                              learner_drill_attempts, record_drill_attempt,
                                              rescore_turn, rescores_of, turns_of)
-from cstrain.tracking.resultsfile import ATTEMPT_ID, parse_time
 
 router = APIRouter()
 
 TYPED = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # what a person types: no control characters
 
-
-def _time(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    moment = parse_time(value)
-    if isinstance(moment, str):
-        raise ValueError(moment)
-    return min(moment, clock.now())  # a device clock ahead cannot date into the future
 
 
 class ReplyIn(Strict):
@@ -56,27 +47,14 @@ class ReplyIn(Strict):
 class DrillAttemptIn(Strict):
     """A finished practice drill attempt as the browser keeps it; its ``result`` is ignored."""
 
-    id: str = Field(max_length=100, description="Random, made by the browser; the idempotency key")
+    id: AttemptId
     drill: str = Field(max_length=300)
     version: str = Field(max_length=64)
     module: Optional[str] = Field(None, max_length=300)
-    started_at: Optional[str] = Field(None, max_length=40, description="ISO 8601 with a zone")
-    submitted_at: str = Field(max_length=40)
+    started_at: Optional[DeviceTime] = None
+    submitted_at: DeviceTime
     replies: list[ReplyIn] = Field(max_length=MAX_REPLIES)
     result: Optional[dict[str, Any]] = Field(None, description="The browser's own; never read")
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        if not ATTEMPT_ID.fullmatch(value):
-            raise ValueError(msg("cli_api_attempt_id"))
-        return value
-
-    @field_validator("started_at", "submitted_at")
-    @classmethod
-    def _moment(cls, value):
-        _time(value)
-        return value
 
 
 class RescoreOut(BaseModel):
@@ -217,7 +195,7 @@ def post_drill_attempt(body: DrillAttemptIn, who: Writer, ctx: Team, response: R
         raise Invalid(msg("cli_api_idempotency_key"))
     sent = SentDrillAttempt(
         id=body.id, drill=body.drill, version=body.version, module=body.module,
-        started_at=_time(body.started_at), submitted_at=_time(body.submitted_at),
+        started_at=device_time(body.started_at), submitted_at=device_time(body.submitted_at),
         replies=[reply.model_dump(exclude_none=True) for reply in body.replies])
     recorded = record_drill_attempt(ctx.store, ctx.catalog, ctx.checker(), who.learner_id, sent)
     if not recorded.created:

@@ -12,15 +12,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Optional
 
 from fastapi import APIRouter, Header, Query, Response
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from cstrain.errors import Invalid
 from cstrain.i18n import msg
-from cstrain.server.deps import PLAIN, SIGNED_IN, Strict, Team, Viewer, Writer
+from cstrain.server.deps import (PLAIN, SIGNED_IN, AttemptId, DeviceTime, Strict, Team, Viewer, Writer,
+                                 device_time)
 from cstrain.server.views import AssignmentOut, assignments_out
-from cstrain.tracking import clock, sync
+from cstrain.tracking import sync
 from cstrain.tracking.attempts import answers_of, learner_attempts
-from cstrain.tracking.resultsfile import ATTEMPT_ID, FileAttempt, parse_time
+from cstrain.tracking.resultsfile import FileAttempt
 from cstrain.tracking.status import module_statuses
 
 router = APIRouter()
@@ -57,26 +58,17 @@ def my_assignments(who: Viewer, ctx: Team) -> list[AssignmentOut]:
         return assignments_out(ctx.catalog, conn, who.learner_id)
 
 
-def _time(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    moment = parse_time(value)
-    if isinstance(moment, str):
-        raise ValueError(moment)
-    # a device clock ahead of the server's cannot date an attempt or a visit in the future
-    return min(moment, clock.now())
-
 
 class AttemptIn(Strict):
     """A practice attempt as the browser records it (one ``attempts[]`` item of a results file).
     The browser's own figures may come along; they are ignored."""
 
-    id: str = Field(max_length=100, description="Random, made by the browser; the idempotency key")
+    id: AttemptId
     quiz: str = Field(max_length=300)
     version: str = Field(max_length=64)
     module: str = Field(max_length=300)
-    started_at: str = Field(max_length=40, description="ISO 8601 with a zone")
-    submitted_at: str = Field(max_length=40)
+    started_at: DeviceTime
+    submitted_at: DeviceTime
     questions: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=500)
     responses: dict[str, Any]
     marks: Optional[dict[str, Any]] = None
@@ -84,19 +76,6 @@ class AttemptIn(Strict):
     max_score: Optional[float] = None
     percent: Optional[float] = None
     passed: Optional[bool] = None
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        if not ATTEMPT_ID.fullmatch(value):
-            raise ValueError(msg("cli_api_attempt_id"))
-        return value
-
-    @field_validator("started_at", "submitted_at")
-    @classmethod
-    def _moment(cls, value: str) -> str:
-        _time(value)
-        return value
 
 
 class AttemptOut(BaseModel):
@@ -144,7 +123,7 @@ def post_attempt(body: AttemptIn, who: Writer, ctx: Team, response: Response,
         raise Invalid(msg("cli_api_idempotency_key"))
     attempt = FileAttempt(path=sync.WHERE, line=0, index=0, id=body.id, quiz=body.quiz,
                           version=body.version, module=body.module,
-                          started_at=_time(body.started_at), submitted_at=_time(body.submitted_at),
+                          started_at=device_time(body.started_at), submitted_at=device_time(body.submitted_at),
                           questions=tuple(body.questions), responses=body.responses)
     recorded = sync.record_attempt(ctx.store, ctx.catalog, who.learner_id, attempt)
     if not recorded.created:
@@ -168,14 +147,8 @@ class VisitIn(Strict):
     """The learner opened a module (``visited_at``) or pressed 我已学完本节 (``completed_at``)."""
 
     module: str = Field(max_length=300, description="course/module")
-    visited_at: Optional[str] = Field(None, max_length=40)
-    completed_at: Optional[str] = Field(None, max_length=40)
-
-    @field_validator("visited_at", "completed_at")
-    @classmethod
-    def _moment(cls, value):
-        _time(value)
-        return value
+    visited_at: Optional[DeviceTime] = None
+    completed_at: Optional[DeviceTime] = None
 
     @model_validator(mode="after")
     def _something(self):
@@ -198,6 +171,6 @@ def post_visit(body: VisitIn, who: Writer, ctx: Team) -> VisitOut:
     server receives it (the browser's completed_at is kept as client_completed_at). The earliest
     time recorded stays, so sending it again, or from a second device, changes nothing."""
     row = sync.record_visit(ctx.store, ctx.catalog, who.learner_id, body.module,
-                            _time(body.visited_at), _time(body.completed_at))
+                            device_time(body.visited_at), device_time(body.completed_at))
     return VisitOut(module=row.module, visited_at=row.visited_at, completed_at=row.completed_at,
                     client_completed_at=row.client_completed_at)
