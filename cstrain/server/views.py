@@ -1,8 +1,8 @@
 """Response models more than one route module returns (the routes may not import each other)."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from datetime import date, datetime
+from typing import Literal, Optional
 
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
@@ -11,6 +11,22 @@ from cstrain.catalog import Catalog
 from cstrain.tracking import clock
 from cstrain.tracking.status import assignment_statuses
 from cstrain.tracking.targets import target_label
+
+
+class AttemptFigures(BaseModel):
+    """What every view of a quiz attempt shows: when it was taken, how it scored, where it came
+    from."""
+
+    started_at: Optional[datetime]
+    submitted_at: datetime
+    score: float
+    max_score: float
+    percent: float
+    passed: bool
+    source: Literal["browser", "server", "import"]
+    client_submitted_at: Optional[datetime] = Field(
+        None, description="A synced practice attempt: the time the learner's device gave, for "
+                          "information; submitted_at (the server's receipt) decides on time or late")
 
 
 class AssignmentOut(BaseModel):

@@ -18,7 +18,7 @@ from cstrain.errors import Invalid
 from cstrain.i18n import msg
 from cstrain.server.deps import (PLAIN, SIGNED_IN, AttemptId, DeviceTime, Strict, Team, Viewer, Writer,
                                  device_time)
-from cstrain.server.views import AssignmentOut, assignments_out
+from cstrain.server.views import AssignmentOut, AttemptFigures, assignments_out
 from cstrain.tracking import sync
 from cstrain.tracking.attempts import answers_of, learner_attempts
 from cstrain.tracking.resultsfile import FileAttempt
@@ -78,24 +78,14 @@ class AttemptIn(Strict):
     passed: Optional[bool] = None
 
 
-class AttemptOut(BaseModel):
+class AttemptOut(AttemptFigures):
     """An attempt as the store holds it, graded by the server."""
 
     id: str = Field(description="The browser's attempt id; exam/<sitting id> for an exam")
     quiz: str
     version: str
     module: str
-    started_at: Optional[datetime]
-    submitted_at: datetime
-    score: float
-    max_score: float
-    percent: float
-    passed: bool
-    source: Literal["browser", "server", "import"]
     recorded_at: datetime
-    client_submitted_at: Optional[datetime] = Field(
-        None, description="A synced practice attempt: the time the device gave, for information; "
-                          "submitted_at (the server's receipt) decides on time or late")
     marks: dict[str, float]
 
 

@@ -20,7 +20,7 @@ from cstrain.i18n import msg
 from cstrain.server import scopes
 from cstrain.server.deps import (DENIED, PLAIN, LearnerId, Mentor, MentorWriter, Name, Strict,
                                  Team)
-from cstrain.server.views import AssignmentOut, assignments_out
+from cstrain.server.views import AssignmentOut, AttemptFigures, assignments_out
 from cstrain.tracking import clock
 from cstrain.tracking.assignments import Audience, Target, assign, withdraw
 from cstrain.tracking import attempts
@@ -218,22 +218,12 @@ class AnswerOut(BaseModel):
     max_mark: float
 
 
-class AttemptDetail(BaseModel):
+class AttemptDetail(AttemptFigures):
     id: int
     quiz: str
     quiz_title: str
     module: str
     module_title: str
-    started_at: Optional[datetime]
-    submitted_at: datetime
-    score: float
-    max_score: float
-    percent: float
-    passed: bool
-    source: Literal["browser", "server", "import"]
-    client_submitted_at: Optional[datetime] = Field(
-        None, description="A synced practice attempt: the time the learner's device gave; "
-                          "submitted_at, when the server received it, decides on time or late")
     current_version: bool = Field(description="The quiz is unchanged since the attempt")
     answers: list[AnswerOut]
 
