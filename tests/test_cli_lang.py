@@ -255,6 +255,22 @@ def test_notify_levels_lint_results_both_ways(project, tmp_path, language):
     speaks(result, language, "no such file")
 
 
+@LANGS
+def test_export_both_ways(project, tmp_path, language):
+    out = tmp_path / "attempts.csv"
+    result = run(language, "export", "attempts", "--out", out, "--project", project)
+    assert result.exit_code == 0, result.output
+    speaks(result, language, "Wrote 0 row(s)")
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert ("工号" in header) == (language == "zh") and ("learner_id" in header) == (language == "en")
+    result = run(language, "export", "attempts", "--sort", "facility", "--out", out, "--project", project)
+    assert result.exit_code == 1
+    speaks(result, language, "--all-attempts and --sort are options of the items report")
+    result = run(language, "export", "items", "--sort", "hardest", "--project", project)
+    assert result.exit_code == 2
+    speaks(result, language, "hardest")
+
+
 def test_the_default_is_chinese_and_a_project_in_english_gets_english(project, monkeypatch):
     monkeypatch.delenv("CSTRAIN_LANG", raising=False)
     result = CliRunner().invoke(cli, ["check", "--project", str(project)])
