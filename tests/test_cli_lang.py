@@ -268,7 +268,7 @@ def test_export_both_ways(project, tmp_path, language):
     speaks(result, language, "--all-attempts and --sort are options of the items report")
     result = run(language, "export", "items", "--sort", "hardest", "--project", project)
     assert result.exit_code == 2
-    speaks(result, language, "hardest")
+    speaks(result, language, "hardest", also=("quiz", "facility", "discrimination"))  # the values it takes
 
 
 def test_the_default_is_chinese_and_a_project_in_english_gets_english(project, monkeypatch):
