@@ -13,7 +13,7 @@ from pathlib import Path
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from cstrain import csp
@@ -177,7 +177,9 @@ class CstrainPlugin(BasePlugin[CstrainConfig]):
         self._tags = {tag_src(tag): tag for tag in catalog.all_tags()}
         for src, tag in self._tags.items():  # search ranks a page's front-matter tags first
             title = self.strings["tag_page_title"].format(tag=tag)
-            files.append(File.generated(config, src, content=_front_matter(title, tags=[tag])))
+            # reached from the tags on pages, not the navigation (and MkDocs need not list them)
+            files.append(File.generated(config, src, content=_front_matter(title, tags=[tag]),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
         if self.config.team:
             files.append(File.generated(config, SIGNIN, content=f"---\ntitle: {self.strings['signin']}\n---\n"))
             files.append(File.generated(config, DASHBOARD,  # wide tables: no side columns
