@@ -108,3 +108,33 @@ def test_a_broken_mkdocs_yml_does_not_stall_the_preview(starter, tmp_path):
         process.terminate()
         process.wait(20)
         log.close()
+
+
+@pytest.mark.slow  # a real preview process
+def test_a_saved_quick_reply_library_rebuilds_the_preview(starter, tmp_path):
+    # the 快捷短语 panel shows replies/*.yml: saving one rebuilds like saving a module
+    port = free_port()
+    log = open(tmp_path / "preview.log", "w+", encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CSTRAIN_LANG": "en"}
+    process = subprocess.Popen([sys.executable, "-m", "cstrain", "preview", "--project", str(starter),
+                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+    library = starter / "replies" / "pre-sales.yml"
+    replies = "/assets/cstrain/js/drills/replies.mjs"
+    try:
+        until(lambda s, b: s == 200, port)
+        assert "亲，新品到货了" not in get(port, replies)[1]
+        time.sleep(1.1)
+        library.write_text(library.read_text(encoding="utf-8") + (
+            "  - code: new\n    title: 新品到货\n    text: 亲，新品到货了，欢迎看看～\n"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "亲，新品到货了" not in get(port, replies)[1]:
+            assert time.monotonic() < deadline, "the saved library never reached the preview"
+            time.sleep(0.5)
+        log.flush()
+        printed = (tmp_path / "preview.log").read_text(encoding="utf-8")
+        assert "Previewing at http://127.0.0.1:" in printed and "Rebuilt after your save" in printed
+        assert "INFO" not in printed  # MkDocs' chatter is said in cstrain's words, in the language
+    finally:
+        process.terminate()
+        process.wait(20)
+        log.close()

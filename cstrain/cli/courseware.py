@@ -143,7 +143,7 @@ def preview(project_dir, host, port, open_browser):
     project = find_project(project_dir)
     require_free_port(host, port)  # before any work: another preview or serve may hold it
     project.load_catalog()  # refuse to start on broken sources, with the full list
-    mkdocs_logging(logging.INFO)
+    mkdocs_logging(logging.WARNING)  # MkDocs' own warnings (a broken link …); its chatter in our words
     serve_preview(project, host, port, open_browser=open_browser,
                   say=lambda line: click.echo(line, err=True))
 

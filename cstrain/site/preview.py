@@ -14,12 +14,15 @@ import html
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
 from mkdocs.livereload import LiveReloadServer
 
 from cstrain.errors import CstrainError
+from cstrain.format.replies import REPLIES_DIR
+from cstrain.redlines.packs import TEAM_FILE
 from cstrain.i18n import tr
 from cstrain.project import Project
 from cstrain.site.build import build_site
@@ -32,6 +35,17 @@ class PreviewServer(LiveReloadServer):
 
     problems: tuple[str, ...] = ()
     heading: str = ""
+
+    def __init__(self, *args, ready: Callable[[], None] = lambda: None, **kwargs):
+        """``ready()`` is called once the server listens and watches the sources (MkDocs starts
+        its serving thread right after that), so "previewing at …" is never said too early."""
+        super().__init__(*args, **kwargs)
+        start = self.serve_thread.start
+
+        def started() -> None:
+            start()
+            ready()
+        self.serve_thread.start = started
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         content = super()._inject_js_into_html(content, epoch)
@@ -61,6 +75,7 @@ def serve_preview(project: Project, host: str, port: int, *, open_browser: bool 
     server: PreviewServer | None = None
 
     def rebuild() -> None:
+        started = time.monotonic()
         try:
             build_site(project, site_dir)
         except CstrainError as exc:
@@ -71,6 +86,8 @@ def serve_preview(project: Project, host: str, port: int, *, open_browser: bool 
             return
         if server.problems:
             say(tr("cli_preview_recovered"))
+        else:
+            say(tr("cli_preview_rebuilt", seconds=f"{time.monotonic() - started:.1f}"))
         server.problems = ()
 
     def failed(lines: list[str]) -> None:
@@ -79,14 +96,19 @@ def serve_preview(project: Project, host: str, port: int, *, open_browser: bool 
         say(tr("cli_preview_kept"))
         server.problems = tuple(lines)
 
+    say(tr("cli_preview_building"))
     build_site(project, site_dir)
     config = project.config()
-    server = PreviewServer(builder=rebuild, host=host, port=port, root=str(site_dir))
+    server = PreviewServer(builder=rebuild, host=host, port=port, root=str(site_dir),
+                           ready=lambda: say(tr("cli_preview_serving", url=f"http://{host}:{port}/")))
     server.heading = tr("cli_preview_banner")
     server.error_handler = lambda code: _error_page(site_dir, code)
     settings = project.plugin(config).config
+    # every source a page shows: courseware, mkdocs.yml, quizzes, drills, the quick-reply
+    # libraries and the team's red lines (not the rest of team/: the store changes all the time)
     for path in (Path(config.docs_dir), project.config_file, project.root / settings.quizzes_dir,
-                 project.root / "drills", *map(Path, config.watch)):
+                 project.root / "drills", project.root / REPLIES_DIR, project.root / TEAM_FILE,
+                 *map(Path, config.watch)):
         if path.exists():
             server.watch(str(path))
     try:
