@@ -154,9 +154,9 @@ def test_the_invite_csv_in_the_reports_language(team, starter, tmp_path, languag
 def test_the_chinese_invite_csv_opens_as_a_spreadsheet(team, starter, tmp_path):
     import openpyxl
 
-    from test_reports_excel import convert
+    from test_reports_excel import convert, find_soffice
 
-    found = _soffice()
+    found = find_soffice()
     out = tmp_path / "登录链接.csv"
     assert run("invite", "KF1", "--csv", out, "--url", BASE, "--project", starter,
                "--db", db(team), "--lang", "zh").exit_code == 0
@@ -165,19 +165,6 @@ def test_the_chinese_invite_csv_opens_as_a_spreadsheet(team, starter, tmp_path):
     assert "，".join(rows[0]) == ZH_COLUMNS.replace(",", "，")
     assert rows[1][0] == "KF1" and rows[1][1] == "赵雪" and rows[1][2] == "学员"
     assert isinstance(rows[1][5], datetime)  # 有效期至: a date and time, as Excel reads it
-
-
-def _soffice() -> str:
-    """LibreOffice, as tests/test_reports_excel.py finds it."""
-    import os
-    import shutil
-
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if not found:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (apt-get install libreoffice-calc-nogui) is not installed")
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-    return found
 
 
 # --- --lang after the command's name --------------------------------------------------------

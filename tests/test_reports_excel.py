@@ -33,14 +33,19 @@ COUNTS = {"attempt_id", "attempts", "max_score", "learners", "assignments", "don
           "missed", "drill_attempt_id", "rescores", "assignment_id", "position"}
 
 
-@pytest.fixture(scope="module")
-def soffice():
+def find_soffice() -> str:
+    """LibreOffice's command; a skip without it, a failure under CI (.ci/run installs it)."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
         if os.environ.get("CI") == "true":
             pytest.fail("LibreOffice (apt-get install libreoffice-calc-nogui) is not installed")
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
     return found
+
+
+@pytest.fixture(scope="module")
+def soffice():
+    return find_soffice()
 
 
 @pytest.fixture

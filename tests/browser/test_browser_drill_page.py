@@ -44,6 +44,12 @@ replies:
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
+def copy_courseware(root: Path) -> None:
+    """The repository's courseware (courses, quizzes, drills, replies, team …) copied to ``root``."""
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".git", "site", "tests", "*.egg-info", "__pycache__",
+                                                              "benchmarks", ".venv"))
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     """The starter project with a quick-reply library, and the repository's courseware."""
@@ -52,8 +58,7 @@ def sites(tmp_path_factory):
     (starter / "replies").mkdir(exist_ok=True)  # the starter has a library of its own
     (starter / "replies" / "售前快捷短语.yml").write_text(REPLIES, encoding="utf-8")
     courseware = tmp_path_factory.mktemp("courseware") / "training"
-    shutil.copytree(ROOT, courseware, ignore=shutil.ignore_patterns(".git", "site", "tests", "*.egg-info", "__pycache__",
-                                                                     "benchmarks", ".venv"))
+    copy_courseware(courseware)
     with ExitStack() as servers:
         built = {}
         for name, root in (("starter", starter), ("courseware", courseware)):

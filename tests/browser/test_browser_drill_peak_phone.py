@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from conftest import Site, axe_violations, run_cstrain, serving_folder, watched
-from test_browser_drill_page import ROOT, reply_box
+from test_browser_drill_page import copy_courseware, reply_box
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +26,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def courseware(tmp_path_factory):
     root = tmp_path_factory.mktemp("peak") / "training"
-    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".git", "site", "tests", "*.egg-info", "__pycache__",
-                                                              "benchmarks", ".venv"))
+    copy_courseware(root)
     run_cstrain("build", cwd=root)
     with serving_folder(root / "site") as url:
         yield Site(root, url)
